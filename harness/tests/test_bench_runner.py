@@ -1,0 +1,84 @@
+"""bench/run.py, the driver of `make bench`, with stand-in engines: it must
+accept agreeing checksums, and fail loudly on a disagreement or a failed
+run.  The stand-ins print fixed outputs; nothing is timed."""
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUT = ROOT / 'build' / 'bench'
+
+
+def fake(tmp_path, name, body):
+    """An executable shell script tmp_path/name running body."""
+    path = tmp_path / name
+    path.write_text('#!/bin/sh\n' + body + '\n')
+    path.chmod(0o755)
+    return str(path)
+
+
+def native_sum():
+    """The checksum of fib at scale 1, from the native build."""
+    p = subprocess.run([str(OUT / 'native' / 'fib'), '1'],
+                       capture_output=True, text=True, check=True)
+    return int(p.stdout)
+
+
+def bench(tmp_path, wisp, interp):
+    """Runs bench/run.py on fib:1 with a stand-in wisp-run, node and
+    wasm-interp.  Returns the completed process."""
+    node = fake(tmp_path, 'node', f'echo {native_sum()}')
+    return subprocess.run(
+        [sys.executable, str(ROOT / 'bench' / 'run.py'), '--out', str(OUT),
+         '--repeat', '2', '--bench', 'fib:1', '--no-plugins',
+         '--wisp-run', wisp, '--node', node, '--wasm-interp', interp,
+         '--md', str(tmp_path / 'results.md')],
+        capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def good(tmp_path):
+    """Stand-ins that all print the native checksum."""
+    s = native_sum()
+    return (fake(tmp_path, 'wisp-run', f'echo {s}'),
+            fake(tmp_path, 'wasm-interp', f'echo "run() => i64:{s}"'))
+
+
+def test_agreeing_engines_pass_and_write_markdown(tmp_path, good):
+    p = bench(tmp_path, *good)
+    assert p.returncode == 0, p.stderr
+    row = [l for l in p.stdout.splitlines() if l.startswith('fib ')]
+    assert len(row) == 1 and row[0].split()[-1] == 'ok'
+    md = (tmp_path / 'results.md').read_text()
+    assert '| fib | 1 |' in md and 'wasm-interp/wisp' in md
+
+
+def test_signed_invoke_output_is_accepted(tmp_path, good):
+    # wisp-run --invoke may print an i64 as signed: same 64 bits.
+    s = native_sum()
+    signed = s - (1 << 64) if s >= 1 << 63 else s
+    wisp = fake(tmp_path, 'wisp-run', f'echo {signed}')
+    assert bench(tmp_path, wisp, good[1]).returncode == 0
+
+
+def test_checksum_mismatch_fails_loudly(tmp_path, good):
+    bad = fake(tmp_path, 'bad-interp',
+               f'echo "run() => i64:{native_sum() + 1}"')
+    p = bench(tmp_path, good[0], bad)
+    assert p.returncode == 1
+    assert 'CHECKSUM MISMATCH' in p.stderr and 'bench: FAILED' in p.stderr
+
+
+def test_failing_engine_fails_the_run(tmp_path, good):
+    trap = fake(tmp_path, 'trapping', 'echo "trap: unreachable" >&2; exit 134')
+    p = bench(tmp_path, trap, good[1])
+    assert p.returncode == 1
+    assert 'exit status 134: trap: unreachable' in p.stderr
+    assert 'FAIL' in p.stdout
+
+
+def test_garbage_output_fails_the_run(tmp_path, good):
+    p = bench(tmp_path, good[0], fake(tmp_path, 'chatty', 'echo hello'))
+    assert p.returncode == 1 and 'no `run() => i64:N`' in p.stderr
