@@ -75,6 +75,9 @@ class Context:
         self.opts = opts
         self.repeat = opts.repeat
         self.out = pathlib.Path(opts.out)
+        self.root = HERE.parent
+        self.Table = Table        # so a section needs no import of run.py
+        self.RunError = RunError
 
     def run_once(self, argv):
         """Runs argv once.  Returns (seconds, stdout); raises RunError."""
@@ -203,17 +206,30 @@ def engine_section(ctx):
     return table
 
 
-def plugin_sections():
-    """Section functions found in bench/sections/*.py (each defines
-    run(ctx) -> Table), in file-name order."""
+def plugin_sections(folder):
+    """Section functions found in folder/*.py (each defines run(ctx) ->
+    Table), in file-name order."""
     found = []
-    for path in sorted((HERE / 'sections').glob('*.py')):
+    for path in sorted(pathlib.Path(folder).glob('*.py')):
         spec = importlib.util.spec_from_file_location(
             f'bench_section_{path.stem}', path)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         found.append(mod.run)
     return found
+
+
+def run_section(section, ctx):
+    """section(ctx), or a one-line failure table if the section itself
+    crashed (a broken plugin must not hide the other results)."""
+    try:
+        return section(ctx)
+    except Exception as e:       # any bug in a plugin is reported, not fatal
+        where = getattr(section, '__module__', '?')
+        table = Table(f'section {where}', ['error'])
+        table.rows.append([f'{type(e).__name__}: {e}'])
+        table.failures.append(f'section {where} crashed: {e!r}')
+        return table
 
 
 def bench_spec(s):
@@ -237,6 +253,8 @@ def parse_args(argv):
     ap.add_argument('--wisp-run', default='build/host/wisp-run')
     ap.add_argument('--node', default='node')
     ap.add_argument('--wasm-interp', default='wasm-interp')
+    ap.add_argument('--sections', default=str(HERE / 'sections'),
+                    help='folder of extra sections (default bench/sections)')
     ap.add_argument('--no-plugins', action='store_true',
                     help='only the engine section')
     ap.add_argument('--md', help='Markdown report (default OUT/results.md)')
@@ -266,8 +284,8 @@ def main(argv):
     opts = parse_args(argv)
     ctx = Context(opts)
     sections = [engine_section] + ([] if opts.no_plugins
-                                   else plugin_sections())
-    tables = [section(ctx) for section in sections]
+                                   else plugin_sections(opts.sections))
+    tables = [run_section(section, ctx) for section in sections]
     md = opts.md or str(pathlib.Path(opts.out) / 'results.md')
     write_markdown(md, tables, opts)
     print('\n\n'.join(t.text() for t in tables))

@@ -82,3 +82,30 @@ def test_failing_engine_fails_the_run(tmp_path, good):
 def test_garbage_output_fails_the_run(tmp_path, good):
     p = bench(tmp_path, good[0], fake(tmp_path, 'chatty', 'echo hello'))
     assert p.returncode == 1 and 'no `run() => i64:N`' in p.stderr
+
+
+def test_plugin_section_is_printed_and_its_failures_count(tmp_path, good):
+    # A later subsystem adds rows through bench/sections/*.py; here a
+    # stand-in section in its own folder.
+    sections = tmp_path / 'sections'
+    sections.mkdir()
+    (sections / 'ipc.py').write_text(
+        'def run(ctx):\n'
+        '    t = ctx.Table("IPC round trips", ["what", "us"])\n'
+        '    t.rows.append(["call/reply", "1.5"])\n'
+        '    t.failures.append("ipc: made-up failure")\n'
+        '    return t\n')
+    (sections / 'broken.py').write_text('def run(ctx):\n    1 / 0\n')
+    s = native_sum()
+    node = fake(tmp_path, 'node', f'echo {s}')
+    p = subprocess.run(
+        [sys.executable, str(ROOT / 'bench' / 'run.py'), '--out', str(OUT),
+         '--repeat', '1', '--bench', 'fib:1', '--sections', str(sections),
+         '--wisp-run', good[0], '--node', node, '--wasm-interp', good[1],
+         '--md', str(tmp_path / 'results.md')],
+        capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1
+    assert 'IPC round trips' in p.stdout and 'call/reply' in p.stdout
+    assert 'ipc: made-up failure' in p.stderr
+    assert 'section' in p.stderr and 'ZeroDivisionError' in p.stderr
+    assert '## IPC round trips' in (tmp_path / 'results.md').read_text()
