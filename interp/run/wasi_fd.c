@@ -136,6 +136,8 @@ static uint32_t wasi_io(wasi_ctx *w, wasm_host_call *c, int op)
         return WASI_EBADF;
     if ((err = wasi_iovs(c, wasi_arg32(c, 1), n, iov)) != 0)
         return err;
+    if (!wasi_mem(c, wasi_arg32(c, positioned ? 4 : 3), 4))
+        return WASI_EFAULT;     /* checked first: no I/O without a result */
     if (positioned && at < 0)
         return WASI_EINVAL;
     switch (op) {
