@@ -26,7 +26,7 @@
                                           hook stops it (a bug must not hang CI;
                                           the heaviest test needs ~1e6) */
 #define SPEC_MAX_VALUES   64     /* params/results of one call (max in suite: 16+) */
-#define SPEC_MAX_MODULES  512    /* modules one script may keep alive */
+#define SPEC_MAX_MODULES  1024   /* modules one script may keep alive (const.wast: 402) */
 #define SPEC_MAX_REGISTER 64     /* `register` entries in one script */
 #define SPEC_PRINT_CAP    10     /* failures printed per file without -v */
 #define SPEC_WASM_MAX     (64u << 20)  /* largest .wasm the runner reads */
