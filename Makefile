@@ -73,10 +73,12 @@ include bench/Makefrag
 all: $(BUILD)/wisp.iso ## build the kernel ISO, build/wisp.iso (make CC=clang-14 for clang)
 
 # `make test` comes after the includes: TEST_PREREQS is complete only here.
+# book: make_test
 # Extra pytest arguments: make test PYTEST_ARGS='-k monitor -x'.
 PYTEST_ARGS ?=
 test: $(TEST_PREREQS) ## build what the tests need, then run every test (pytest, a worker per core)
 	$(PYTHON) -m pytest -n auto -ra $(PYTEST_ARGS) harness/tests
+# book: make_test
 
 compile_commands.json: ## compilation database for editors (bear over a full rebuild)
 	bear --output $@ -- $(MAKE) -B $(COMPDB_TARGETS)

@@ -9,6 +9,7 @@
 set -euo pipefail
 
 # Every Debian package the project needs, and why.
+# book: packages
 PACKAGES=(
   make gcc                       # the build; gcc 12 builds kernel and host tools
   nasm                           # the 32-bit boot entry and long-mode switch
@@ -27,6 +28,7 @@ PACKAGES=(
   spin                           # the model checker for spec/
   bear                           # make compile_commands.json
 )
+# book: packages
 
 # tool | package | how to ask its version ("-" = the tool is a file; just show it).
 TOOLS=(

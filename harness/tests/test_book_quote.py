@@ -1,0 +1,241 @@
+"""The book's quote filter (book/filters/quote.lua) on temporary files: it
+quotes what it is asked for, exactly, and fails the build, naming chapter,
+file and symbol, when something quoted does not exist."""
+
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+QUOTE = ROOT / "book" / "filters" / "quote.lua"
+NAV = ROOT / "book" / "filters" / "nav.lua"
+
+C_SRC = """\
+#include <stdint.h>
+
+#define COM1 0x3f8   /* the first serial port */
+#define SPLIT(x) \\
+\t((x) + 1)
+
+// A point on the screen.
+struct point {
+\tint x, y;
+};
+
+enum color { RED, GREEN };
+
+typedef struct {
+\tint a;
+} pair_t;
+
+typedef int (*handler_fn)(int);
+
+/*
+ * serial_putc: the prototype's comment, not quoted.
+ */
+void serial_putc(char c);
+
+/*
+ * serial_putc: send one byte.
+ * needs: serial_init done.  holds: nothing.
+ */
+void
+serial_putc(char c)
+{
+\tif (c == '\\n') {
+\t\tserial_putc('\\r');
+\t}
+\t// book: send
+\toutb(COM1, c);
+\t// book: send
+}
+
+static int add(int a, int b) {
+\treturn a + b;
+}
+"""
+
+ASM_SRC = """\
+; Enter long mode.
+start:
+\tmov esp, stack_top
+.spin:
+\tjmp .spin
+
+; Not part of start.
+other:
+\tret
+; book: gdt
+gdt: dq 0
+; book: gdt
+"""
+
+PY_SRC = """\
+import functools
+
+# book: imports
+import os
+# book: imports
+
+
+@functools.lru_cache
+def cached(x):
+    \"\"\"Doc.\"\"\"
+    if x:
+        return 1
+
+    return 2
+
+
+class Machine:
+    def start(self):
+        pass
+"""
+
+
+def chapter(tmp_path, *specs, name="01-test.md"):
+    """Write the sources and a chapter quoting each spec; return its path."""
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "src" / "serial.c").write_text(C_SRC)
+    (tmp_path / "src" / "entry.asm").write_text(ASM_SRC)
+    (tmp_path / "src" / "tool.py").write_text(PY_SRC)
+    blocks = "\n".join(f'```{{quote="{s}"}}\n```\n' for s in specs)
+    path = tmp_path / name
+    path.write_text(f"# Test\n\n{blocks}")
+    return path
+
+
+def pandoc(tmp_path, md, *extra):
+    return subprocess.run(
+        ["pandoc", "-t", "json", f"--lua-filter={QUOTE}", *extra, md.name],
+        cwd=tmp_path, capture_output=True, text=True)
+
+
+def quotes(tmp_path, *specs):
+    """Run the filter; return [(caption, classes, text)] of the quotes."""
+    r = pandoc(tmp_path, chapter(tmp_path, *specs))
+    assert r.returncode == 0, r.stderr
+    out = []
+    for block in json.loads(r.stdout)["blocks"]:
+        if block["t"] != "Div":
+            continue
+        (_, classes, _), (para, code) = block["c"]
+        assert classes == ["quote"]
+        caption = "".join(i["c"] if i["t"] in ("Str", "Code") and isinstance(i["c"], str)
+                          else i["c"][1] if i["t"] == "Code" else " " for i in para["c"])
+        (_, lang, attrs), text = code["c"]
+        out.append((caption, lang, dict(attrs), text))
+    return out
+
+
+def test_c_function_with_its_contract_comment(tmp_path):
+    [(caption, lang, attrs, text)] = quotes(tmp_path, "src/serial.c:serial_putc")
+    assert caption == "src/serial.c: serial_putc"
+    assert lang == ["c"] and attrs == {"data-file": "src/serial.c"}
+    assert text == textwrap.dedent("""\
+        /*
+         * serial_putc: send one byte.
+         * needs: serial_init done.  holds: nothing.
+         */
+        void
+        serial_putc(char c)
+        {
+        \tif (c == '\\n') {
+        \t\tserial_putc('\\r');
+        \t}
+        \toutb(COM1, c);
+        }""")
+
+
+def test_c_types_and_defines(tmp_path):
+    got = quotes(tmp_path, "src/serial.c:point", "src/serial.c:pair_t", "src/serial.c:color",
+                 "src/serial.c:COM1", "src/serial.c:SPLIT", "src/serial.c:handler_fn",
+                 "src/serial.c:add")
+    texts = [t for _, _, _, t in got]
+    assert texts == [
+        "// A point on the screen.\nstruct point {\n\tint x, y;\n};",
+        "typedef struct {\n\tint a;\n} pair_t;",
+        "enum color { RED, GREEN };",
+        "#define COM1 0x3f8   /* the first serial port */",
+        "#define SPLIT(x) \\\n\t((x) + 1)",
+        "typedef int (*handler_fn)(int);",
+        "static int add(int a, int b) {\n\treturn a + b;\n}",
+    ]
+
+
+def test_regions_in_each_comment_syntax(tmp_path):
+    got = quotes(tmp_path, "src/serial.c#send", "src/entry.asm#gdt", "src/tool.py#imports")
+    assert [(c, lang, t) for c, lang, _, t in got] == [
+        ("src/serial.c: region send", ["c"], "outb(COM1, c);"),
+        ("src/entry.asm: region gdt", ["nasm"], "gdt: dq 0"),
+        ("src/tool.py: region imports", ["python"], "import os"),
+    ]
+
+
+def test_nasm_label_and_python_def(tmp_path):
+    got = quotes(tmp_path, "src/entry.asm:start", "src/tool.py:cached", "src/tool.py:Machine")
+    assert got[0][3] == "; Enter long mode.\nstart:\n\tmov esp, stack_top\n.spin:\n\tjmp .spin"
+    assert got[1][3] == ('@functools.lru_cache\ndef cached(x):\n    """Doc."""\n'
+                         '    if x:\n        return 1\n\n    return 2')
+    assert got[2][3] == "class Machine:\n    def start(self):\n        pass"
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("src/serial.c:serial_getc", "quote src/serial.c:serial_getc: no symbol `serial_getc` in src/serial.c"),
+    ("src/missing.c:serial_putc", "quote src/missing.c:serial_putc: no file src/missing.c"),
+    ("src/serial.c#recv", "quote src/serial.c#recv: no region marked `book: recv` in src/serial.c"),
+    ("src/tool.py:Nope", "no symbol `Nope` in src/tool.py"),
+    ("src/entry.asm:finish", "no symbol `finish` in src/entry.asm"),
+    ("serial_putc", "write FILE:SYMBOL or FILE#REGION"),
+])
+def test_a_missing_quote_fails_the_build(tmp_path, spec, message):
+    r = pandoc(tmp_path, chapter(tmp_path, spec, name="03-broken.md"))
+    assert r.returncode != 0
+    assert r.stderr.startswith(f"03-broken.md: quote {spec}: ") and message in r.stderr
+
+
+def test_every_broken_quote_is_reported(tmp_path):
+    r = pandoc(tmp_path, chapter(tmp_path, "src/serial.c:gone", "src/serial.c:add", "x.c:y"))
+    assert r.returncode != 0
+    assert "`gone`" in r.stderr and "no file x.c" in r.stderr and "add" not in r.stderr
+
+
+def test_a_region_needs_two_markers(tmp_path):
+    md = chapter(tmp_path, "src/serial.c#half")
+    (tmp_path / "src" / "serial.c").write_text(C_SRC + "// book: half\nint x;\n")
+    r = pandoc(tmp_path, md)
+    assert r.returncode != 0 and "region `half` has only one marker" in r.stderr
+
+
+def test_pasted_code_is_refused(tmp_path):
+    md = tmp_path / "01-paste.md"
+    md.write_text('```{quote="src/serial.c:add"}\nint add(int a, int b);\n```\n')
+    chapter(tmp_path)
+    r = pandoc(tmp_path, md)
+    assert r.returncode != 0 and "the block must be empty" in r.stderr
+
+
+def test_depfile_lists_quoted_files(tmp_path):
+    md = chapter(tmp_path, "src/serial.c:add", "src/tool.py:cached", "src/serial.c:COM1")
+    r = subprocess.run(["pandoc", f"--lua-filter={QUOTE}", "-o", "out.html", md.name],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out.d").read_text().splitlines()[0] == \
+        "out.html: src/serial.c src/tool.py"
+
+
+def test_navigation_links_neighbours(tmp_path):
+    names = ["00-first.md", "01-second.md", "02-third.md"]
+    for i, n in enumerate(names):
+        (tmp_path / n).write_text(f"# Chapter {n[3:-3]}\n\nText {i}.\n")
+    r = subprocess.run(
+        ["pandoc", "-s", f"--template={ROOT}/book/template/page.html", f"--lua-filter={NAV}",
+         "-M", "book-chapters=" + " ".join(names), "01-second.md"],
+        cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert 'rel="prev" href="00-first.html"' in r.stdout and "Chapter first" in r.stdout
+    assert 'rel="next" href="02-third.html"' in r.stdout
+    assert "<title>Chapter second - the Wisp book</title>" in r.stdout
