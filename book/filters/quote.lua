@@ -63,7 +63,11 @@ local function comment_above(lines, s, lang)
   local i = s - 1
   if lang == "c" and i >= 1 and lines[i]:match("%*/%s*$") and
      (lines[i]:match("^%s*%*") or lines[i]:match("^%s*/%*")) then
-    while i >= 1 and not lines[i]:match("^%s*/%*") do i = i - 1 end
+    -- up through the comment's " * " lines to its opening "/*" line
+    while i >= 1 and not lines[i]:match("^%s*/%*") do
+      if not lines[i]:match("^%s*%*") then return s end
+      i = i - 1
+    end
     return i >= 1 and i or s
   end
   local mark = ({ c = "//", nasm = ";", python = "#" })[lang]
