@@ -1,0 +1,538 @@
+/*
+ * exec.c: the interpreter: one loop, one switch over the internal ops of
+ * ops.h.
+ *
+ * The state of the running function lives in C locals so that the
+ * compiler keeps it in registers: pc (the next code word), fp (the
+ * frame's slot array), mem/memsize (memory 0 of the current instance) and
+ * tick (safe points left before the fuel hook must look).  Wasm calls do
+ * not recurse in C: a call pushes a wl_frame on exec->frames and carries
+ * on in the same loop, so a deep Wasm recursion can exhaust only the
+ * explicit limits of the runtime, never the C stack.
+ *
+ * Traps are values: a failing check jumps to the loop's exit, which
+ * returns a wasm_result.  x86-64 is little-endian, as Wasm memory is, so
+ * loads and stores are plain memcpy of the bytes.
+ */
+#include "wasm_int.h"
+#include "ops.h"
+#include "numeric.h"
+
+/* Slot access: i32 and f32 values use the low 32 bits of a slot. */
+#define S(k)    fp[pc[k]]
+#define U32(k)  ((uint32_t)S(k))
+#define I32(k)  ((int32_t)U32(k))
+#define I64(k)  ((int64_t)S(k))
+#define F32(k)  num_f32_from_bits(U32(k))
+#define F64(k)  num_f64_from_bits(S(k))
+#define PUT_F32(k, v) (S(k) = num_f32_bits(v))
+#define PUT_F64(k, v) (S(k) = num_f64_bits(v))
+
+/* The safe points a run may pass before the hook looks at the fuel: the
+ * remaining fuel, at most WL_FUEL_CHUNK, and at least 1 (fuel already out
+ * means the very next safe point calls the hook). */
+static uint32_t refill(wasm_exec *ex)
+{
+    uint64_t n = ex->hook ? ex->fuel : WL_FUEL_CHUNK;
+    if (n > WL_FUEL_CHUNK)
+        n = WL_FUEL_CHUNK;
+    ex->chunk = n ? (uint32_t)n : 1;
+    return ex->chunk;
+}
+
+/* Charges the safe points passed since the last refill. */
+static void charge(wasm_exec *ex, uint32_t tick)
+{
+    uint64_t used = ex->chunk - tick;
+    if (ex->hook)
+        ex->fuel -= used < ex->fuel ? used : ex->fuel;
+    ex->chunk = tick;
+}
+
+/* A safe point whose tick ran out: charges the fuel, calls the hook if the
+ * fuel is gone or an interrupt is pending, refills *tick. */
+static wasm_hook_action safepoint(wasm_exec *ex, uint32_t *tick)
+{
+    wasm_hook_action act = WASM_HOOK_CONTINUE;
+    charge(ex, 0);
+    if (ex->interrupt || (ex->hook && ex->fuel == 0)) {
+        ex->interrupt = 0;
+        act = ex->hook ? ex->hook(ex, ex->hook_ctx) : WASM_HOOK_STOP;
+    }
+    *tick = refill(ex);
+    return act;
+}
+
+/* A slot's bits as an API value of type t. */
+static wasm_value to_value(wasm_valtype t, uint64_t bits)
+{
+    wasm_value v;
+    v.type = t;
+    v.of.i64 = 0;
+    switch (t) {
+    case WASM_I32: v.of.i32 = (uint32_t)bits; break;
+    case WASM_F32: v.of.f32 = (uint32_t)bits; break;
+    case WASM_I64: v.of.i64 = bits; break;
+    case WASM_F64: v.of.f64 = bits; break;
+    default: v.of.ref = (wasm_ref)bits; break;
+    }
+    return v;
+}
+
+/* An API value as slot bits. */
+static uint64_t from_value(const wasm_value *v)
+{
+    switch (v->type) {
+    case WASM_I32: return v->of.i32;
+    case WASM_F32: return v->of.f32;
+    case WASM_I64: return v->of.i64;
+    case WASM_F64: return v->of.f64;
+    default: return (uint64_t)v->of.ref;
+    }
+}
+
+/* Calls host function f with the arguments in slots[0..]; its results
+ * replace them.  Returns its status; *msg / *code as it set them. */
+static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
+                             wasm_instance *caller, wasm_result *res)
+{
+    const wasm_functype *ft = f->type;
+    wasm_value *in = ex->hostbuf, *out = ex->hostbuf + ft->nparams;
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        in[i] = to_value(ft->params[i], slots[i]);
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        out[i] = to_value(ft->results[i], 0);
+    wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0 };
+    wasm_status st = f->host(&call);
+    if (st == WASM_OK) {
+        for (uint32_t i = 0; i < ft->nresults; i++)
+            slots[i] = from_value(&out[i]);
+    } else if (st == WASM_EXITED) {
+        res->exit_code = call.exit_code;
+    } else {
+        st = WASM_TRAPPED;
+        res->trap = WASM_TRAP_HOST;
+        res->message = call.trap_message ? call.trap_message
+                                         : wasm_trap_message(WASM_TRAP_HOST);
+    }
+    return st;
+}
+
+/* Binary and unary operator cases: d = expr over a (and b). */
+#define BIN(op, T, GET, PUT, unused) case op: { \
+        T a = GET(2), b = GET(3); PUT; (void)a; (void)b; pc += 4; break; }
+#define CMP(op, GET, expr) case op: { \
+        S(1) = (uint32_t)(GET(2) expr GET(3)); pc += 4; break; }
+#define UN(op, PUT) case op: { PUT; pc += 3; break; }
+#define BR_CMP(op, GET, expr) \
+    case op: \
+        if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; break; } \
+        pc += 4; break; \
+    case op + OP_LOOP_FUSED: \
+        if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; SAFEPOINT(); break; } \
+        pc += 4; break;
+
+/* Bounds-checked memory access at slot k's address + the offset word. */
+#define EA(k) ((uint64_t)U32(k) + pc[3])
+#define LOAD(op, T, N, conv) case op: { \
+        uint64_t ea = EA(2); T v; \
+        if (ea + N > memsize) goto oob; \
+        memcpy(&v, mem + ea, N); S(1) = conv; pc += 4; break; }
+#define STORE(op, T, N) case op: { \
+        uint64_t ea = EA(1); T v = (T)S(2); \
+        if (ea + N > memsize) goto oob; \
+        memcpy(mem + ea, &v, N); pc += 4; break; }
+#define TRAP(t) do { trap = (t); goto trapped; } while (0)
+#define TRAPIF(c, t) do { if (c) TRAP(t); } while (0)
+#define LOAD_MEM() do { \
+        mem = inst->mem0 ? inst->mem0->data : NULL; \
+        memsize = inst->mem0 ? inst->mem0->size : 0; } while (0)
+#define SAVE() do { ex->pc = pc; ex->fp = fp; ex->func = fn; } while (0)
+#define SAFEPOINT() do { \
+        if (--tick == 0) { \
+            SAVE(); \
+            wasm_hook_action act_ = safepoint(ex, &tick); \
+            if (act_ == WASM_HOOK_PAUSE) goto paused; \
+            if (act_ == WASM_HOOK_STOP) TRAP(WASM_TRAP_STOPPED); \
+            LOAD_MEM(); \
+        } } while (0)
+
+wasm_trap wl_bulk(wasm_instance *inst, const uint32_t *pc, uint64_t *fp);
+
+/* Runs from the state saved in ex until the entry function returns, a
+ * trap, an exit or a pause. */
+static wasm_result run(wasm_exec *ex)
+{
+    const uint32_t *pc = ex->pc;
+    uint64_t *fp = ex->fp;
+    wasm_func *fn = ex->func, *callee;
+    wasm_instance *inst = fn->inst;
+    uint8_t *mem;
+    uint64_t memsize, *nfp;
+    uint32_t tick = refill(ex);
+    wasm_trap trap;
+    wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, 0, 0 };
+    LOAD_MEM();
+    for (;;) {
+        switch (pc[0]) {
+        case OP_UNREACHABLE:
+            TRAP(WASM_TRAP_UNREACHABLE);
+        case OP_BR:
+            pc += 1 + (int32_t)pc[1];
+            break;
+        case OP_BR_IF:
+            pc += U32(1) ? 2 + (int32_t)pc[2] : 3;
+            break;
+        case OP_BR_UNLESS:
+            pc += U32(1) ? 3 : 2 + (int32_t)pc[2];
+            break;
+        case OP_LOOP_BR:
+            pc += 1 + (int32_t)pc[1];
+            SAFEPOINT();
+            break;
+        case OP_LOOP_BR_IF:
+            if (!U32(1)) { pc += 3; break; }
+            pc += 2 + (int32_t)pc[2];
+            SAFEPOINT();
+            break;
+        case OP_LOOP_BR_UNLESS:
+            if (U32(1)) { pc += 3; break; }
+            pc += 2 + (int32_t)pc[2];
+            SAFEPOINT();
+            break;
+        BR_CMP(OP_BR_EQ, U32, ==)
+        BR_CMP(OP_BR_NE, U32, !=)
+        BR_CMP(OP_BR_LT_S, I32, <)
+        BR_CMP(OP_BR_LT_U, U32, <)
+        BR_CMP(OP_BR_GT_S, I32, >)
+        BR_CMP(OP_BR_GT_U, U32, >)
+        BR_CMP(OP_BR_LE_S, I32, <=)
+        BR_CMP(OP_BR_LE_U, U32, <=)
+        BR_CMP(OP_BR_GE_S, I32, >=)
+        BR_CMP(OP_BR_GE_U, U32, >=)
+        case OP_BR_TABLE: {
+            uint32_t i = U32(1), n = pc[2];
+            if (i > n)
+                i = n;
+            pc += 3 + i + (int32_t)pc[3 + i];
+            SAFEPOINT();
+            break;
+        }
+        case OP_COPY:
+            S(1) = S(2);
+            pc += 3;
+            break;
+        case OP_CONST64:
+            S(1) = pc[2] | (uint64_t)pc[3] << 32;
+            pc += 4;
+            break;
+        case OP_SELECT:
+            S(1) = U32(4) ? S(2) : S(3);
+            pc += 5;
+            break;
+        case OP_RETURN_N:
+            for (uint32_t i = 0, base = pc[1]; i < pc[2]; i++)
+                fp[i] = fp[base + i];
+            goto ret;
+        case OP_RETURN1:
+            fp[0] = S(1);
+            /* fall through */
+        case OP_RETURN:
+        ret:
+            if (ex->depth == 0)
+                goto done;
+            ex->depth--;
+            pc = ex->frames[ex->depth].pc;
+            fp = ex->frames[ex->depth].fp;
+            fn = ex->frames[ex->depth].func;
+            inst = fn->inst;
+            LOAD_MEM();
+            break;
+        case OP_CALL:
+            callee = inst->funcs[pc[1]];
+            nfp = fp + pc[2];
+            pc += 3;
+            goto call;
+        case OP_CALL_INDIRECT: {
+            wasm_table *t = inst->tables[pc[2]];
+            uint32_t i = U32(3);
+            TRAPIF(i >= t->size, WASM_TRAP_UNDEFINED_ELEMENT);
+            callee = (wasm_func *)t->elems[i];
+            TRAPIF(!callee, WASM_TRAP_UNINIT_ELEMENT);
+            const wasm_functype *want = &inst->mod->types[pc[1]].ft;
+            TRAPIF(callee->type != want && !wl_functype_eq(callee->type, want),
+                   WASM_TRAP_INDIRECT_MISMATCH);
+            nfp = fp + pc[4];
+            pc += 5;
+            goto call;
+        }
+        call:
+            if (callee->host) {
+                SAVE();
+                wasm_status st = host_call(ex, callee, nfp, inst, &res);
+                if (st == WASM_EXITED) {
+                    res.status = st;
+                    goto leave;
+                }
+                if (st != WASM_OK)
+                    goto host_trapped;
+                LOAD_MEM();
+                SAFEPOINT();
+                break;
+            }
+            TRAPIF(ex->depth >= ex->max_depth ||
+                   nfp + callee->code->frame > ex->stack_end,
+                   WASM_TRAP_CALL_STACK_EXHAUSTED);
+            ex->frames[ex->depth].pc = pc;
+            ex->frames[ex->depth].fp = fp;
+            ex->frames[ex->depth].func = fn;
+            ex->depth++;
+            memcpy(nfp + callee->code->nparams, callee->code->init,
+                   (size_t)callee->code->ninit * 8);
+            fp = nfp;
+            pc = callee->code->code;
+            fn = callee;
+            if (fn->inst != inst) {
+                inst = fn->inst;
+                LOAD_MEM();
+            }
+            SAFEPOINT();
+            break;
+        case OP_GLOBAL_GET:
+            S(1) = inst->globals[pc[2]]->bits;
+            pc += 3;
+            break;
+        case OP_GLOBAL_SET:
+            inst->globals[pc[1]]->bits = S(2);
+            pc += 3;
+            break;
+        LOAD(0x28, uint32_t, 4, v)
+        LOAD(0x29, uint64_t, 8, v)
+        LOAD(0x2a, uint32_t, 4, v)
+        LOAD(0x2b, uint64_t, 8, v)
+        LOAD(0x2c, int8_t, 1, (uint32_t)(int32_t)v)
+        LOAD(0x2d, uint8_t, 1, v)
+        LOAD(0x2e, int16_t, 2, (uint32_t)(int32_t)v)
+        LOAD(0x2f, uint16_t, 2, v)
+        LOAD(0x30, int8_t, 1, (uint64_t)(int64_t)v)
+        LOAD(0x31, uint8_t, 1, v)
+        LOAD(0x32, int16_t, 2, (uint64_t)(int64_t)v)
+        LOAD(0x33, uint16_t, 2, v)
+        LOAD(0x34, int32_t, 4, (uint64_t)(int64_t)v)
+        LOAD(0x35, uint32_t, 4, v)
+        STORE(0x36, uint32_t, 4)
+        STORE(0x37, uint64_t, 8)
+        STORE(0x38, uint32_t, 4)
+        STORE(0x39, uint64_t, 8)
+        STORE(0x3a, uint8_t, 1)
+        STORE(0x3b, uint16_t, 2)
+        STORE(0x3c, uint8_t, 1)
+        STORE(0x3d, uint16_t, 2)
+        STORE(0x3e, uint32_t, 4)
+        case OP_MEMORY_SIZE:
+            S(1) = inst->mem0->pages;
+            pc += 2;
+            break;
+        case OP_MEMORY_GROW:
+            S(1) = (uint32_t)wl_memory_grow(inst->mem0, U32(2));
+            LOAD_MEM();
+            pc += 3;
+            break;
+#include "exec_num.inc"
+        case OP_REF_IS_NULL:
+            S(1) = S(2) == 0;
+            pc += 3;
+            break;
+        case OP_REF_FUNC:
+            S(1) = (uint64_t)(uintptr_t)inst->funcs[pc[2]];
+            pc += 3;
+            break;
+        case OP_TABLE_GET: {
+            wasm_table *t = inst->tables[pc[2]];
+            TRAPIF(U32(3) >= t->size, WASM_TRAP_TABLE_OOB);
+            S(1) = t->elems[U32(3)];
+            pc += 4;
+            break;
+        }
+        case OP_TABLE_SET: {
+            wasm_table *t = inst->tables[pc[1]];
+            TRAPIF(U32(2) >= t->size, WASM_TRAP_TABLE_OOB);
+            t->elems[U32(2)] = (wasm_ref)S(3);
+            pc += 4;
+            break;
+        }
+        case OP_TABLE_SIZE:
+            S(1) = inst->tables[pc[2]]->size;
+            pc += 3;
+            break;
+        case OP_TABLE_GROW:
+            S(1) = (uint32_t)wl_table_grow(inst->tables[pc[2]], U32(4),
+                                           (wasm_ref)S(3));
+            pc += 5;
+            break;
+        case OP_MEMORY_INIT: case OP_DATA_DROP: case OP_MEMORY_COPY:
+        case OP_MEMORY_FILL: case OP_TABLE_INIT: case OP_ELEM_DROP:
+        case OP_TABLE_COPY: case OP_TABLE_FILL: {
+            static const uint8_t len[] = { 5, 2, 4, 4, 6, 2, 6, 0, 0, 5 };
+            trap = wl_bulk(inst, pc, fp);
+            if (trap != WASM_TRAP_NONE)
+                goto trapped;
+            pc += len[pc[0] - OP_MEMORY_INIT];
+            break;
+        }
+        default:
+            TRAP(WASM_TRAP_UNREACHABLE);     /* not reached: code is ours */
+        }
+    }
+oob:
+    trap = WASM_TRAP_MEMORY_OOB;
+trapped:
+    res.status = WASM_TRAPPED;
+    res.trap = trap;
+    res.message = wasm_trap_message(trap);
+host_trapped:
+    res.status = WASM_TRAPPED;
+    res.func_index = fn->index;
+leave:
+    charge(ex, tick);
+    ex->state = EX_IDLE;
+    ex->depth = 0;
+    return res;
+paused:
+    charge(ex, tick);
+    ex->state = EX_PAUSED;
+    res.status = WASM_PAUSED;
+    return res;
+done:
+    charge(ex, tick);
+    ex->state = EX_DONE;
+    return res;
+}
+
+/* An exec with a value stack and a call stack sized by rt. */
+wasm_exec *wasm_exec_new(const wasm_runtime *rt)
+{
+    wasm_exec *ex = wl_alloc(rt, sizeof *ex);
+    if (!ex)
+        return NULL;
+    ex->rt = rt;
+    ex->stack = wl_alloc(rt, (size_t)rt->value_stack_slots * 8);
+    ex->frames = wl_alloc(rt, (size_t)rt->max_call_depth * sizeof(wl_frame));
+    if (!ex->stack || !ex->frames) {
+        wasm_exec_free(ex);
+        return NULL;
+    }
+    ex->stack_end = ex->stack + rt->value_stack_slots;
+    ex->max_depth = rt->max_call_depth;
+    ex->state = EX_IDLE;
+    return ex;
+}
+
+void wasm_exec_free(wasm_exec *ex)
+{
+    if (!ex)
+        return;
+    const wasm_runtime *rt = ex->rt;
+    wl_free(rt, ex->stack, (size_t)rt->value_stack_slots * 8);
+    wl_free(rt, ex->frames, (size_t)rt->max_call_depth * sizeof(wl_frame));
+    wl_free(rt, ex, sizeof *ex);
+}
+
+void wasm_exec_set_hook(wasm_exec *ex, wasm_fuel_hook hook, void *ctx)
+{
+    ex->hook = hook;
+    ex->hook_ctx = ctx;
+}
+
+void wasm_exec_set_fuel(wasm_exec *ex, uint64_t fuel)
+{
+    ex->fuel = fuel;
+}
+
+uint64_t wasm_exec_fuel(const wasm_exec *ex)
+{
+    return ex->fuel;
+}
+
+/* Async-safe: only sets a flag the next slow safe point reads. */
+void wasm_exec_interrupt(wasm_exec *ex)
+{
+    ex->interrupt = 1;
+}
+
+/* A result for a call refused before it ran. */
+static wasm_result refuse(const char *msg)
+{
+    wasm_result r = { WASM_TRAPPED, WASM_TRAP_HOST, msg, 0, 0 };
+    return r;
+}
+
+/* True if args match f's parameter types. */
+static bool args_match(const wasm_functype *ft, const wasm_value *args,
+                       uint32_t nargs)
+{
+    if (nargs != ft->nparams)
+        return false;
+    for (uint32_t i = 0; i < nargs; i++)
+        if (args[i].type != ft->params[i])
+            return false;
+    return true;
+}
+
+/* Calls f (see wasm.h): sets up the entry frame at the bottom of the
+ * value stack and runs. */
+wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
+                      uint32_t nargs)
+{
+    if (ex->state == EX_PAUSED)
+        return refuse("exec is paused");
+    if (!args_match(f->type, args, nargs))
+        return refuse("argument type mismatch");
+    ex->entry = f;
+    ex->depth = 0;
+    for (uint32_t i = 0; i < nargs; i++)
+        ex->stack[i] = from_value(&args[i]);
+    if (f->host) {
+        wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, f->index, 0 };
+        res.status = host_call(ex, f, ex->stack, NULL, &res);
+        ex->state = res.status == WASM_OK ? EX_DONE : EX_IDLE;
+        return res;
+    }
+    const wl_code *c = f->code;
+    if (ex->stack + c->frame > ex->stack_end) {
+        wasm_result res = { WASM_TRAPPED, WASM_TRAP_CALL_STACK_EXHAUSTED,
+                            wasm_trap_message(WASM_TRAP_CALL_STACK_EXHAUSTED),
+                            f->index, 0 };
+        return res;
+    }
+    memcpy(ex->stack + c->nparams, c->init, (size_t)c->ninit * 8);
+    ex->pc = c->code;
+    ex->fp = ex->stack;
+    ex->func = f;
+    return run(ex);
+}
+
+/* Continues a paused call where the safe point stopped it. */
+wasm_result wasm_resume(wasm_exec *ex)
+{
+    if (ex->state != EX_PAUSED)
+        return refuse("exec is not paused");
+    return run(ex);
+}
+
+void wasm_exec_reset(wasm_exec *ex)
+{
+    ex->state = EX_IDLE;
+    ex->depth = 0;
+}
+
+/* Results of the last call that finished, as typed values. */
+uint32_t wasm_exec_results(const wasm_exec *ex, wasm_value *out, uint32_t max)
+{
+    if (ex->state != EX_DONE || !ex->entry)
+        return 0;
+    const wasm_functype *ft = ex->entry->type;
+    for (uint32_t i = 0; i < ft->nresults && i < max; i++)
+        out[i] = to_value(ft->results[i], ex->stack[i]);
+    return ft->nresults;
+}

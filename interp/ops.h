@@ -1,0 +1,73 @@
+/*
+ * ops.h: the internal instruction set ("slot code") that compile.c emits
+ * and exec.c runs.
+ *
+ * An instruction is a 32-bit op word followed by operand words.  Operands
+ * are frame slots (indices into the function's frame of 64-bit slots:
+ * locals first, then the function's constants, then operand-stack
+ * temporaries), code positions (word indices into the function's code) or
+ * plain immediates.  A branch target word holds the distance from that
+ * word to the target (negative for loops).  Where a Wasm opcode maps one-to-one onto an internal
+ * op (loads, stores, every numeric operator) the op keeps the Wasm
+ * opcode's number, so the compiler can pass it straight through.
+ *
+ * Layouts (d = destination slot, a/b/c = source slots):
+ *   numeric unary      op d a            numeric binary   op d a b
+ *   load               op d addr offset  store            op addr val offset
+ */
+#ifndef WISP_OPS_H
+#define WISP_OPS_H
+
+enum {
+    OP_UNREACHABLE = 0x00,
+    OP_BR = 0x01,            /* target                         forward jump */
+    OP_BR_IF = 0x02,         /* cond target                    jump if cond != 0 */
+    OP_BR_UNLESS = 0x03,     /* cond target                    jump if cond == 0 */
+    OP_BR_TABLE = 0x04,      /* idx n target*(n+1)             safe point */
+    OP_RETURN = 0x05,        /* results already in slots 0.. */
+    OP_RETURN1 = 0x06,       /* s                              slot 0 = s */
+    OP_RETURN_N = 0x07,      /* base n                         slots 0..n-1 = base.. */
+    OP_CALL = 0x08,          /* func argbase                   safe point */
+    OP_CALL_INDIRECT = 0x09, /* type table idx argbase         safe point */
+    OP_COPY = 0x0A,          /* d s */
+    OP_LOOP_BR = 0x0B,       /* target                         backward jump, safe point */
+    OP_LOOP_BR_IF = 0x0C,    /* cond target                    the same, conditional */
+    OP_LOOP_BR_UNLESS = 0x0D,/* cond target */
+    OP_BR_LT_S = 0x0E,       /* a b target   fused i32 compare + branch ... */
+    OP_BR_LT_U = 0x0F,
+    OP_BR_GE_S = 0x10,
+    OP_BR_GE_U = 0x11,
+    OP_BR_EQ = 0x12,
+    OP_BR_NE = 0x13,
+    OP_BR_GT_S = 0x14,
+    OP_BR_GT_U = 0x15,
+    OP_BR_LE_S = 0x16,
+    OP_BR_LE_U = 0x17,
+    OP_CONST64 = 0x18,       /* d lo hi                        when out of constant slots */
+    OP_SELECT = 0x1B,        /* d a b c                        d = c ? a : b */
+    OP_GLOBAL_GET = 0x23,    /* d g */
+    OP_GLOBAL_SET = 0x24,    /* g s */
+    OP_TABLE_GET = 0x25,     /* d table idx */
+    OP_TABLE_SET = 0x26,     /* table idx val */
+    /* 0x28..0x3E: loads and stores, as in Wasm */
+    OP_MEMORY_SIZE = 0x3F,   /* d */
+    OP_MEMORY_GROW = 0x40,   /* d delta */
+    /* 0x45..0xC4: numeric operators, as in Wasm */
+    OP_REF_IS_NULL = 0xD1,   /* d a */
+    OP_REF_FUNC = 0xD2,      /* d func */
+    OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
+    OP_MEMORY_INIT = 0xE8,   /* seg d s n */
+    OP_DATA_DROP = 0xE9,     /* seg */
+    OP_MEMORY_COPY = 0xEA,   /* d s n */
+    OP_MEMORY_FILL = 0xEB,   /* d val n */
+    OP_TABLE_INIT = 0xEC,    /* table seg d s n */
+    OP_ELEM_DROP = 0xED,     /* seg */
+    OP_TABLE_COPY = 0xEE,    /* dst src d s n */
+    OP_TABLE_GROW = 0xEF,    /* d table init n */
+    OP_TABLE_SIZE = 0xF0,    /* d table */
+    OP_TABLE_FILL = 0xF1,    /* table i val n */
+    /* OP_BR_LT_S.. + OP_LOOP_FUSED: the same, backward, a safe point */
+    OP_LOOP_FUSED = 0x100,
+};
+
+#endif /* WISP_OPS_H */

@@ -1,0 +1,162 @@
+/*
+ * util.c: allocation through the embedder, arenas, error text.
+ *
+ * The engine never calls malloc: everything goes through the allocator in
+ * wasm_runtime.  A module keeps all its decoded tables in one arena so
+ * that freeing it cannot leak a piece.
+ */
+#include "wasm_int.h"
+
+#define WL_ARENA_BLOCK 16384u   /* default arena block size */
+
+struct wl_block {
+    wl_block *next;
+    size_t bytes;               /* whole block, this header included */
+};
+
+/* Fills rt with the defaults of wasm.h and `alloc`. */
+void wasm_runtime_init(wasm_runtime *rt, wasm_allocator alloc)
+{
+    rt->alloc = alloc;
+    rt->max_memory_pages = WL_MAX_PAGES;
+    rt->max_table_elems = 10u * 1024 * 1024;
+    rt->value_stack_slots = 64u * 1024;
+    rt->max_call_depth = 4096;
+}
+
+/* A zeroed block from the embedder, or NULL. */
+void *wl_alloc(const wasm_runtime *rt, size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    return rt->alloc.alloc(rt->alloc.ctx, bytes);
+}
+
+/* Gives back a block from wl_alloc (NULL is ignored). */
+void wl_free(const wasm_runtime *rt, void *p, size_t bytes)
+{
+    if (p)
+        rt->alloc.free(rt->alloc.ctx, p, bytes == 0 ? 1 : bytes);
+}
+
+/* An empty arena drawing from rt. */
+void wl_arena_init(wl_arena *a, const wasm_runtime *rt)
+{
+    a->rt = rt;
+    a->head = NULL;
+    a->cur = NULL;
+    a->left = 0;
+}
+
+/* A zeroed, 8-byte aligned piece of `bytes` living as long as the arena;
+ * NULL when out of memory. */
+void *wl_arena_alloc(wl_arena *a, size_t bytes)
+{
+    bytes = (bytes + 7) & ~(size_t)7;
+    if (bytes > a->left) {
+        size_t want = bytes + sizeof(wl_block);
+        if (want < WL_ARENA_BLOCK)
+            want = WL_ARENA_BLOCK;
+        wl_block *b = wl_alloc(a->rt, want);
+        if (!b)
+            return NULL;
+        b->next = a->head;
+        b->bytes = want;
+        a->head = b;
+        a->cur = (uint8_t *)(b + 1);
+        a->left = want - sizeof(wl_block);
+    }
+    void *p = a->cur;
+    a->cur += bytes;
+    a->left -= bytes;
+    return p;
+}
+
+/* Frees every block of the arena. */
+void wl_arena_free(wl_arena *a)
+{
+    wl_block *b = a->head;
+    while (b) {
+        wl_block *next = b->next;
+        wl_free(a->rt, b, b->bytes);
+        b = next;
+    }
+    a->head = NULL;
+    a->left = 0;
+}
+
+/* Appends NUL-terminated `s` to buf (of size cap) at *len, truncating. */
+static void append(char *buf, size_t cap, size_t *len, const char *s)
+{
+    while (s && *s && *len + 1 < cap)
+        buf[(*len)++] = *s++;
+    buf[*len] = 0;
+}
+
+/* Records the first error only: later ones are consequences. */
+void wl_error2(wasm_error *err, wasm_error_kind kind, uint32_t offset,
+               const char *msg, const char *a, const char *b)
+{
+    if (!err || err->kind != WASM_ERR_NONE)
+        return;
+    size_t len = 0;
+    err->kind = kind;
+    err->offset = offset;
+    err->message[0] = 0;
+    append(err->message, sizeof err->message, &len, msg);
+    append(err->message, sizeof err->message, &len, a);
+    append(err->message, sizeof err->message, &len, b);
+}
+
+void wl_error(wasm_error *err, wasm_error_kind kind, uint32_t offset,
+              const char *msg)
+{
+    wl_error2(err, kind, offset, msg, NULL, NULL);
+}
+
+/* The text-format name of a value type byte. */
+const char *wl_type_name(uint8_t t)
+{
+    switch (t) {
+    case WASM_I32: return "i32";
+    case WASM_I64: return "i64";
+    case WASM_F32: return "f32";
+    case WASM_F64: return "f64";
+    case WASM_V128: return "v128";
+    case WASM_FUNCREF: return "funcref";
+    case WASM_EXTERNREF: return "externref";
+    default: return "nothing";
+    }
+}
+
+/* The spec's text for each trap. */
+const char *wasm_trap_message(wasm_trap trap)
+{
+    switch (trap) {
+    case WASM_TRAP_NONE: return "no trap";
+    case WASM_TRAP_UNREACHABLE: return "unreachable";
+    case WASM_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case WASM_TRAP_TABLE_OOB: return "out of bounds table access";
+    case WASM_TRAP_DIV_ZERO: return "integer divide by zero";
+    case WASM_TRAP_INT_OVERFLOW: return "integer overflow";
+    case WASM_TRAP_BAD_CONVERSION: return "invalid conversion to integer";
+    case WASM_TRAP_INDIRECT_MISMATCH: return "indirect call type mismatch";
+    case WASM_TRAP_UNINIT_ELEMENT: return "uninitialized element";
+    case WASM_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case WASM_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
+    case WASM_TRAP_STOPPED: return "stopped by embedder";
+    case WASM_TRAP_HOST: return "host function trapped";
+    case WASM_TRAP_NOMEM: return "out of memory";
+    }
+    return "unknown trap";
+}
+
+/* True if NUL-terminated a and b are equal. */
+bool wl_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
