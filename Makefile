@@ -87,9 +87,7 @@ clean: ## remove build/ and compile_commands.json
 	rm -rf $(BUILD) compile_commands.json
 
 help: ## list the make targets
-	@grep -hE '^[A-Za-z0-9_.%-]+:.*## ' $(MAKEFILE_LIST) | \
-	  sed -E -e 's/^([^:]+):.*## (.*)/\1\t\2/' -e 's/%/N/' | sort -u | \
-	  awk -F'\t' '{ printf "  make %-22s %s\n", $$1, $$2 }'
+	@awk -f harness/tools/help.awk $(MAKEFILE_LIST)
 
 # --- Not built yet -----------------------------------------------------------
 # Room for the targets later issues bring.  Each says what is missing and
