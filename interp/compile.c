@@ -219,8 +219,10 @@ static cc_val *scratch(cc *c, uint32_t n)
     return c->scr;
 }
 
-/* Pops n operands of `types` into the scratch (scratch[0] deepest). */
-static bool pop_types(cc *c, const wasm_valtype *types, uint32_t n)
+/* Pops n operands of `types` into the scratch (scratch[0] deepest); an
+ * unknown operand takes the type asked for when `refine`. */
+static bool pop_types_r(cc *c, const wasm_valtype *types, uint32_t n,
+                        bool refine)
 {
     cc_val *s = scratch(c, n);
     if (!s)
@@ -228,10 +230,15 @@ static bool pop_types(cc *c, const wasm_valtype *types, uint32_t n)
     for (uint32_t i = n; i-- > 0;) {
         if (!cc_pop(c, (uint8_t)types[i], &s[i]))
             return false;
-        if (!s[i].type)
+        if (!s[i].type && refine)
             s[i].type = (uint8_t)types[i];
     }
     return true;
+}
+
+static bool pop_types(cc *c, const wasm_valtype *types, uint32_t n)
+{
+    return pop_types_r(c, types, n, true);
 }
 
 /* Pushes back what pop_types popped. */
@@ -431,7 +438,7 @@ static bool br_table_labels(cc *c, uint32_t n, uint32_t *labels,
         const wasm_valtype *ti;
         if (label_arity(&c->cs[c->nc - 1 - labels[i]], &ti) != *arity)
             return cc_fail(c, WASM_ERR_INVALID, "type mismatch");
-        if (!pop_types(c, ti, *arity))
+        if (!pop_types_r(c, ti, *arity, false))
             return false;
         repush(c, *arity);
     }
@@ -763,7 +770,14 @@ bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r)
 {
     cc c = { .m = m, .r = r, .op_at = r->p, .last_dst = NO_LABEL };
     const wasm_functype *ft = &m->types[m->func_types[fidx]].ft;
+    wasm_error *err = r->err, local = { 0 };
     bool ok = read_locals(&c, ft);
+    const uint8_t *body = r->p;
+    if (m->pending.kind != WASM_ERR_NONE) {   /* already invalid: decode only */
+        cc_free(&c);
+        return ok && wl_skip_body(r);
+    }
+    r->err = &local;
     cc_ctrl f = { .kind = CK_FUNC, .label = NO_LABEL, .else_ref = NO_LABEL,
                   .nresults = ft->nresults, .results = ft->results };
     ok = ok && push_ctrl(&c, &f);
@@ -778,5 +792,14 @@ bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r)
     }
     ok = ok && finish(&c, &m->codes[fidx - m->nfunc_imports], ft);
     cc_free(&c);
+    r->err = err;
+    if (!ok && local.kind == WASM_ERR_INVALID) {
+        m->pending = local;                   /* see skip.c */
+        r->p = body;
+        r->failed = false;
+        return wl_skip_body(r);
+    }
+    if (!ok && local.kind != WASM_ERR_NONE)
+        *err = local;
     return ok;
 }

@@ -185,10 +185,11 @@ static bool bulk_memory(cc *c, uint32_t sub)
     static const uint8_t three[3] = { I32, I32, I32 };
     uint32_t x = 0;
     if (sub == 8 || sub == 9) {
-        if (!c->m->has_datacount)
-            return cc_fail(c, WASM_ERR_MALFORMED,
-                           "data count section required");
-        if (!index_imm(c, c->m->datacount, "unknown data segment", &x))
+        /* without a data count the check waits for the module's end */
+        if (!c->m->has_datacount && !c->m->data_use_at)
+            c->m->data_use_at = c->op_at;
+        if (!index_imm(c, c->m->has_datacount ? c->m->datacount : UINT32_MAX,
+                       "unknown data segment", &x))
             return false;
         if (sub == 9)
             return emit_effect(c, OP_DATA_DROP, &x, 1, NULL, 0);
@@ -520,6 +521,15 @@ void wl_declare(wasm_module *m, uint32_t f)
         m->declared[f / 8] |= (uint8_t)(1u << (f % 8));
 }
 
+/* True for a one-byte opcode that exists (for the error message). */
+static bool known_const_op(uint8_t op)
+{
+    return op <= 0x05 || (op >= 0x0b && op <= 0x11) ||
+           (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26) ||
+           (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
+           op == 0xfc || op == 0xfd;
+}
+
 /* The single instruction of a constant expression. */
 static uint8_t const_instr(wasm_module *m, wl_reader *r, wl_const *out,
                            const uint8_t *at)
@@ -558,7 +568,9 @@ static uint8_t const_instr(wasm_module *m, wl_reader *r, wl_const *out,
         return 0;
     }
     if (!r->failed)
-        wr_fail_at(r, WASM_ERR_INVALID, at, "constant expression required");
+        wr_fail_at(r, known_const_op(op) ? WASM_ERR_INVALID
+                   : WASM_ERR_MALFORMED, at, known_const_op(op)
+                   ? "constant expression required" : "illegal opcode");
     return 0;
 }
 

@@ -199,26 +199,38 @@ static bool utf8_ok(const uint8_t *s, uint32_t n)
 }
 
 /* A name: length-prefixed UTF-8, copied NUL-terminated into the arena. */
+static const uint32_t no_name[2] = { 0, 0 };
+
+/* The length of a name from wr_name (names may hold NUL bytes). */
+uint32_t wl_name_len(const char *name)
+{
+    return ((const uint32_t *)(const void *)name)[-1];
+}
+
 static const char *wr_name(wl_reader *r)
 {
+    const char *none = (const char *)&no_name[1];
     uint32_t n = wr_u32(r);
     if (r->failed)
-        return "";
+        return none;
     if ((size_t)(r->end - r->p) < n) {
         wr_fail(r, WASM_ERR_MALFORMED, r->end < r->limit
                 ? "unexpected end of section or function"
                 : "unexpected end");
-        return "";
+        return none;
     }
     if (!utf8_ok(r->p, n)) {
         wr_fail(r, WASM_ERR_MALFORMED, "malformed UTF-8 encoding");
-        return "";
+        return none;
     }
-    char *s = wl_arena_alloc(&r->m->arena, (size_t)n + 1);
-    if (!s) {
+    /* the length goes in front: names may contain NUL (wl_name_len) */
+    uint32_t *block = wl_arena_alloc(&r->m->arena, (size_t)n + 5);
+    if (!block) {
         wr_fail(r, WASM_ERR_NOMEM, "out of memory");
-        return "";
+        return none;
     }
+    block[0] = n;
+    char *s = (char *)(block + 1);
     memcpy(s, r->p, n);
     r->p += n;
     return s;
@@ -516,7 +528,8 @@ static void sec_export(wl_reader *r)
         if (e->kind == WASM_EXTERN_FUNC)
             wl_declare(m, e->index);
         for (uint32_t k = 0; k < i && !r->failed; k++)
-            if (wl_streq(m->exports[k].name, e->name))
+            if (wl_name_len(m->exports[k].name) == wl_name_len(e->name) &&
+                !memcmp(m->exports[k].name, e->name, wl_name_len(e->name)))
                 wr_fail_at(r, WASM_ERR_INVALID, at, "duplicate export name");
     }
 }
@@ -761,7 +774,7 @@ static void sec_names(wasm_module *m, const uint8_t *p, const uint8_t *end)
 static void sec_custom(wl_reader *r)
 {
     const char *name = wr_name(r);
-    if (!r->failed && wl_streq(name, "name"))
+    if (!r->failed && wl_name_eq(name, "name"))
         sec_names(r->m, r->p, r->end);
     r->p = r->end;
 }
@@ -789,6 +802,16 @@ static void module_finish(wl_reader *r, bool saw_code)
     else if (m->has_datacount && m->ndatas != m->datacount)
         wr_fail(r, WASM_ERR_MALFORMED,
                 "data count and data section have inconsistent lengths");
+    else if (m->data_use_at && m->ndatas > 0)
+        wr_fail_at(r, WASM_ERR_MALFORMED, m->data_use_at,
+                   "data count section required");
+    else if (m->data_use_at)
+        wr_fail_at(r, WASM_ERR_INVALID, m->data_use_at,
+                   "unknown data segment");
+    else if (m->pending.kind != WASM_ERR_NONE && !r->failed) {
+        *r->err = m->pending;
+        r->failed = true;
+    }
 }
 
 /* Allocates the bitset of referenceable functions once the function

@@ -274,14 +274,14 @@ wasm_func *wasm_instance_start(const wasm_instance *inst)
     return m->start < 0 ? NULL : inst->funcs[m->start];
 }
 
-/* Looks an export up by name. */
-bool wasm_instance_export(const wasm_instance *inst, const char *name,
-                          wasm_extern *out)
+/* Looks an export up by name (len bytes, NUL allowed). */
+bool wasm_instance_export_n(const wasm_instance *inst, const char *name,
+                            size_t len, wasm_extern *out)
 {
     const wasm_module *m = inst->mod;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const wl_export *e = &m->exports[i];
-        if (!wl_streq(e->name, name))
+        if (wl_name_len(e->name) != len || memcmp(e->name, name, len) != 0)
             continue;
         out->kind = (wasm_extern_kind)e->kind;
         switch (e->kind) {
@@ -293,6 +293,16 @@ bool wasm_instance_export(const wasm_instance *inst, const char *name,
         return true;
     }
     return false;
+}
+
+/* Looks an export up by NUL-terminated name. */
+bool wasm_instance_export(const wasm_instance *inst, const char *name,
+                          wasm_extern *out)
+{
+    size_t len = 0;
+    while (name[len])
+        len++;
+    return wasm_instance_export_n(inst, name, len, out);
 }
 
 wasm_memory *wasm_instance_memory(const wasm_instance *inst)

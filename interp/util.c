@@ -160,3 +160,14 @@ bool wl_streq(const char *a, const char *b)
     }
     return *a == *b;
 }
+
+/* True if a name from the module (which may hold NUL bytes) equals the
+ * NUL-terminated cstr. */
+bool wl_name_eq(const char *name, const char *cstr)
+{
+    uint32_t n = wl_name_len(name);
+    for (uint32_t i = 0; i < n; i++)
+        if (cstr[i] != name[i] || cstr[i] == 0)
+            return false;
+    return cstr[n] == 0;
+}

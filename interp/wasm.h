@@ -233,6 +233,11 @@ wasm_func *wasm_instance_start(const wasm_instance *inst);
 bool wasm_instance_export(const wasm_instance *inst, const char *name,
                           wasm_extern *out);
 
+/* The same for a name of `len` bytes that may contain NUL bytes (Wasm
+ * names may; the spec suite's names.wast has one). */
+bool wasm_instance_export_n(const wasm_instance *inst, const char *name,
+                            size_t len, wasm_extern *out);
+
 /* Memory 0 of the instance (defined or imported), or NULL. */
 wasm_memory *wasm_instance_memory(const wasm_instance *inst);
 const wasm_module *wasm_instance_module(const wasm_instance *inst);

@@ -66,6 +66,8 @@ void wl_error2(wasm_error *err, wasm_error_kind kind, uint32_t offset,
                const char *msg, const char *a, const char *b);
 const char *wl_type_name(uint8_t t);
 bool wl_streq(const char *a, const char *b);
+uint32_t wl_name_len(const char *name);
+bool wl_name_eq(const char *name, const char *cstr);
 
 /* ---- the decoded module --------------------------------------------------- */
 
@@ -162,6 +164,11 @@ struct wasm_module {
     uint32_t datacount;
     uint8_t *declared;          /* bit per function: may be ref.func'd */
     const char **func_names;    /* from the name section, may be NULL */
+    wasm_error pending;         /* first validation error in a function
+                                   body: reported only if the rest of the
+                                   module decodes (malformed comes first) */
+    const uint8_t *data_use_at; /* first memory.init/data.drop seen
+                                   without a data count section */
 };
 
 /* Decoder cursor over the module bytes. */
@@ -193,6 +200,8 @@ bool wl_is_reftype(uint8_t b);
  * are r->p .. r->end. */
 bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r);
 void wl_declare(wasm_module *m, uint32_t f);
+/* skip.c: decodes the rest of a body without validating it. */
+bool wl_skip_body(wl_reader *r);
 /* Reads and checks a constant expression of type `type`. */
 bool wl_const_expr(wasm_module *m, wl_reader *r, uint8_t type, wl_const *out);
 
