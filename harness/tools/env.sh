@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # harness/tools/env.sh: the Debian packages and tools Wisp needs, in one table.
 #
-#   env.sh deps     install what is missing (root: apt-get; otherwise print
-#                   the exact apt-get line and fail); silent when all is there
+#   env.sh deps     install what is missing (root: apt-get; otherwise, or
+#                   with WISP_DEPS_DRY=1, print the exact apt-get line and
+#                   fail); silent when all is there
 #   env.sh doctor   print the version of every tool and what is missing
 #   env.sh need T   exit 1 with "missing T: run make deps (package P)" if T
 #                   is missing (used by the Makefile before a build)
@@ -72,6 +73,10 @@ have() {
   esac
 }
 
+# WISP_DEPS_EXTRA: more packages to require (the harness's tests use it).
+# shellcheck disable=SC2206
+PACKAGES+=(${WISP_DEPS_EXTRA:-})
+
 # missing_packages: print the packages of PACKAGES that dpkg does not have
 # installed, one per line (all of them if dpkg-query is absent).
 missing_packages() {
@@ -93,7 +98,7 @@ cmd_deps() {
   local missing
   missing=$(missing_packages | tr '\n' ' ')
   [ -z "$missing" ] && return 0
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || [ -n "${WISP_DEPS_DRY:-}" ]; then
     echo "make deps: missing packages; run as root:" >&2
     echo "  apt-get update && apt-get install -y --no-install-recommends $missing" >&2
     exit 1
