@@ -1,0 +1,108 @@
+/*
+ * trap.c: what happens after an exception.  For now every CPU exception
+ * is fatal: the kernel has no user programs whose faults it could handle,
+ * so a fault is a kernel bug.  trap() reports it and stops the machine.
+ * Later labs add device interrupts (timer, serial) here.
+ */
+#include "trap.h"
+
+#include "backtrace.h"
+#include "kprintf.h"
+#include "panic.h"
+#include "symbols.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/x86.h"
+
+static const char *const names[NEXCEPTIONS] = {
+    "divide error", "debug", "non-maskable interrupt", "breakpoint",
+    "overflow", "bound range exceeded", "invalid opcode",
+    "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack-segment fault",
+    "general protection fault", "page fault", "reserved (15)",
+    "x87 floating-point error", "alignment check", "machine check",
+    "SIMD floating-point error", "virtualization exception",
+    "control protection exception", "reserved (22)", "reserved (23)",
+    "reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
+    "hypervisor injection", "VMM communication", "security exception",
+    "reserved (31)",
+};
+
+/* trap_name: a human name for an exception vector. */
+const char *trap_name(uint64_t vector)
+{
+    return vector < NEXCEPTIONS ? names[vector] : "interrupt";
+}
+
+/* dump_frame: every register the trap frame saved. */
+static void dump_frame(const struct trapframe *tf)
+{
+    kprintf("registers:\n");
+    kprintf("  rax=%p rbx=%p rcx=%p\n", (void *)tf->rax, (void *)tf->rbx,
+            (void *)tf->rcx);
+    kprintf("  rdx=%p rsi=%p rdi=%p\n", (void *)tf->rdx, (void *)tf->rsi,
+            (void *)tf->rdi);
+    kprintf("  rbp=%p rsp=%p r8=%p\n", (void *)tf->rbp, (void *)tf->rsp,
+            (void *)tf->r8);
+    kprintf("  r9=%p r10=%p r11=%p\n", (void *)tf->r9, (void *)tf->r10,
+            (void *)tf->r11);
+    kprintf("  r12=%p r13=%p r14=%p\n", (void *)tf->r12, (void *)tf->r13,
+            (void *)tf->r14);
+    kprintf("  r15=%p rflags=%p cs=0x%lx ss=0x%lx\n", (void *)tf->r15,
+            (void *)tf->rflags, tf->cs, tf->ss);
+    kprintf("  cr0=%p cr3=%p cr4=%p\n", (void *)read_cr0(),
+            (void *)read_cr3(), (void *)read_cr4());
+}
+
+/*
+ * pf_cause: spell out a page fault's error code: bit 0 = the page was
+ * present (so a protection violation), 1 = write, 4 = instruction fetch.
+ */
+static void pf_cause(uint64_t err)
+{
+    kprintf("  cause: %s %s\n",
+            (err & 16) ? "instruction fetch from" :
+            (err & 2) ? "write to" : "read from",
+            (err & 1) ? "a protected page" : "a not-present page");
+}
+
+// book: fault_report
+/*
+ * fault_report: the fatal-exception path.  Prints
+ *   FAULT: <name> (vector N) error=0x.. rip=0x.. <symbol>+0x.. [cr2=0x..]
+ * then the registers and a backtrace starting at the faulting
+ * instruction, and ends the run like a panic (WISP-EXIT: 1).
+ */
+static void fault_report(struct trapframe *tf)
+{
+    uint64_t cr2 = read_cr2();      /* read first: a later fault changes it */
+    panic_begin();
+    uint64_t off;
+    const char *fn = sym_lookup(tf->rip, &off);
+    kprintf("FAULT: %s (vector %lu) error=0x%lx rip=%p %s+0x%lx",
+            trap_name(tf->vector), tf->vector, tf->err, (void *)tf->rip,
+            fn ? fn : "?", off);
+    if (tf->vector == T_PAGE_FAULT)
+        kprintf(" cr2=%p", (void *)cr2);
+    kprintf("\n");
+    if (tf->vector == T_PAGE_FAULT)
+        pf_cause(tf->err);
+    if (tf->vector == T_DOUBLE_FAULT)
+        kprintf("  (handled on the IST%d stack, rsp=%p)\n", 1,
+                (void *)read_rsp());
+    dump_frame(tf);
+    bt_print_from(tf->rip, tf->rbp);
+    kexit(1);
+}
+// book: fault_report
+
+/*
+ * trap: called by trap_common (vectors.asm) for every exception, with
+ * interrupts off.  Returning resumes the interrupted code; for now nothing
+ * returns, since every exception is fatal.
+ */
+void trap(struct trapframe *tf)
+{
+    if (tf->vector < NEXCEPTIONS)
+        fault_report(tf);
+    panic("unexpected interrupt vector %lu", tf->vector);
+}

@@ -1,0 +1,126 @@
+/*
+ * x86.h: thin wrappers around x86-64 instructions that C cannot express:
+ * I/O ports, control registers, MSRs, descriptor-table loads, halting.
+ *
+ * All are static inline so each compiles to the single instruction it
+ * names; "memory" clobbers stop the compiler from moving memory accesses
+ * across instructions that have side effects.
+ */
+#ifndef WISP_X86_H
+#define WISP_X86_H
+
+#include <stdint.h>
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_rbp(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%rbp, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_rsp(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* The operand of lgdt/lidt: a 16-bit limit and a 64-bit base. */
+struct dtr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+static inline void lidt(const struct dtr *d)
+{
+    __asm__ volatile("lidt %0" : : "m"(*d) : "memory");
+}
+
+static inline void lgdt(const struct dtr *d)
+{
+    __asm__ volatile("lgdt %0" : : "m"(*d) : "memory");
+}
+
+static inline void ltr(uint16_t sel)
+{
+    __asm__ volatile("ltr %0" : : "r"(sel) : "memory");
+}
+
+static inline void cli(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
+static inline void hlt(void)
+{
+    __asm__ volatile("hlt" : : : "memory");
+}
+
+/* Tells the CPU we are in a spin-wait loop (saves power, helps SMT). */
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" : : : "memory");
+}
+
+#define MSR_EFER 0xc0000080u
+
+#endif

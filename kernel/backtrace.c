@@ -1,0 +1,88 @@
+/*
+ * backtrace.c: stack backtraces through frame pointers.
+ *
+ * The kernel is compiled with -fno-omit-frame-pointer, so every function
+ * starts with
+ *         push %rbp          ; save the caller's frame pointer
+ *         mov  %rsp, %rbp    ; this frame starts here
+ * and, at any moment, %rbp points at a two-word record:
+ *         [rbp + 0]  the caller's saved %rbp   (the next record)
+ *         [rbp + 8]  the return address into the caller
+ * Following the saved %rbp values walks from the innermost call outwards.
+ * entry.asm sets %rbp to 0 before calling kmain, which ends the chain.
+ */
+#include "backtrace.h"
+
+#include "kprintf.h"
+#include "param.h"
+#include "symbols.h"
+#include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/x86.h"
+
+extern char _kernel_end[];
+
+/*
+ * bt_print_frame: print one line "  #depth 0xaddr name+0xoff".  A return
+ * address points just after its call instruction, which may already be
+ * the next function when the call was the last instruction (a call to a
+ * function that never returns), so for is_return the name is looked up
+ * at addr - 1; the offset is still from addr.
+ */
+void bt_print_frame(int depth, uint64_t addr, int is_return)
+{
+    uint64_t off;
+    const char *name = sym_lookup(addr - (is_return ? 1 : 0), &off);
+    if (name)
+        kprintf("  #%d %p %s+0x%lx\n", depth, (void *)addr, name,
+                off + (is_return ? 1 : 0));
+    else
+        kprintf("  #%d %p ?\n", depth, (void *)addr);
+}
+
+/*
+ * bt_frame_ok: may rbp be dereferenced as a frame record?  For now all
+ * stacks are inside the kernel image (in .bss), so a frame must lie in
+ * [KERNLINK, _kernel_end) and be 8-byte aligned.  Later labs, with stacks
+ * elsewhere, widen this test.
+ */
+static int bt_frame_ok(uint64_t rbp)
+{
+    return rbp >= KERNLINK && rbp + 16 <= (uint64_t)_kernel_end &&
+           (rbp & 7) == 0;
+}
+
+/*
+ * bt_print_from: print rip as frame #0, then every return address found
+ * from the frame record at rbp outwards.  Stops at a zero or implausible
+ * frame pointer, when frames stop growing upwards (a loop), or after
+ * BT_DEPTH_MAX lines.
+ */
+void bt_print_from(uint64_t rip, uint64_t rbp)
+{
+    int depth = 0;
+    kprintf("backtrace:\n");
+    if (rip)
+        bt_print_frame(depth++, rip, 0);
+    while (rbp && depth < BT_DEPTH_MAX) {
+        if (!bt_frame_ok(rbp)) {
+            kprintf("  (bad frame pointer %p)\n", (void *)rbp);
+            return;
+        }
+        const uint64_t *frame = (const uint64_t *)rbp;
+        bt_print_frame(depth++, frame[1], 1);
+        if (frame[0] != 0 && frame[0] <= rbp) {
+            kprintf("  (frame chain loops at %p)\n", (void *)frame[0]);
+            return;
+        }
+        rbp = frame[0];
+    }
+}
+
+/*
+ * backtrace: print the calls that led to the caller of backtrace(),
+ * innermost first.  noinline: it must have a frame of its own.
+ */
+__attribute__((noinline)) void backtrace(void)
+{
+    bt_print_from(0, read_rbp());
+}

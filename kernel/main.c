@@ -1,0 +1,47 @@
+/*
+ * main.c: kmain, where the kernel's C code starts.
+ */
+#include <stdint.h>
+
+#include "kprintf.h"
+#include "monitor.h"
+#include "multiboot.h"
+#include "panic.h"
+#include "param.h"
+#include "serial.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/sse.h"
+
+#ifndef WISP_VERSION
+#define WISP_VERSION "unknown"
+#endif
+
+/* The stack kmain runs on; entry.asm loads boot_stack_top into %rsp. */
+static uint8_t boot_stack[KSTACK_SIZE] __attribute__((aligned(16)));
+uint8_t *const boot_stack_top = boot_stack + KSTACK_SIZE;
+
+void kmain(uint32_t magic, uint64_t info_pa);
+
+// book: kmain
+/*
+ * kmain: called once by entry.asm in 64-bit mode, on boot_stack, with
+ * interrupts off, paging on (boot page tables) and SSE enabled.  magic and
+ * info_pa are what the multiboot2 loader left in EAX and EBX.  Never
+ * returns.
+ */
+void kmain(uint32_t magic, uint64_t info_pa)
+{
+    serial_init();
+    gdt_init();
+    idt_init();
+    const char *err = mb_parse(magic, info_pa);
+    if (err)
+        panic("%s", err);
+    if (!sse_selftest())
+        panic("SSE arithmetic gave a wrong result");
+    kprintf("Wisp %s (x86_64), %lu MiB RAM\n", WISP_VERSION,
+            mb_usable_bytes() >> 20);
+    monitor_run();
+}
+// book: kmain

@@ -1,0 +1,312 @@
+/*
+ * monitor.c: the kernel monitor.
+ *
+ * It reads a line from the serial port (with echo and backspace), splits
+ * it into words and runs the command named by the first word.  Commands
+ * live in the table mon_cmds[] below: to add one, write a function
+ * `static void mon_NAME(int argc, char **argv)` and add a row.  Input is byte-at-a-time and fully checked: over-long
+ * lines and bytes that are not printable ASCII are reported and the line
+ * is dropped, never overflowed or half-run.
+ */
+#include "monitor.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backtrace.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "multiboot.h"
+#include "panic.h"
+#include "param.h"
+#include "serial.h"
+#include "symbols.h"
+#include "arch/x86_64/fault.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/memlayout.h"
+#include "arch/x86_64/x86.h"
+
+#define PROMPT "monitor> "
+
+static void mon_help(int argc, char **argv);
+static void mon_kerninfo(int argc, char **argv);
+static void mon_backtrace(int argc, char **argv);
+static void mon_mem(int argc, char **argv);
+static void mon_echo(int argc, char **argv);
+static void mon_panic(int argc, char **argv);
+static void mon_halt(int argc, char **argv);
+static void mon_reboot(int argc, char **argv);
+
+// book: commands
+static const struct mon_cmd mon_cmds[] = {
+    { "help", "", "list the commands", mon_help },
+    { "kerninfo", "", "kernel sections, their addresses and sizes",
+      mon_kerninfo },
+    { "backtrace", "", "print the calls that led here", mon_backtrace },
+    { "mem", "", "the memory map the boot loader reported", mon_mem },
+    { "echo", "[words...]", "print the words", mon_echo },
+    { "panic", "[message]", "panic the kernel (test path)", mon_panic },
+    { "fault", "<kind>", "raise a CPU exception (test path; `fault` lists)",
+      fault_cmd },
+    { "halt", "", "stop the machine (QEMU exits)", mon_halt },
+    { "reboot", "", "reset the machine", mon_reboot },
+};
+// book: commands
+
+#define NCMDS (sizeof mon_cmds / sizeof mon_cmds[0])
+
+/* mon_help: one line per command: name, arguments, description. */
+static void mon_help(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    for (size_t i = 0; i < NCMDS; i++)
+        kprintf("  %-10s %-11s %s\n", mon_cmds[i].name, mon_cmds[i].args,
+                mon_cmds[i].help);
+}
+
+/* section: one kerninfo line for the linker symbols [start, end). */
+static void section(const char *name, const char *start, const char *end)
+{
+    uint64_t s = (uint64_t)start;
+    uint64_t pa = s >= KERNBASE ? V2P(s) : s;
+    kprintf("  %-7s %p-%p  phys 0x%08lx  %7lu bytes\n", name, (void *)start,
+            (void *)end, pa, (uint64_t)(end - start));
+}
+
+extern char _boot_start[], _boot_end[], _text_start[], _text_end[];
+extern char _rodata_start[], _rodata_end[], _data_start[], _data_end[];
+extern char _bss_start[], _bss_end[], _kernel_end[];
+
+/* mon_kerninfo: where each part of the kernel image is, and its size. */
+static void mon_kerninfo(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("kernel sections:\n");
+    section("boot", _boot_start, _boot_end);
+    section("text", _text_start, _text_end);
+    section("rodata", _rodata_start, _rodata_end);
+    section("data", _data_start, _data_end);
+    section("bss", _bss_start, _bss_end);
+    uint64_t foot = V2P(_kernel_end) - (uint64_t)_boot_start;
+    kprintf("kernel footprint: %lu KiB (physical 0x%lx-0x%lx)\n",
+            (foot + 1023) / 1024, (uint64_t)_boot_start, V2P(_kernel_end));
+    kprintf("symbols: %zu functions\n", ksym_count);
+    kprintf("command line: %s\n", mbinfo.cmdline);
+    kprintf("boot loader: %s\n", mbinfo.loader);
+}
+
+/* mon_backtrace: the chain of calls from kmain to this command. */
+static void mon_backtrace(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    backtrace();
+}
+
+/* mon_mem: the multiboot2 memory map, a line per region, and totals. */
+static void mon_mem(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    for (int i = 0; i < mbinfo.nmmap; i++) {
+        const struct mb_region *r = &mbinfo.mmap[i];
+        kprintf("  0x%016lx-0x%016lx %10lu KiB  %s\n", r->base,
+                r->base + r->len - 1, r->len / 1024, mb_type_name(r->type));
+    }
+    if (mbinfo.mmap_dropped)
+        kprintf("  (%d more regions not kept, MB_MMAP_MAX is %d)\n",
+                mbinfo.mmap_dropped, MB_MMAP_MAX);
+    uint64_t total = mb_usable_bytes();
+    kprintf("available: %lu MiB (%lu KiB) in %d regions listed\n",
+            total >> 20, total >> 10, mbinfo.nmmap);
+    for (int i = 0; i < mbinfo.nmods; i++)
+        kprintf("module %d: 0x%lx-0x%lx %s\n", i, mbinfo.mods[i].start,
+                mbinfo.mods[i].end, mbinfo.mods[i].cmdline);
+}
+
+/* join: print argv[from..argc) separated by single spaces. */
+static void join(int argc, char **argv, int from)
+{
+    for (int i = from; i < argc; i++)
+        kprintf(i > from ? " %s" : "%s", argv[i]);
+}
+
+/* mon_echo: print the arguments, like the shell's echo. */
+static void mon_echo(int argc, char **argv)
+{
+    join(argc, argv, 1);
+    kprintf("\n");
+}
+
+/* mon_panic: panic with the given message (test path for panic()). */
+static void mon_panic(int argc, char **argv)
+{
+    static char msg[MON_LINE_MAX + 1];
+    msg[0] = '\0';
+    for (int i = 1; i < argc; i++) {
+        if (i > 1)
+            strlcpy(msg + strlen(msg), " ", sizeof msg - strlen(msg));
+        strlcpy(msg + strlen(msg), argv[i], sizeof msg - strlen(msg));
+    }
+    panic("%s", argc > 1 ? msg : "requested from the monitor");
+}
+
+/* mon_halt: end the run cleanly (WISP-EXIT: 0). */
+static void mon_halt(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("halting\n");
+    kexit(0);
+}
+
+/*
+ * mon_reboot: reset through the keyboard controller (command 0xfe pulses
+ * the CPU's reset line); if that does not work, force a triple fault.
+ * Under QEMU with -no-reboot, either makes QEMU exit.
+ */
+static void mon_reboot(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("rebooting\n");
+    outb(0x64, 0xfe);
+    for (volatile int i = 0; i < 1000000; i++)
+        cpu_relax();
+    idt_clear();
+    __asm__ volatile("int3");
+}
+
+/*
+ * split: cut line into words at spaces, in place.  Returns the number of
+ * words, or -1 if there are more than MON_ARGS_MAX.
+ */
+static int split(char *line, char **argv)
+{
+    int argc = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p == '\0')
+            return argc;
+        if (argc == MON_ARGS_MAX)
+            return -1;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+}
+
+/*
+ * monitor_exec: run one command line (modified in place).  Returns 0, or
+ * -1 when the line named no known command or had too many words.
+ */
+int monitor_exec(char *line)
+{
+    char *argv[MON_ARGS_MAX + 1];
+    int argc = split(line, argv);
+    if (argc < 0) {
+        kprintf("too many words (max %d)\n", MON_ARGS_MAX);
+        return -1;
+    }
+    if (argc == 0)
+        return 0;
+    argv[argc] = NULL;
+    for (size_t i = 0; i < NCMDS; i++) {
+        if (strcmp(argv[0], mon_cmds[i].name) == 0) {
+            mon_cmds[i].fn(argc, argv);
+            return 0;
+        }
+    }
+    kprintf("unknown command '%s' (try help)\n", argv[0]);
+    return -1;
+}
+
+/* The line being typed. */
+struct line {
+    char buf[MON_LINE_MAX + 1];
+    int len;                /* characters in buf */
+    int over;               /* printable characters dropped: line too long */
+    int bad;                /* non-ASCII/control bytes dropped */
+    int first_bad;          /* the first such byte, for the message */
+    bool cancelled;         /* ^C */
+    bool last_cr;           /* the previous byte was \r (so skip a \n) */
+};
+
+/*
+ * line_key: apply one input byte to l.  Returns true when the line is
+ * finished (Enter or ^C).  Echoes what it accepts.
+ */
+static bool line_key(struct line *l, int c)
+{
+    bool after_cr = l->last_cr;
+    l->last_cr = (c == '\r');
+    if (c == '\n' && after_cr)
+        return false;               /* the \n of a \r\n pair */
+    if (c == '\r' || c == '\n')
+        return true;
+    if (c == 0x03) {                /* ^C: abandon the line */
+        kprintf("^C");
+        l->cancelled = true;
+        return true;
+    }
+    if (c == '\b' || c == 0x7f) {   /* backspace / DEL: erase one */
+        if (l->over > 0) {
+            l->over--;
+        } else if (l->len > 0) {
+            l->len--;
+            kprintf("\b \b");
+        }
+        return false;
+    }
+    if (c == '\t')
+        c = ' ';
+    if (c < 0x20 || c > 0x7e) {
+        if (l->bad++ == 0)
+            l->first_bad = c;
+        return false;
+    }
+    if (l->len == MON_LINE_MAX) {
+        l->over++;
+        return false;
+    }
+    l->buf[l->len++] = (char)c;
+    console_putc((char)c);
+    return false;
+}
+
+/*
+ * line_read: show the prompt and read one line into l.  Returns true if
+ * l->buf holds a line to run, false (after saying why) if it must be
+ * dropped.
+ */
+static bool line_read(struct line *l)
+{
+    bool last_cr = l->last_cr;
+    *l = (struct line){ .last_cr = last_cr };
+    kprintf(PROMPT);
+    while (!line_key(l, serial_getc()))
+        ;
+    kprintf("\n");
+    l->buf[l->len] = '\0';
+    if (l->cancelled)
+        return false;
+    if (l->bad) {
+        kprintf("line ignored: %d non-ASCII or control byte(s), first 0x%02x"
+                " (only printable ASCII is accepted)\n", l->bad, l->first_bad);
+        return false;
+    }
+    if (l->over) {
+        kprintf("line too long (max %d), ignored\n", MON_LINE_MAX);
+        return false;
+    }
+    return true;
+}
+
+/* monitor_run: the read-eval loop.  Never returns. */
+void monitor_run(void)
+{
+    static struct line l;
+    kprintf("Type 'help' for a list of commands.\n");
+    for (;;) {
+        if (line_read(&l))
+            monitor_exec(l.buf);
+    }
+}

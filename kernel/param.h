@@ -1,0 +1,37 @@
+/*
+ * param.h: every fixed limit of the kernel, in one place.
+ *
+ * Each limit is a compile-time constant so that no kernel structure needs
+ * dynamic allocation before the memory manager exists.  Change a value here
+ * and everything that depends on it follows.
+ */
+#ifndef WISP_PARAM_H
+#define WISP_PARAM_H
+
+/* Bytes of the boot stack kmain runs on (kernel/main.c). */
+#define KSTACK_SIZE 16384
+
+/* Bytes of the separate stack the double-fault handler runs on (IST1): it
+ * must work even when the fault happened because the normal stack broke. */
+#define IST_STACK_SIZE 8192
+
+/* Most return addresses a backtrace prints before it gives up; protects
+ * against a corrupted frame-pointer chain that loops. */
+#define BT_DEPTH_MAX 32
+
+/* Longest monitor input line, in characters (not counting the NUL). */
+#define MON_LINE_MAX 127
+
+/* Most words (command + arguments) on one monitor line. */
+#define MON_ARGS_MAX 16
+
+/* Most memory-map entries kept from the multiboot2 information. */
+#define MB_MMAP_MAX 64
+
+/* Most boot modules (GRUB `module2` lines) recorded. */
+#define MB_MODS_MAX 16
+
+/* Longest kernel or module command line kept (including the NUL). */
+#define MB_CMDLINE_MAX 256
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * serial.h: the 16550 UART on COM1, polled (no interrupts yet).
+ * The serial port is Wisp's only console: QEMU connects it to a terminal
+ * (make qemu) or to a pipe (the test harness).
+ */
+#ifndef WISP_SERIAL_H
+#define WISP_SERIAL_H
+
+#include <stdbool.h>
+
+void serial_init(void);
+void serial_putc(char c);
+bool serial_can_read(void);
+int serial_getc(void);
+
+#endif
