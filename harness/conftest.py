@@ -55,8 +55,9 @@ def pytest_runtest_makereport(item, call):
             rep.sections.append(("wisp serial log", _log_section(machines)))
     if rep.when == "teardown":
         for w in machines:
-            w.kill()
-            if not getattr(item, "wisp_failed", False):
+            # a machine still running belongs to a wider-scoped fixture: its
+            # log is still being written, so it stays
+            if not w.running and not getattr(item, "wisp_failed", False):
                 for path in w.log_files():
                     path.unlink()
         wisp_harness.instances.clear()

@@ -212,6 +212,11 @@ class Wisp:
         self.kill()
         return False
 
+    @property
+    def running(self):
+        """True between start() and the end of QEMU (or kill())."""
+        return self._proc is not None and self._logfile is not None
+
     def log_files(self):
         """The log files this machine wrote (that still exist)."""
         paths = (self.log_path, self.qemu_log_path, self.stderr_path)
