@@ -161,3 +161,13 @@ def test_qemu_command_line():
     assert uefi[uefi.index("-bios") + 1] == "/usr/share/ovmf/OVMF.fd"
     assert uefi[-2:] == ["-smp", "2"] and "64M" in uefi
     assert "-D" in args and args[args.index("-D") + 1].endswith(".qemu.log")
+
+
+def test_using_a_machine_outside_with_is_an_error():
+    w = fake("monitor")
+    with pytest.raises(HarnessError, match="not running"):
+        w.expect(PROMPT_RE)
+    with w:
+        w.expect(PROMPT_RE)
+    with pytest.raises(HarnessError, match="not running"):
+        w.sendline("halt")

@@ -100,6 +100,7 @@ class Wisp:
             out = w.cmd("help")
 
     iso          the image to boot, relative to the repository root
+                 (default $WISP_ISO, else build/wisp.iso)
     uefi         boot with OVMF instead of SeaBIOS
     allow_panic  the test expects a panic/fault/triple fault/reset: do not
                  raise when one happens (wait_exit() reports it)
@@ -115,10 +116,10 @@ class Wisp:
                  while waiting is a HarnessError
     """
 
-    def __init__(self, iso="build/wisp.iso", uefi=False, allow_panic=False,
+    def __init__(self, iso=None, uefi=False, allow_panic=False,
                  name=None, memory="256M", extra_args=(), qemu=None,
                  progress_timeout=None, total_timeout=None):
-        self.iso = Path(ROOT, iso)
+        self.iso = Path(ROOT, iso or os.environ.get("WISP_ISO") or "build/wisp.iso")
         self.uefi = uefi
         self.allow_panic = allow_panic
         self.memory = memory
@@ -199,6 +200,12 @@ class Wisp:
             proc.wait()
         if proc is not None and self.exit is None:
             self._finish()
+        if proc is not None:
+            for pipe in (proc.stdin, proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:       # stdin's last bytes cannot be flushed
+                    pass
         if self._logfile is not None:
             self._logfile.close()
             self._logfile = None
@@ -255,8 +262,8 @@ class Wisp:
         At end of file, record how QEMU ended."""
         if self._eof:
             return False
-        if self._proc is None:
-            raise HarnessError(f"{self.name}: machine not started (use `with`)")
+        if not self.running:
+            raise HarnessError(f"{self.name}: machine not running (use `with`)")
         fd = self._proc.stdout.fileno()
         ready, _, _ = select.select([fd], [], [], max(wait, 0))
         if not ready:
@@ -380,8 +387,8 @@ class Wisp:
         """Send bytes (or a str, as UTF-8) to the serial port."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if self._proc is None:
-            raise HarnessError(f"{self.name}: machine not started (use `with`)")
+        if not self.running:
+            raise HarnessError(f"{self.name}: machine not running (use `with`)")
         try:
             self._proc.stdin.write(data)
             self._proc.stdin.flush()
