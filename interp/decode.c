@@ -912,6 +912,11 @@ void wasm_module_free(wasm_module *m)
 {
     if (!m)
         return;
+    while (m->zombies) {
+        wasm_instance *z = m->zombies;
+        m->zombies = z->next_zombie;
+        wasm_instance_free(z);
+    }
     wl_arena arena = m->arena;   /* m itself lives in the arena */
     wl_arena_free(&arena);
 }

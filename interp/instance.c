@@ -96,8 +96,12 @@ void wasm_memory_free(wasm_memory *mem)
     if (!mem)
         return;
     const wasm_runtime *rt = mem->rt;
-    if (mem->data)
-        rt->alloc.mem_resize(rt->alloc.ctx, mem->data, mem->size, 0);
+    if (mem->data) {
+        void *rest = rt->alloc.mem_resize(rt->alloc.ctx, mem->data,
+                                          mem->size, 0);
+        if (rest)
+            rt->alloc.free(rt->alloc.ctx, rest, 0);
+    }
     wl_free(rt, mem, sizeof *mem);
 }
 

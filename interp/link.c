@@ -244,9 +244,16 @@ wasm_instance *wasm_instantiate(const wasm_runtime *rt, const wasm_module *m,
     if (!alloc_arrays(inst)) {
         wl_error(err, WASM_ERR_NOMEM, 0, "out of memory");
     } else if (link_imports(inst, imports, nimports, err) &&
-               create_defined(inst, err) && eval_elems(inst, err) &&
-               run_segments(inst, err)) {
-        return inst;
+               create_defined(inst, err) && eval_elems(inst, err)) {
+        if (run_segments(inst, err))
+            return inst;
+        /* A trap in a segment: earlier segments may have put this
+         * instance's functions into an imported table, where the spec
+         * keeps them callable.  The module owns the instance from now. */
+        wasm_module *mm = (wasm_module *)m;
+        inst->next_zombie = mm->zombies;
+        mm->zombies = inst;
+        return NULL;
     }
     wasm_instance_free(inst);
     return NULL;

@@ -77,7 +77,10 @@ typedef struct {
  *   mem_resize: (re)allocates linear-memory storage; old may be NULL
  *               (old_bytes 0).  New bytes read as zero, old bytes are kept;
  *               returns NULL on failure and then leaves `old` untouched.
- *               The kernel backs it with frames, the host with realloc. */
+ *               The kernel backs it with frames, the host with realloc.
+ *               new_bytes == 0 releases the storage; if the embedder
+ *               returns a block even then (realloc(p, 0) style), the
+ *               engine gives that block back through free(ctx, block, 0). */
 typedef struct {
     void *(*alloc)(void *ctx, size_t bytes);
     void (*free)(void *ctx, void *block, size_t bytes);

@@ -167,6 +167,9 @@ struct wasm_module {
     wasm_error pending;         /* first validation error in a function
                                    body: reported only if the rest of the
                                    module decodes (malformed comes first) */
+    wasm_instance *zombies;     /* instances whose segments trapped: kept
+                                   (their functions may already sit in an
+                                   imported table) until the module goes */
     const uint8_t *data_use_at; /* first memory.init/data.drop seen
                                    without a data count section */
 };
@@ -257,6 +260,7 @@ struct wasm_instance {
     wasm_table **own_tables;
     wasm_memory **own_mems;
     wasm_global **own_globals;
+    wasm_instance *next_zombie;
 };
 
 /* instance.c helpers used by exec.c */
