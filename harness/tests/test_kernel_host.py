@@ -1,0 +1,96 @@
+"""Host-side tests of the kernel's pure C and of its symbol-table tool:
+kprintf's formatting engine (kernel/fmt.c), the symbol lookup
+(kernel/symbols.c), kernel/tools/mksymtab.py, and the table embedded in
+the built kernel."""
+
+import importlib.util
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = ROOT / "build" / "host"
+ELF = ROOT / "build" / "kernel" / "wisp.elf"
+
+
+def run_unit(name):
+    path = HOST / name
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run make test (or make {path.relative_to(ROOT)})")
+    return subprocess.run([str(path)], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("binary,summary", [
+    ("kernel_fmt_test", r"fmt_test: (\d+) checks, 0 failed"),
+    ("kernel_sym_test", r"sym_test: (\d+) checks, 0 failed"),
+])
+def test_unit_binary(binary, summary):
+    r = run_unit(binary)
+    assert r.returncode == 0, r.stdout + r.stderr
+    m = re.search(summary, r.stdout)
+    assert m, r.stdout
+    assert int(m.group(1)) > 40      # the checks really ran
+
+
+def load_mksymtab():
+    spec = importlib.util.spec_from_file_location(
+        "mksymtab", ROOT / "kernel" / "tools" / "mksymtab.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+NM_SAMPLE = """\
+0000000000100000 T _start
+0000000000100010 t build_page_tables
+0000000000100040 d gdt64
+ffffffff80109000 T _text_start
+ffffffff80109000 T start64_high
+ffffffff80109040 0000000000000020 T kmain
+ffffffff80109040 0000000000000020 T kmain_alias
+ffffffff80109060 0000000000000010 t helper
+ffffffff80109070 t .Llocal
+ffffffff80109080 t trap_common
+ffffffff801090a0 T _text_end
+ffffffff8010a000 0000000000000008 R some_table
+"""
+
+
+def test_mksymtab_sizes_aliases_markers():
+    mk = load_mksymtab()
+    funcs = mk.functions(mk.parse(NM_SAMPLE.splitlines()))
+    assert funcs == [
+        (0x100000, 0x10, "_start"),            # sizeless: up to the next symbol
+        (0x100010, 0x30, "build_page_tables"),  # ends where data starts
+        (0xffffffff80109000, 0x40, "start64_high"),
+        (0xffffffff80109040, 0x20, "kmain"),    # alias dropped
+        (0xffffffff80109060, 0x10, "helper"),
+        (0xffffffff80109080, 0x20, "trap_common"),  # up to _text_end
+    ]
+
+
+def test_mksymtab_output_is_c():
+    mk = load_mksymtab()
+    src = mk.emit([(0x1000, 0x10, "f")])
+    assert '{ 0x1000ull, 0x10ull, "f" },' in src
+    assert "const size_t ksym_count = 1;" in src
+    assert "const size_t ksym_count = 0;" in mk.emit([])
+
+
+def test_embedded_table_matches_final_kernel():
+    """The table compiled into wisp.elf names each function at the address
+    nm finds it at in that same file."""
+    if not ELF.is_file():
+        pytest.fail(f"{ELF} is missing: run make")
+    nm = subprocess.run(["nm", "-n", "-S", "--defined-only", str(ELF)],
+                        capture_output=True, text=True, check=True).stdout
+    mk = load_mksymtab()
+    want = mk.functions(mk.parse(nm.splitlines()))
+    table = (ROOT / "build" / "kernel" / "symtab.c").read_text()
+    got = [(int(a, 16), int(s, 16), n) for a, s, n in
+           re.findall(r'\{ 0x([0-9a-f]+)ull, 0x([0-9a-f]+)ull, "([^"]*)" \}', table)]
+    assert got == want
+    names = {n for _, _, n in got}
+    assert {"kmain", "monitor_run", "panic", "trap", "sym_find"} <= names
