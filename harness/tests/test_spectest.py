@@ -108,18 +108,23 @@ def section(sid, payload):
     return bytes([sid]) + leb(len(payload)) + payload
 
 
-def answer_module():
-    """A module exporting `answer`: () -> i32, returning 42."""
-    functype = bytes([0x01, 0x60, 0x00, 0x01, 0x7f])
+def module(body, results=b'\x7f'):
+    """A module exporting `answer`: () -> results, with the given body."""
+    functype = bytes([0x01, 0x60, 0x00]) + leb(len(results)) + results
     export = bytes([0x01, 0x06]) + b'answer' + bytes([0x00, 0x00])
-    body = bytes([0x00, 0x41, 42, 0x0b])
+    body = bytes([0x00]) + body
     return (b'\0asm' + bytes([1, 0, 0, 0]) + section(1, functype) +
             section(3, bytes([0x01, 0x00])) + section(7, export) +
             section(10, bytes([0x01]) + leb(len(body)) + body))
 
 
-def write_script(tmp_path, commands):
-    (tmp_path / 'answer.wasm').write_bytes(answer_module())
+def answer_module():
+    """`answer` returns 42."""
+    return module(bytes([0x41, 42, 0x0b]))
+
+
+def write_script(tmp_path, commands, wasm=None):
+    (tmp_path / 'answer.wasm').write_bytes(wasm or answer_module())
     script = tmp_path / 'tiny.json'
     script.write_text(json.dumps({'source_filename': 'tiny.wast', 'commands': commands}))
     return script
@@ -163,6 +168,20 @@ def test_runner_reports_missed_errors(tmp_path):
     for line, cause in ((2, 'module accepted'), (3, 'module accepted'), (4, 'no trap'),
                         (5, 'export not found')):
         assert f'tiny.json:{line}: ' in run.stdout and cause in run.stdout, run.stdout
+
+
+def test_runner_stops_an_endless_loop(tmp_path):
+    """The fuel hook ends a call that never returns: a bug in the engine
+    cannot hang the suite."""
+    endless = module(bytes([0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b]), results=b'')
+    script = write_script(tmp_path, [
+        {'type': 'module', 'line': 1, 'filename': 'answer.wasm'},
+        {'type': 'assert_return', 'line': 2, 'action': invoke('answer'), 'expected': []},
+    ], wasm=endless)
+    run = run_spectest('spectest', str(script))
+    assert final_line(run.stdout) == (1, 1, 0), run.stdout
+    assert 'tiny.json:2: assert_return: trapped instead of returning: "answer": stopped by embedder' \
+        in run.stdout, run.stdout
 
 
 @pytest.mark.parametrize('text', ['', '{"commands": [', '{"commands": [{"type": "module",}]}',

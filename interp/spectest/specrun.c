@@ -211,12 +211,7 @@ static bool do_action(script *s, const json_node *action, outcome *out)
                   "\"%s\": no such module or it failed to instantiate", name);
         return false;
     }
-    if (strlen(field) != flen) {
-        spec_fail(s->c, s->line, s->cmd, "export name contains NUL",
-                  "\"%s\": wasm_instance_export takes a C string", name);
-        return false;
-    }
-    if (!wasm_instance_export(inst, field, &ext)) {
+    if (!wasm_instance_export_n(inst, field, flen, &ext)) {
         spec_fail(s->c, s->line, s->cmd, "export not found", "\"%s\"", name);
         return false;
     }
