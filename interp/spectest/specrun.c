@@ -28,6 +28,7 @@ typedef struct {
     wasm_result res;
     wasm_value vals[SPEC_MAX_VALUES];
     uint32_t nvals;
+    bool truncated;             /* the call returned more than vals holds */
 } outcome;
 
 /* ---- loading and instantiating ------------------------------------------- */
@@ -95,8 +96,13 @@ static void call(script *s, wasm_func *f, const wasm_value *args,
     wasm_exec_set_fuel(s->w.exec, SPEC_FUEL);
     out->res = wasm_call(s->w.exec, f, args, nargs);
     out->nvals = 0;
+    out->truncated = false;
     if (out->res.status == WASM_OK)
         out->nvals = wasm_exec_results(s->w.exec, out->vals, SPEC_MAX_VALUES);
+    if (out->nvals > SPEC_MAX_VALUES) {     /* more than the runner keeps */
+        out->nvals = SPEC_MAX_VALUES;
+        out->truncated = true;
+    }
     if (out->res.status == WASM_PAUSED)
         wasm_exec_reset(s->w.exec);
 }
@@ -327,7 +333,7 @@ static void format_results(char *buf, size_t n, const outcome *o,
 /* True iff the outcome's values match the expected list exactly. */
 static bool results_match(const outcome *o, const json_node *expected)
 {
-    if (json_count(expected) != o->nvals)
+    if (o->truncated || json_count(expected) != o->nvals)
         return false;
     uint32_t i = 0;
     for (const json_node *e = expected->child; e; e = e->next, i++) {
