@@ -10,7 +10,7 @@ names them and shows the last lines of the serial log.
 import pytest
 
 import wisp_harness
-from wisp_harness import BANNER_RE, PROMPT_RE, HarnessError, Wisp
+from wisp_harness import HarnessError, Wisp
 
 
 @pytest.fixture
@@ -18,8 +18,7 @@ def monitor():
     """A booted Wisp (default ISO, BIOS) at the `monitor> ` prompt, named
     after the test; QEMU is killed when the test ends."""
     with Wisp() as w:
-        w.expect(BANNER_RE)
-        w.expect(PROMPT_RE)
+        w.boot()
         yield w
 
 

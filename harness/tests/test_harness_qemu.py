@@ -6,7 +6,7 @@ before, and independently of, the kernel."""
 
 import pytest
 
-from wisp_harness import BANNER_RE, PROMPT_RE, HarnessError, Wisp
+from wisp_harness import PROMPT_RE, HarnessError, Wisp
 
 ISO = "build/harness/grubmon.iso"
 FIRMWARE = [pytest.param(False, id="bios"), pytest.param(True, id="uefi")]
@@ -15,8 +15,7 @@ FIRMWARE = [pytest.param(False, id="bios"), pytest.param(True, id="uefi")]
 @pytest.mark.parametrize("uefi", FIRMWARE)
 def test_boot_command_and_clean_halt(uefi):
     with Wisp(iso=ISO, uefi=uefi) as w:
-        assert w.expect(BANNER_RE).group(2) == "255"
-        w.expect(PROMPT_RE)
+        assert w.boot().group(1, 2) == ("0.1.0", "255")
         assert w.cmd("hello serial") == "grubmon: hello serial\n"
         w.sendline("halt")
         assert w.wait_exit() == (1, 0, "clean halt")

@@ -383,6 +383,13 @@ class Wisp:
         self._pos = found[0].end()
         return found[0]
 
+    def boot(self, timeout=None):
+        """Wait for the boot banner, then the first prompt; return the
+        banner's match (group 1: the version, group 2: MiB of RAM)."""
+        banner = self.expect(BANNER_RE, timeout)
+        self.expect(PROMPT_RE, timeout)
+        return banner
+
     def send(self, data):
         """Send bytes (or a str, as UTF-8) to the serial port."""
         if isinstance(data, str):
