@@ -28,47 +28,24 @@ static inline void outl(uint16_t port, uint32_t v)
     __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
+/*
+ * READ_REG: define a function `name` that returns a register the C
+ * compiler cannot name, read by one `mov`.
+ */
+#define READ_REG(name, reg)                                 \
+    static inline uint64_t name(void)                       \
+    {                                                       \
+        uint64_t v;                                         \
+        __asm__ volatile("mov %%" reg ", %0" : "=r"(v));    \
+        return v;                                           \
+    }
 
-static inline uint64_t read_cr2(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr3(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_cr4(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_rbp(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%rbp, %0" : "=r"(v));
-    return v;
-}
-
-static inline uint64_t read_rsp(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%rsp, %0" : "=r"(v));
-    return v;
-}
+READ_REG(read_cr0, "cr0")   /* paging, write protection, FPU control */
+READ_REG(read_cr2, "cr2")   /* the address of the last page fault */
+READ_REG(read_cr3, "cr3")   /* the physical address of the PML4 */
+READ_REG(read_cr4, "cr4")   /* PAE, SSE enable, ... */
+READ_REG(read_rbp, "rbp")   /* the frame pointer */
+READ_REG(read_rsp, "rsp")   /* the stack pointer */
 
 static inline uint64_t read_rflags(void)
 {
