@@ -2,13 +2,11 @@
 run can go wrong must be reported as what it is, and must be able to fail
 a test."""
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
-import wisp_harness
 from wisp_harness import BANNER_RE, PROMPT_RE, HarnessError, Wisp
 
 FAKE = str(Path(__file__).with_name("fakeqemu.py"))
