@@ -521,15 +521,6 @@ void wl_declare(wasm_module *m, uint32_t f)
         m->declared[f / 8] |= (uint8_t)(1u << (f % 8));
 }
 
-/* True for a one-byte opcode that exists (for the error message). */
-static bool known_const_op(uint8_t op)
-{
-    return op <= 0x05 || (op >= 0x0b && op <= 0x11) ||
-           (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26) ||
-           (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
-           op == 0xfc || op == 0xfd;
-}
-
 /* The single instruction of a constant expression. */
 static uint8_t const_instr(wasm_module *m, wl_reader *r, wl_const *out,
                            const uint8_t *at)
@@ -568,8 +559,8 @@ static uint8_t const_instr(wasm_module *m, wl_reader *r, wl_const *out,
         return 0;
     }
     if (!r->failed)
-        wr_fail_at(r, known_const_op(op) ? WASM_ERR_INVALID
-                   : WASM_ERR_MALFORMED, at, known_const_op(op)
+        wr_fail_at(r, (wl_known_opcode(op) || op == 0xfd) ? WASM_ERR_INVALID
+                   : WASM_ERR_MALFORMED, at, (wl_known_opcode(op) || op == 0xfd)
                    ? "constant expression required" : "illegal opcode");
     return 0;
 }

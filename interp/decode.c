@@ -50,40 +50,20 @@ uint8_t wr_u8(wl_reader *r)
     return *r->p++;
 }
 
-/* Unsigned LEB128 of at most `bits` bits (spec 5.2.2): at most
- * ceil(bits/7) bytes, and unused bits of the last byte must be zero. */
-static uint64_t wr_uleb(wl_reader *r, unsigned bits)
+/* True if the unused high bits of the last byte of a LEB128 of `bits`
+ * bits are as the spec requires: zero (unsigned) or copies of the sign
+ * bit (signed).  `used` is how many value bits that byte holds (1..7). */
+static bool leb_tail_ok(uint8_t b, unsigned used, bool sign)
 {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    const uint8_t *start = r->p;
-    for (;;) {
-        if (r->p >= r->end) {
-            wr_eof(r);
-            return 0;
-        }
-        uint8_t b = *r->p++;
-        if (shift + 7 >= bits && shift < 64) {
-            if (b & 0x80) {
-                wr_fail_at(r, WASM_ERR_MALFORMED, start,
-                           "integer representation too long");
-                return 0;
-            }
-            if ((b >> (bits - shift)) != 0) {
-                wr_fail_at(r, WASM_ERR_MALFORMED, start, "integer too large");
-                return 0;
-            }
-        }
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            return v;
-        shift += 7;
-    }
+    uint8_t rest = (uint8_t)(b & 0x7f) >> (sign ? used - 1 : used);
+    uint8_t all = (uint8_t)(0x7f >> (sign ? used - 1 : used));
+    return rest == 0 || (sign && rest == all);
 }
 
-/* Signed LEB128 of at most `bits` bits: the unused bits of the last byte
- * must all copy the sign bit. */
-static int64_t wr_sleb(wl_reader *r, unsigned bits)
+/* LEB128 of at most `bits` bits (spec 5.2.2): at most ceil(bits/7)
+ * bytes, and the unused bits of the last byte checked by leb_tail_ok.
+ * Signed values are sign-extended to 64 bits. */
+static uint64_t wr_leb(wl_reader *r, unsigned bits, bool sign)
 {
     uint64_t v = 0;
     unsigned shift = 0;
@@ -95,33 +75,28 @@ static int64_t wr_sleb(wl_reader *r, unsigned bits)
         }
         uint8_t b = *r->p++;
         if (shift + 7 >= bits) {
-            if (b & 0x80) {
-                wr_fail_at(r, WASM_ERR_MALFORMED, start,
-                           "integer representation too long");
-                return 0;
-            }
-            unsigned used = bits - shift;           /* 1..7 value bits */
-            uint8_t rest = (uint8_t)(b & 0x7f) >> (used - 1);
-            uint8_t all = (uint8_t)(0x7f >> (used - 1));
-            if (rest != 0 && rest != all) {
-                wr_fail_at(r, WASM_ERR_MALFORMED, start, "integer too large");
+            const char *bad = (b & 0x80) ? "integer representation too long"
+                : !leb_tail_ok(b, bits - shift, sign) ? "integer too large"
+                : NULL;
+            if (bad) {
+                wr_fail_at(r, WASM_ERR_MALFORMED, start, bad);
                 return 0;
             }
         }
         v |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
         if (!(b & 0x80)) {
-            if (shift < 64 && (b & 0x40))
+            if (sign && shift < 64 && (b & 0x40))
                 v |= ~(uint64_t)0 << shift;
-            return (int64_t)v;
+            return v;
         }
     }
 }
 
-uint32_t wr_u32(wl_reader *r) { return (uint32_t)wr_uleb(r, 32); }
-int32_t wr_s32(wl_reader *r) { return (int32_t)wr_sleb(r, 32); }
-int64_t wr_s33(wl_reader *r) { return wr_sleb(r, 33); }
-int64_t wr_s64(wl_reader *r) { return wr_sleb(r, 64); }
+uint32_t wr_u32(wl_reader *r) { return (uint32_t)wr_leb(r, 32, false); }
+int32_t wr_s32(wl_reader *r) { return (int32_t)wr_leb(r, 32, true); }
+int64_t wr_s33(wl_reader *r) { return (int64_t)wr_leb(r, 33, true); }
+int64_t wr_s64(wl_reader *r) { return (int64_t)wr_leb(r, 64, true); }
 
 /* Little-endian fixed-width words (float immediates). */
 uint32_t wr_fixed32(wl_reader *r)
@@ -873,11 +848,7 @@ wasm_module *wasm_module_load(const wasm_runtime *rt, const uint8_t *bytes,
                               size_t len, wasm_error *err)
 {
     wasm_error scratch;
-    if (!err)
-        err = &scratch;
-    err->kind = WASM_ERR_NONE;
-    err->offset = 0;
-    err->message[0] = 0;
+    err = wl_error_init(err, &scratch);
     wl_arena arena;
     wl_arena_init(&arena, rt);
     wasm_module *m = wl_arena_alloc(&arena, sizeof *m);

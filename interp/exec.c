@@ -63,34 +63,6 @@ static wasm_hook_action safepoint(wasm_exec *ex, uint32_t *tick)
     return act;
 }
 
-/* A slot's bits as an API value of type t. */
-static wasm_value to_value(wasm_valtype t, uint64_t bits)
-{
-    wasm_value v;
-    v.type = t;
-    v.of.i64 = 0;
-    switch (t) {
-    case WASM_I32: v.of.i32 = (uint32_t)bits; break;
-    case WASM_F32: v.of.f32 = (uint32_t)bits; break;
-    case WASM_I64: v.of.i64 = bits; break;
-    case WASM_F64: v.of.f64 = bits; break;
-    default: v.of.ref = (wasm_ref)bits; break;
-    }
-    return v;
-}
-
-/* An API value as slot bits. */
-static uint64_t from_value(const wasm_value *v)
-{
-    switch (v->type) {
-    case WASM_I32: return v->of.i32;
-    case WASM_F32: return v->of.f32;
-    case WASM_I64: return v->of.i64;
-    case WASM_F64: return v->of.f64;
-    default: return (uint64_t)v->of.ref;
-    }
-}
-
 /* Calls host function f with the arguments in slots[0..]; its results
  * replace them.  Returns its status; *msg / *code as it set them. */
 static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
@@ -99,14 +71,14 @@ static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
     const wasm_functype *ft = f->type;
     wasm_value *in = ex->hostbuf, *out = ex->hostbuf + ft->nparams;
     for (uint32_t i = 0; i < ft->nparams; i++)
-        in[i] = to_value(ft->params[i], slots[i]);
+        in[i] = wl_bits_value(ft->params[i], slots[i]);
     for (uint32_t i = 0; i < ft->nresults; i++)
-        out[i] = to_value(ft->results[i], 0);
+        out[i] = wl_bits_value(ft->results[i], 0);
     wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0 };
     wasm_status st = f->host(&call);
     if (st == WASM_OK) {
         for (uint32_t i = 0; i < ft->nresults; i++)
-            slots[i] = from_value(&out[i]);
+            slots[i] = wl_value_bits(&out[i]);
     } else if (st == WASM_EXITED) {
         res->exit_code = call.exit_code;
     } else {
@@ -491,7 +463,7 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
     ex->entry = f;
     ex->depth = 0;
     for (uint32_t i = 0; i < nargs; i++)
-        ex->stack[i] = from_value(&args[i]);
+        ex->stack[i] = wl_value_bits(&args[i]);
     if (f->host) {
         wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, f->index, 0 };
         res.status = host_call(ex, f, ex->stack, NULL, &res);
@@ -533,6 +505,6 @@ uint32_t wasm_exec_results(const wasm_exec *ex, wasm_value *out, uint32_t max)
         return 0;
     const wasm_functype *ft = ex->entry->type;
     for (uint32_t i = 0; i < ft->nresults && i < max; i++)
-        out[i] = to_value(ft->results[i], ex->stack[i]);
+        out[i] = wl_bits_value(ft->results[i], ex->stack[i]);
     return ft->nresults;
 }

@@ -201,18 +201,6 @@ int32_t wl_table_grow(wasm_table *t, uint32_t delta, wasm_ref init)
 
 /* ---- globals ----------------------------------------------------------------- */
 
-/* Raw slot bits of a value. */
-static uint64_t value_bits(wasm_value v)
-{
-    switch (v.type) {
-    case WASM_I32: return v.of.i32;
-    case WASM_F32: return v.of.f32;
-    case WASM_I64: return v.of.i64;
-    case WASM_F64: return v.of.f64;
-    default: return (uint64_t)v.of.ref;
-    }
-}
-
 wasm_global *wasm_global_new(const wasm_runtime *rt, wasm_value init,
                              bool mutable_)
 {
@@ -222,7 +210,7 @@ wasm_global *wasm_global_new(const wasm_runtime *rt, wasm_value init,
     g->rt = rt;
     g->type = (uint8_t)init.type;
     g->mut = mutable_;
-    g->bits = value_bits(init);
+    g->bits = wl_value_bits(&init);
     return g;
 }
 
@@ -234,15 +222,5 @@ void wasm_global_free(wasm_global *g)
 
 wasm_value wasm_global_get(const wasm_global *g)
 {
-    wasm_value v;
-    v.type = (wasm_valtype)g->type;
-    v.of.i64 = 0;
-    switch (g->type) {
-    case WASM_I32: v.of.i32 = (uint32_t)g->bits; break;
-    case WASM_F32: v.of.f32 = (uint32_t)g->bits; break;
-    case WASM_I64: v.of.i64 = g->bits; break;
-    case WASM_F64: v.of.f64 = g->bits; break;
-    default: v.of.ref = (wasm_ref)g->bits; break;
-    }
-    return v;
+    return wl_bits_value((wasm_valtype)g->type, g->bits);
 }

@@ -226,11 +226,7 @@ wasm_instance *wasm_instantiate(const wasm_runtime *rt, const wasm_module *m,
                                 wasm_error *err)
 {
     wasm_error scratch;
-    if (!err)
-        err = &scratch;
-    err->kind = WASM_ERR_NONE;
-    err->offset = 0;
-    err->message[0] = 0;
+    err = wl_error_init(err, &scratch);
     wl_arena arena;
     wl_arena_init(&arena, rt);
     wasm_instance *inst = wl_arena_alloc(&arena, sizeof *inst);

@@ -11,15 +11,6 @@
  */
 #include "wasm_int.h"
 
-/* True for the one-byte opcodes of WebAssembly 2.0 (without SIMD). */
-static bool known_opcode(uint8_t op)
-{
-    return op <= 0x05 || (op >= 0x0b && op <= 0x11) ||
-           (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26) ||
-           (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
-           op == 0xfc;
-}
-
 /* Skips the block type after block, loop or if. */
 static void skip_blocktype(wl_reader *r)
 {
@@ -52,7 +43,7 @@ static void skip_fc(wl_reader *r)
 /* Skips the immediates of opcode op; adjusts *depth for blocks. */
 static void skip_instr(wl_reader *r, uint8_t op, uint32_t *depth)
 {
-    if (!known_opcode(op)) {
+    if (!wl_known_opcode(op)) {
         wr_fail_at(r, WASM_ERR_MALFORMED, r->p - 1, "illegal opcode");
         return;
     }

@@ -171,3 +171,53 @@ bool wl_name_eq(const char *name, const char *cstr)
             return false;
     return cstr[n] == 0;
 }
+
+/* The slot bits of an API value: i32/f32 in the low 32 bits. */
+uint64_t wl_value_bits(const wasm_value *v)
+{
+    switch (v->type) {
+    case WASM_I32: return v->of.i32;
+    case WASM_F32: return v->of.f32;
+    case WASM_I64: return v->of.i64;
+    case WASM_F64: return v->of.f64;
+    default: return (uint64_t)v->of.ref;
+    }
+}
+
+/* An API value of type t from slot bits. */
+wasm_value wl_bits_value(wasm_valtype t, uint64_t bits)
+{
+    wasm_value v;
+    v.type = t;
+    v.of.i64 = 0;
+    switch (t) {
+    case WASM_I32: v.of.i32 = (uint32_t)bits; break;
+    case WASM_F32: v.of.f32 = (uint32_t)bits; break;
+    case WASM_I64: v.of.i64 = bits; break;
+    case WASM_F64: v.of.f64 = bits; break;
+    default: v.of.ref = (wasm_ref)bits; break;
+    }
+    return v;
+}
+
+/* True for the one-byte opcodes of WebAssembly 2.0, SIMD's prefix 0xFD
+ * excluded. */
+bool wl_known_opcode(uint8_t op)
+{
+    return op <= 0x05 || (op >= 0x0b && op <= 0x11) ||
+           (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26) ||
+           (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2) ||
+           op == 0xfc;
+}
+
+/* Starts an error report: no error yet.  Returns err, or `scratch` when
+ * the caller passed none. */
+wasm_error *wl_error_init(wasm_error *err, wasm_error *scratch)
+{
+    if (!err)
+        err = scratch;
+    err->kind = WASM_ERR_NONE;
+    err->offset = 0;
+    err->message[0] = 0;
+    return err;
+}

@@ -67,6 +67,10 @@ void wl_error2(wasm_error *err, wasm_error_kind kind, uint32_t offset,
 const char *wl_type_name(uint8_t t);
 bool wl_streq(const char *a, const char *b);
 uint32_t wl_name_len(const char *name);
+uint64_t wl_value_bits(const wasm_value *v);
+wasm_value wl_bits_value(wasm_valtype t, uint64_t bits);
+bool wl_known_opcode(uint8_t op);
+wasm_error *wl_error_init(wasm_error *err, wasm_error *scratch);
 bool wl_name_eq(const char *name, const char *cstr);
 
 /* ---- the decoded module --------------------------------------------------- */
