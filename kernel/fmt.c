@@ -27,12 +27,14 @@ struct out {
     int count;
 };
 
+/* emit: one character to the sink, counted. */
 static void emit(struct out *o, char c)
 {
     o->sink(o->arg, c);
     o->count++;
 }
 
+/* emit_pad: n copies of c (nothing if n <= 0). */
 static void emit_pad(struct out *o, char c, int n)
 {
     while (n-- > 0)
@@ -64,8 +66,9 @@ static void emit_field(struct out *o, const struct spec *sp, const char *pre,
 }
 
 /*
- * utoa: write v in the given base into the end of buf (at least 24 bytes,
- * enough for 2^64 in octal-free bases); returns the first digit.
+ * utoa: write v in the given base (10 or 16) as digits ending just before
+ * `end`; returns the first digit.  Needs room for 20 digits (2^64 - 1 in
+ * decimal).
  */
 static char *utoa(uint64_t v, unsigned base, bool upper, char *end)
 {
@@ -78,7 +81,7 @@ static char *utoa(uint64_t v, unsigned base, bool upper, char *end)
     return p;
 }
 
-/* fetch_signed/fetch_unsigned: the next argument, widened per length. */
+/* fetch_signed: the next signed argument, of the spec's length. */
 static int64_t fetch_signed(const struct spec *sp, va_list *ap)
 {
     switch (sp->length) {
@@ -89,6 +92,7 @@ static int64_t fetch_signed(const struct spec *sp, va_list *ap)
     }
 }
 
+/* fetch_unsigned: the next unsigned argument, of the spec's length. */
 static uint64_t fetch_unsigned(const struct spec *sp, va_list *ap)
 {
     switch (sp->length) {
@@ -187,6 +191,34 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 }
 
 /*
+ * convert: carry out the conversion whose character is *f and whose
+ * specification (parsed into sp) started at `start`, the '%'.  Returns
+ * the last character consumed (f itself, or f - 1 when the format ended
+ * in the middle of a specification).
+ */
+static const char *convert(struct out *o, struct spec *sp, const char *start,
+                           const char *f, va_list *ap)
+{
+    switch (*f) {
+    case 'd': case 'i': case 'u': case 'x': case 'X': case 'p':
+        emit_number(o, sp, *f, ap);
+        return f;
+    case 's': case 'c':
+        emit_string(o, sp, *f, ap);
+        return f;
+    case '%':
+        emit(o, '%');
+        return f;
+    }
+    for (; start < f; start++)      /* unknown or truncated: verbatim */
+        emit(o, *start);
+    if (*f == '\0')
+        return f - 1;
+    emit(o, *f);
+    return f;
+}
+
+/*
  * fmt_vformat: format fmt with the arguments in ap, passing each output
  * character to sink(arg, c).  Returns the number of characters produced.
  * A '%' at the very end of fmt is printed as is.
@@ -201,27 +233,9 @@ int fmt_vformat(fmt_sink sink, void *arg, const char *fmt, va_list ap)
             emit(&o, *f);
             continue;
         }
-        const char *start = f;
         struct spec sp;
-        f = parse_spec(f + 1, &sp, &args);
-        switch (*f) {
-        case 'd': case 'i': case 'u': case 'x': case 'X': case 'p':
-            emit_number(&o, &sp, *f, &args);
-            break;
-        case 's': case 'c':
-            emit_string(&o, &sp, *f, &args);
-            break;
-        case '%':
-            emit(&o, '%');
-            break;
-        default:        /* unknown or truncated: show it verbatim */
-            for (; start < f; start++)
-                emit(&o, *start);
-            if (*f == '\0')
-                f--;
-            else
-                emit(&o, *f);
-        }
+        const char *conv = parse_spec(f + 1, &sp, &args);
+        f = convert(&o, &sp, f, conv, &args);
     }
     va_end(args);
     return o.count;
@@ -233,6 +247,7 @@ struct bufsink {
     size_t size, used;
 };
 
+/* buf_put: the sink of fmt_vsnprintf; drops what does not fit. */
 static void buf_put(void *arg, char c)
 {
     struct bufsink *b = arg;

@@ -16,6 +16,7 @@ void console_putc(char c)
     serial_putc(c);
 }
 
+/* console_sink: fmt_vformat's sink for the console (arg unused). */
 static void console_sink(void *arg, char c)
 {
     (void)arg;

@@ -230,9 +230,34 @@ struct line {
     bool last_cr;           /* the previous byte was \r (so skip a \n) */
 };
 
+/* line_erase: backspace/DEL: forget the last character typed. */
+static void line_erase(struct line *l)
+{
+    if (l->over > 0) {
+        l->over--;                  /* a dropped character: nothing shown */
+    } else if (l->len > 0) {
+        l->len--;
+        kprintf("\b \b");           /* back, blank it out, back again */
+    }
+}
+
+/* line_store: keep and echo a printable character, or count it as
+ * overflow once the line is full. */
+static void line_store(struct line *l, char c)
+{
+    if (l->len == MON_LINE_MAX) {
+        l->over++;
+        return;
+    }
+    l->buf[l->len++] = c;
+    console_putc(c);
+}
+
 /*
  * line_key: apply one input byte to l.  Returns true when the line is
- * finished (Enter or ^C).  Echoes what it accepts.
+ * finished (Enter or ^C).  Enter is \r (what a terminal sends), \n, or
+ * \r\n counted once; bytes that are not printable ASCII are counted in
+ * l->bad and not stored.
  */
 static bool line_key(struct line *l, int c)
 {
@@ -247,28 +272,12 @@ static bool line_key(struct line *l, int c)
         l->cancelled = true;
         return true;
     }
-    if (c == '\b' || c == 0x7f) {   /* backspace / DEL: erase one */
-        if (l->over > 0) {
-            l->over--;
-        } else if (l->len > 0) {
-            l->len--;
-            kprintf("\b \b");
-        }
-        return false;
-    }
-    if (c == '\t')
-        c = ' ';
-    if (c < 0x20 || c > 0x7e) {
-        if (l->bad++ == 0)
-            l->first_bad = c;
-        return false;
-    }
-    if (l->len == MON_LINE_MAX) {
-        l->over++;
-        return false;
-    }
-    l->buf[l->len++] = (char)c;
-    console_putc((char)c);
+    if (c == '\b' || c == 0x7f)
+        line_erase(l);
+    else if (c == '\t' || (c >= 0x20 && c <= 0x7e))
+        line_store(l, c == '\t' ? ' ' : (char)c);
+    else if (l->bad++ == 0)
+        l->first_bad = c;
     return false;
 }
 

@@ -50,6 +50,7 @@ static void check_raw(int line, const char *want, const char *fmt, ...)
 #define CHECK(...) check(__LINE__, __VA_ARGS__)
 #define CHECK_RAW(...) check_raw(__LINE__, __VA_ARGS__)
 
+/* test_integers: %d %i %u %x %X with every length modifier. */
 static void test_integers(void)
 {
     CHECK("0", "%d", 0);
@@ -71,6 +72,7 @@ static void test_integers(void)
     CHECK("4294967295", "%u", -1);        /* int -1 read as unsigned */
 }
 
+/* test_width: field width, '0' padding, '-' alignment, '*'. */
 static void test_width(void)
 {
     CHECK("   42", "%5d", 42);
@@ -92,6 +94,7 @@ static void test_width(void)
     CHECK("0000000000000010", "%016lx", 16ul);
 }
 
+/* test_strings: %s (with precision), %c, %%. */
 static void test_strings(void)
 {
     CHECK("hello", "%s", "hello");
@@ -108,6 +111,7 @@ static void test_strings(void)
     CHECK_RAW("(null)", "%s", (const char *)NULL);
 }
 
+/* test_pointers_and_odd: %p, unknown conversions, a trailing '%'. */
 static void test_pointers_and_odd(void)
 {
     CHECK("0xffffffff80101234", "%p", (void *)0xffffffff80101234ul);
@@ -141,6 +145,7 @@ static void test_truncation(void)
     }
 }
 
+/* main: run every group; exit status 1 if any check failed. */
 int main(void)
 {
     test_integers();

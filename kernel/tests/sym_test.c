@@ -40,6 +40,7 @@ static void expect(uint64_t addr, const char *name, uint64_t off)
     }
 }
 
+/* test_edges: the boundaries of the hand-made table. */
 static void test_edges(void)
 {
     expect(0, NULL, 0);
@@ -96,6 +97,7 @@ static void test_random(void)
     }
 }
 
+/* main: run both groups; exit status 1 if any check failed. */
 int main(void)
 {
     test_edges();

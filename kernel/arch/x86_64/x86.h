@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+/* inb: read a byte from an I/O port. */
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
@@ -18,11 +19,13 @@ static inline uint8_t inb(uint16_t port)
     return v;
 }
 
+/* outb: write a byte to an I/O port. */
 static inline void outb(uint16_t port, uint8_t v)
 {
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* outl: write 32 bits to an I/O port. */
 static inline void outl(uint16_t port, uint32_t v)
 {
     __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
@@ -47,6 +50,7 @@ READ_REG(read_cr4, "cr4")   /* PAE, SSE enable, ... */
 READ_REG(read_rbp, "rbp")   /* the frame pointer */
 READ_REG(read_rsp, "rsp")   /* the stack pointer */
 
+/* read_rflags: the flags register (IF, bit 9, says interrupts are on). */
 static inline uint64_t read_rflags(void)
 {
     uint64_t v;
@@ -54,6 +58,7 @@ static inline uint64_t read_rflags(void)
     return v;
 }
 
+/* rdmsr: read a model-specific register (e.g. MSR_EFER). */
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
@@ -67,26 +72,31 @@ struct dtr {
     uint64_t base;
 } __attribute__((packed));
 
+/* lidt: make the CPU use the IDT described by d. */
 static inline void lidt(const struct dtr *d)
 {
     __asm__ volatile("lidt %0" : : "m"(*d) : "memory");
 }
 
+/* lgdt: make the CPU use the GDT described by d (segments not reloaded). */
 static inline void lgdt(const struct dtr *d)
 {
     __asm__ volatile("lgdt %0" : : "m"(*d) : "memory");
 }
 
+/* ltr: load the task register with the TSS selector sel. */
 static inline void ltr(uint16_t sel)
 {
     __asm__ volatile("ltr %0" : : "r"(sel) : "memory");
 }
 
+/* cli: disable maskable interrupts. */
 static inline void cli(void)
 {
     __asm__ volatile("cli" : : : "memory");
 }
 
+/* hlt: sleep until the next interrupt (forever, with interrupts off). */
 static inline void hlt(void)
 {
     __asm__ volatile("hlt" : : : "memory");
