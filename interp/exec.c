@@ -135,6 +135,7 @@ wasm_trap wl_bulk(wasm_instance *inst, const uint32_t *pc, uint64_t *fp);
  * trap, an exit or a pause. */
 static wasm_result run(wasm_exec *ex)
 {
+    // book: run_state
     const uint32_t *pc = ex->pc;
     uint64_t *fp = ex->fp;
     wasm_func *fn = ex->func, *callee;
@@ -152,6 +153,7 @@ static wasm_result run(wasm_exec *ex)
         case OP_BR:
             pc += 1 + (int32_t)pc[1];
             break;
+    // book: run_state
         case OP_BR_IF:
             pc += U32(1) ? 2 + (int32_t)pc[2] : 3;
             break;
@@ -202,6 +204,7 @@ static wasm_result run(wasm_exec *ex)
             S(1) = U32(4) ? S(2) : S(3);
             pc += 5;
             break;
+        // book: return
         case OP_RETURN_N:
             for (uint32_t i = 0, base = pc[1]; i < pc[2]; i++)
                 fp[i] = fp[base + i];
@@ -220,6 +223,8 @@ static wasm_result run(wasm_exec *ex)
             inst = fn->inst;
             LOAD_MEM();
             break;
+        // book: return
+        // book: call
         case OP_CALL:
             callee = inst->funcs[pc[1]];
             nfp = fp + pc[2];
@@ -270,6 +275,7 @@ static wasm_result run(wasm_exec *ex)
             }
             SAFEPOINT();
             break;
+        // book: call
         case OP_GLOBAL_GET:
             S(1) = inst->globals[pc[2]]->bits;
             pc += 3;
@@ -356,6 +362,7 @@ static wasm_result run(wasm_exec *ex)
             TRAP(WASM_TRAP_UNREACHABLE);     /* not reached: code is ours */
         }
     }
+    // book: exits
 oob:
     trap = WASM_TRAP_MEMORY_OOB;
 trapped:
@@ -379,6 +386,7 @@ done:
     charge(ex, tick);
     ex->state = EX_DONE;
     return res;
+    // book: exits
 }
 
 /* An exec with a value stack and a call stack sized by rt. */
