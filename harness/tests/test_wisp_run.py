@@ -88,11 +88,15 @@ def test_file_io_matches_native(tmp_path):
     assert sorted(os.listdir(wasm_dir)) == sorted(os.listdir(nat_dir))
 
 
-def test_file_io_without_dir_fails_cleanly():
-    """No --dir: the program gets errors, not a crash or a host file."""
-    out = wisp_run(artifact('files.wasm'))
-    assert out.returncode >= 0
-    assert b'trap:' not in out.stderr
+def test_no_dir_means_no_files(tmp_path):
+    """Without --dir a program sees no file at all, even in wisp-run's
+    own working directory."""
+    (tmp_path / 'file.txt').write_text('host file')
+    out = wisp_run(artifact('escape.wasm'), cwd=tmp_path)
+    assert out.returncode == 0, text(out.stderr)
+    lines = text(out.stdout).splitlines()
+    assert len(lines) == 19
+    assert all(line.endswith('denied') for line in lines), lines
 
 
 TRAP_RE = r'trap: {} in func \d+ \((\S+)\)\n'

@@ -15,16 +15,20 @@ __attribute__((noinline)) static int divide(int a, int b)
     return a / b;
 }
 
-static volatile int depth;
+static volatile int depth, sink;
 
 /* Recursion with no frame in linear memory: only the engine's call stack
- * grows, until it is exhausted. */
+ * grows, until it is exhausted.  The volatile store after the call keeps
+ * the compiler from turning the recursion into a loop. */
 __attribute__((noinline)) static int recurse(int n)
 {
+    int r;
     depth++;
     if (depth < 0)
         return n;
-    return recurse(n + 1) + 1;
+    r = recurse(n + 1);
+    sink = r;
+    return r + 1;
 }
 
 int main(int argc, char **argv)
