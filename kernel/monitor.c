@@ -91,7 +91,7 @@ static void mon_kerninfo(int argc, char **argv)
     kprintf("kernel footprint: %lu KiB (physical 0x%lx-0x%lx)\n",
             (foot + 1023) / 1024, (uint64_t)_boot_start, V2P(_kernel_end));
     kprintf("symbols: %zu functions\n", ksym_count);
-    kprintf("command line: %s\n", mbinfo.cmdline);
+    kprintf("command line: %s\n", mbinfo.cmdline[0] ? mbinfo.cmdline : "(none)");
     kprintf("boot loader: %s\n", mbinfo.loader);
 }
 

@@ -50,3 +50,35 @@ def test_gdb_breakpoint_on_kmain():
         # gdb detached: the kernel runs on to the prompt
         w.expect(BANNER_RE)
         w.expect(PROMPT_RE)
+
+
+def test_command_line_and_modules_are_recorded(tmp_path):
+    """An ISO whose GRUB passes a kernel command line and two modules (the
+    next lab's initrd arrives this way): kerninfo shows the command line,
+    mem lists each module with its size and string."""
+    root = tmp_path / "iso"
+    (root / "boot" / "grub").mkdir(parents=True)
+    subprocess.run(["objcopy", "--strip-debug", str(ELF), str(root / "boot" / "wisp.elf")],
+                   check=True)
+    (root / "boot" / "one.txt").write_bytes(b"x" * 1000)
+    (root / "boot" / "two.bin").write_bytes(bytes(range(256)) * 20)
+    (root / "boot" / "grub" / "grub.cfg").write_text(
+        "set timeout=0\n"
+        'menuentry "Wisp" {\n'
+        "  multiboot2 /boot/wisp.elf answer=42 mode=test\n"
+        "  module2 /boot/one.txt first module\n"
+        "  module2 /boot/two.bin second\n"
+        "  boot\n}\n")
+    iso = tmp_path / "mods.iso"
+    subprocess.run(["grub-mkrescue", "-o", str(iso), str(root)], check=True,
+                   capture_output=True)
+    with Wisp(iso=str(iso)) as w:
+        w.expect(BANNER_RE)
+        w.expect(PROMPT_RE)
+        assert re.search(r"^command line: answer=42 mode=test$",
+                         w.cmd("kerninfo"), re.M)
+        mods = re.findall(r"^module (\d+): 0x([0-9a-f]+)-0x([0-9a-f]+) (.*)$",
+                          w.cmd("mem"), re.M)
+        assert [(m[0], m[3]) for m in mods] == [("0", "first module"), ("1", "second")]
+        sizes = [int(m[2], 16) - int(m[1], 16) for m in mods]
+        assert sizes == [1000, 5120]

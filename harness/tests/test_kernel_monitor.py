@@ -80,6 +80,8 @@ def test_kerninfo_sections_match_the_elf(monitor):
     assert syms["_text_end"] > syms["_text_start"] >= 0xffffffff80100000
     m = re.search(r"kernel footprint: (\d+) KiB", out)
     assert m and 16 <= int(m.group(1)) <= 4096
+    assert re.search(r"^command line: \(none\)$", out, re.M)   # grub.cfg passes none
+    assert re.search(r"^boot loader: GRUB ", out, re.M)
 
 
 def test_backtrace_names_the_monitor_and_kmain(monitor):
