@@ -312,20 +312,24 @@ static const uint8_t fused_neg[10] = {
     OP_BR_GT_S, OP_BR_GT_U, OP_BR_LT_S, OP_BR_LT_U,
 };
 
-/* If `cond` was computed by the instruction just emitted and that is an
- * i32 comparison (or eqz), removes it and returns its opcode, setting
- * *a and *b to its operands; else returns 0. */
-static uint32_t unemit_compare(cc *c, cc_val cond, uint32_t *a, uint32_t *b)
+/* If operand v was computed by the instruction just emitted, and that
+ * instruction's op is in [lo, hi] (a unary or binary numeric op), removes
+ * it from the code and returns its op, setting *a and *b to its operand
+ * slots (b = 0 for unary ops); else returns 0.  The value then never
+ * exists: the caller fuses the computation into its own instruction. */
+uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
+                   uint32_t *b)
 {
-    if (cond.kind != VK_TEMP || c->last_dst == NO_LABEL ||
-        (SLOT_TEMP | c->last_h) != cond.slot ||
-        c->code[c->last_dst] != cond.slot)
+    if (v.kind != VK_TEMP || c->last_dst == NO_LABEL || c->failed ||
+        (SLOT_TEMP | c->last_h) != v.slot || c->code[c->last_dst] != v.slot)
         return 0;
     uint32_t at = c->last_dst - 1, op = c->code[at];
-    if (op < 0x45 || op > 0x4f)
+    if (op < lo || op > hi)
         return 0;
     *a = c->code[at + 2];
-    *b = op == 0x45 ? 0 : c->code[at + 3];
+    *b = c->ncode > at + 3 ? c->code[at + 3] : 0;
+    if (op == 0x45)
+        *b = 0;
     c->ncode = at;
     while (c->nfix && c->fix[c->nfix - 1] >= at)
         c->nfix--;
@@ -340,7 +344,7 @@ static void emit_cond_jump(cc *c, cc_val cond, bool if_true, cc_ctrl *t)
     if (c->failed || cc_dead(c))
         return;
     bool back = t->kind == CK_LOOP;
-    uint32_t a, b, op = unemit_compare(c, cond, &a, &b);
+    uint32_t a, b, op = cc_unemit(c, cond, 0x45, 0x4f, &a, &b);
     if (op == 0x45) {                       /* eqz: flip the sense */
         cond.slot = a;
         if_true = !if_true;

@@ -114,6 +114,21 @@ static bool need_memory(cc *c)
     return true;
 }
 
+/* Emits the address operand(s) of a load or store: an address computed
+ * by an i32.add just before is folded in (op + OP_ADDR_ADD, two slots). */
+static void emit_address(cc *c, uint8_t op, cc_val addr, bool result,
+                         uint8_t type)
+{
+    uint32_t a, b;
+    bool fused = cc_unemit(c, addr, 0x6a, 0x6a, &a, &b) != 0;
+    cc_op(c, fused ? op + OP_ADDR_ADD : op);
+    if (result)
+        cc_push_result(c, type);
+    cc_slot(c, fused ? a : addr.slot);
+    if (fused)
+        cc_slot(c, b);
+}
+
 /* A load or store with its memarg. */
 static bool memory_access(cc *c, uint8_t op)
 {
@@ -128,14 +143,11 @@ static bool memory_access(cc *c, uint8_t op)
     if (op <= 0x35) {
         if (!cc_pop(c, I32, &addr))
             return false;
-        cc_op(c, op);
-        cc_push_result(c, t);
-        cc_slot(c, addr.slot);
+        emit_address(c, op, addr, true, t);
     } else {
         if (!cc_pop(c, t, &val) || !cc_pop(c, I32, &addr))
             return false;
-        cc_op(c, op);
-        cc_slot(c, addr.slot);
+        emit_address(c, op, addr, false, 0);
         cc_slot(c, val.slot);
     }
     cc_word(c, offset);

@@ -114,6 +114,18 @@ static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
         uint64_t ea = EA(1); T v = (T)S(2); \
         if (ea + N > memsize) goto oob; \
         memcpy(mem + ea, &v, N); pc += 4; break; }
+#define EA2 ((uint64_t)(uint32_t)(U32(2) + U32(3)) + pc[4])
+#define EA2S ((uint64_t)(uint32_t)(U32(1) + U32(2)) + pc[4])
+#define LOAD2(op, T, N, conv) case op + OP_ADDR_ADD: { \
+        uint64_t ea = EA2; T v; \
+        if (ea + N > memsize) goto oob; \
+        memcpy(&v, mem + ea, N); S(1) = conv; pc += 5; break; }
+#define STORE2(op, T, N) case op + OP_ADDR_ADD: { \
+        uint64_t ea = EA2S; T v = (T)S(3); \
+        if (ea + N > memsize) goto oob; \
+        memcpy(mem + ea, &v, N); pc += 5; break; }
+#define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv)
+#define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (c) TRAP(t); } while (0)
 #define LOAD_MEM() do { \
@@ -284,29 +296,29 @@ static wasm_result run(wasm_exec *ex)
             inst->globals[pc[1]]->bits = S(2);
             pc += 3;
             break;
-        LOAD(0x28, uint32_t, 4, v)
-        LOAD(0x29, uint64_t, 8, v)
-        LOAD(0x2a, uint32_t, 4, v)
-        LOAD(0x2b, uint64_t, 8, v)
-        LOAD(0x2c, int8_t, 1, (uint32_t)(int32_t)v)
-        LOAD(0x2d, uint8_t, 1, v)
-        LOAD(0x2e, int16_t, 2, (uint32_t)(int32_t)v)
-        LOAD(0x2f, uint16_t, 2, v)
-        LOAD(0x30, int8_t, 1, (uint64_t)(int64_t)v)
-        LOAD(0x31, uint8_t, 1, v)
-        LOAD(0x32, int16_t, 2, (uint64_t)(int64_t)v)
-        LOAD(0x33, uint16_t, 2, v)
-        LOAD(0x34, int32_t, 4, (uint64_t)(int64_t)v)
-        LOAD(0x35, uint32_t, 4, v)
-        STORE(0x36, uint32_t, 4)
-        STORE(0x37, uint64_t, 8)
-        STORE(0x38, uint32_t, 4)
-        STORE(0x39, uint64_t, 8)
-        STORE(0x3a, uint8_t, 1)
-        STORE(0x3b, uint16_t, 2)
-        STORE(0x3c, uint8_t, 1)
-        STORE(0x3d, uint16_t, 2)
-        STORE(0x3e, uint32_t, 4)
+        LOADS(0x28, uint32_t, 4, v)
+        LOADS(0x29, uint64_t, 8, v)
+        LOADS(0x2a, uint32_t, 4, v)
+        LOADS(0x2b, uint64_t, 8, v)
+        LOADS(0x2c, int8_t, 1, (uint32_t)(int32_t)v)
+        LOADS(0x2d, uint8_t, 1, v)
+        LOADS(0x2e, int16_t, 2, (uint32_t)(int32_t)v)
+        LOADS(0x2f, uint16_t, 2, v)
+        LOADS(0x30, int8_t, 1, (uint64_t)(int64_t)v)
+        LOADS(0x31, uint8_t, 1, v)
+        LOADS(0x32, int16_t, 2, (uint64_t)(int64_t)v)
+        LOADS(0x33, uint16_t, 2, v)
+        LOADS(0x34, int32_t, 4, (uint64_t)(int64_t)v)
+        LOADS(0x35, uint32_t, 4, v)
+        STORES(0x36, uint32_t, 4)
+        STORES(0x37, uint64_t, 8)
+        STORES(0x38, uint32_t, 4)
+        STORES(0x39, uint64_t, 8)
+        STORES(0x3a, uint8_t, 1)
+        STORES(0x3b, uint16_t, 2)
+        STORES(0x3c, uint8_t, 1)
+        STORES(0x3d, uint16_t, 2)
+        STORES(0x3e, uint32_t, 4)
         case OP_MEMORY_SIZE:
             S(1) = inst->mem0->pages;
             pc += 2;

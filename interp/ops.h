@@ -68,6 +68,10 @@ enum {
     OP_TABLE_FILL = 0xF1,    /* table i val n */
     /* OP_BR_LT_S.. + OP_LOOP_FUSED: the same, backward, a safe point */
     OP_LOOP_FUSED = 0x100,
+    /* loads and stores + OP_ADDR_ADD: the address is the i32 sum of two
+     * slots (a folded i32.add):  load  op d a b offset
+     *                            store op a b val offset */
+    OP_ADDR_ADD = 0x100,
 };
 
 #endif /* WISP_OPS_H */
