@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "backtrace.h"
+#include "fmt.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "multiboot.h"
@@ -122,31 +123,34 @@ static void mon_mem(int argc, char **argv)
                 mbinfo.mods[i].end, mbinfo.mods[i].cmdline);
 }
 
-/* join: print argv[from..argc) separated by single spaces. */
-static void join(int argc, char **argv, int from)
+/*
+ * join: argv[1..argc) separated by single spaces, into buf (size bytes,
+ * always NUL-terminated; the words come from one input line, so a buffer
+ * of MON_LINE_MAX + 1 bytes always holds them).
+ */
+static char *join(char *buf, size_t size, int argc, char **argv)
 {
-    for (int i = from; i < argc; i++)
-        kprintf(i > from ? " %s" : "%s", argv[i]);
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 1; i < argc && used < size; i++)
+        used += fmt_snprintf(buf + used, size - used, i > 1 ? " %s" : "%s",
+                             argv[i]);
+    return buf;
 }
 
 /* mon_echo: print the arguments, like the shell's echo. */
 static void mon_echo(int argc, char **argv)
 {
-    join(argc, argv, 1);
-    kprintf("\n");
+    char buf[MON_LINE_MAX + 1];
+    kprintf("%s\n", join(buf, sizeof buf, argc, argv));
 }
 
 /* mon_panic: panic with the given message (test path for panic()). */
 static void mon_panic(int argc, char **argv)
 {
-    static char msg[MON_LINE_MAX + 1];
-    msg[0] = '\0';
-    for (int i = 1; i < argc; i++) {
-        if (i > 1)
-            strlcpy(msg + strlen(msg), " ", sizeof msg - strlen(msg));
-        strlcpy(msg + strlen(msg), argv[i], sizeof msg - strlen(msg));
-    }
-    panic("%s", argc > 1 ? msg : "requested from the monitor");
+    char buf[MON_LINE_MAX + 1];
+    panic("%s", argc > 1 ? join(buf, sizeof buf, argc, argv)
+                         : "requested from the monitor");
 }
 
 /* mon_halt: end the run cleanly (WISP-EXIT: 0). */
