@@ -4,9 +4,10 @@
  * It reads a line from the serial port (with echo and backspace), splits
  * it into words and runs the command named by the first word.  Commands
  * live in the table mon_cmds[] below: to add one, write a function
- * `static void mon_NAME(int argc, char **argv)` and add a row.  Input is byte-at-a-time and fully checked: over-long
- * lines and bytes that are not printable ASCII are reported and the line
- * is dropped, never overflowed or half-run.
+ * `static void mon_NAME(int argc, char **argv)` and add a row.  Input is
+ * read a byte at a time and fully checked: over-long lines and bytes that
+ * are not printable ASCII are reported and the line is dropped, never
+ * overflowed or half-run.
  */
 #include "monitor.h"
 
