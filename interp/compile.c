@@ -13,6 +13,8 @@
  * entries are copied into their own temporaries ("materialized") where a
  * value must sit in its canonical slot: at block boundaries, as call
  * arguments, and before a local.set overwrites a local still referenced.
+ * Only the bottom WL_LAZY_MAX stack positions may hold lazy locals, so
+ * that those checks never scan a deep stack.
  *
  * Branches carry resolved targets, as the distance from the target word
  * itself: a backward target is known, a forward one is patched when its
@@ -138,20 +140,26 @@ bool cc_pop(cc *c, uint8_t want, cc_val *out)
  * NO_LABEL when the function has too many distinct ones. */
 uint32_t cc_const(cc *c, uint64_t bits)
 {
-    for (uint32_t k = 0; k < c->nconsts; k++)
-        if (c->consts[k] == bits)
-            return SLOT_CONST | k;
-    if (c->nconsts >= WL_MAX_CONSTS)
-        return NO_LABEL;
+    const uint32_t mask = 2 * WL_MAX_CONSTS - 1;
     if (!c->consts) {
-        c->consts = wl_alloc(c->m->rt, WL_MAX_CONSTS * sizeof(uint64_t));
+        c->consts = wl_alloc(c->m->rt, WL_MAX_CONSTS * sizeof(uint64_t) +
+                                       2 * WL_MAX_CONSTS * sizeof(uint16_t));
         if (!c->consts) {
             cc_fail(c, WASM_ERR_NOMEM, "out of memory");
             return NO_LABEL;
         }
     }
+    /* a hash table of constant index + 1 sits after the constants */
+    uint16_t *table = (uint16_t *)(c->consts + WL_MAX_CONSTS);
+    uint32_t k = (uint32_t)((bits * 0x9e3779b97f4a7c15ull) >> 40) & mask;
+    for (; table[k]; k = (k + 1) & mask)
+        if (c->consts[table[k] - 1] == bits)
+            return SLOT_CONST | (table[k] - 1u);
+    if (c->nconsts >= WL_MAX_CONSTS)
+        return NO_LABEL;
     c->consts[c->nconsts] = bits;
-    return SLOT_CONST | c->nconsts++;
+    table[k] = (uint16_t)++c->nconsts;
+    return SLOT_CONST | (c->nconsts - 1);
 }
 
 /* Copies operand i into its own temporary (see the file comment). */
@@ -172,9 +180,23 @@ void cc_materialize(cc *c, uint32_t i)
  * materializes all lazy locals). */
 void cc_flush_locals(cc *c, uint32_t local)
 {
-    for (uint32_t i = c->cs[c->nc - 1].height; i < c->h; i++)
+    uint32_t top = c->h < WL_LAZY_MAX ? c->h : WL_LAZY_MAX;
+    for (uint32_t i = c->cs[c->nc - 1].height; i < top; i++)
         if (c->vs[i].kind == VK_LOCAL && c->vs[i].slot == local)
             cc_materialize(c, i);
+}
+
+/* local.get: a lazy operand naming the local, except high on the stack
+ * (see WL_LAZY_MAX), where the value is copied at once. */
+void cc_push_local(cc *c, uint32_t local)
+{
+    if (c->h < WL_LAZY_MAX) {
+        cc_push(c, c->ltypes[local], VK_LOCAL, local);
+        return;
+    }
+    cc_op(c, OP_COPY);
+    cc_push_result(c, c->ltypes[local]);
+    cc_slot(c, local);
 }
 
 /* After br, br_table, return or unreachable: the rest of the frame is
@@ -561,9 +583,12 @@ bool cc_block(cc *c, uint8_t kind)
         return false;
     repush(c, t.nparams);
     t.height = c->h - t.nparams;
-    for (uint32_t i = c->cs[c->nc - 1].height; i < c->h; i++)
-        if (i >= t.height || c->vs[i].kind == VK_LOCAL)
+    for (uint32_t i = c->cs[c->nc - 1].height; i < c->h && i < WL_LAZY_MAX;
+         i++)
+        if (c->vs[i].kind == VK_LOCAL)
             cc_materialize(c, i);
+    for (uint32_t i = t.height; i < c->h; i++)
+        cc_materialize(c, i);
     t.dead = cc_dead(c);
     if (kind == CK_LOOP) {
         t.label = c->ncode;
@@ -766,7 +791,8 @@ static void cc_free(cc *c)
     wl_free(rt, c->cs, (size_t)c->capcs * sizeof(cc_ctrl));
     wl_free(rt, c->scr, (size_t)c->capscr * sizeof(cc_val));
     wl_free(rt, c->ltypes, c->nlocals + 1);
-    wl_free(rt, c->consts, WL_MAX_CONSTS * sizeof(uint64_t));
+    wl_free(rt, c->consts, WL_MAX_CONSTS * sizeof(uint64_t) +
+                           2 * WL_MAX_CONSTS * sizeof(uint16_t));
 }
 
 /* Validates and compiles the body of defined function fidx (see wasm_int.h). */

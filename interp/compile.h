@@ -78,6 +78,7 @@ bool cc_pop(cc *c, uint8_t want, cc_val *out);
 uint32_t cc_const(cc *c, uint64_t bits);
 void cc_materialize(cc *c, uint32_t i);
 void cc_flush_locals(cc *c, uint32_t local);
+void cc_push_local(cc *c, uint32_t local);
 void cc_set_unreachable(cc *c);
 uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
                    uint32_t *b);

@@ -341,7 +341,8 @@ static bool select_op(cc *c, bool typed)
 /* True if some operand of the current frame still names `local`. */
 static bool local_referenced(const cc *c, uint32_t local)
 {
-    for (uint32_t i = c->cs[c->nc - 1].height; i < c->h; i++)
+    uint32_t top = c->h < WL_LAZY_MAX ? c->h : WL_LAZY_MAX;
+    for (uint32_t i = c->cs[c->nc - 1].height; i < top; i++)
         if (c->vs[i].kind == VK_LOCAL && c->vs[i].slot == local)
             return true;
     return false;
@@ -371,7 +372,7 @@ static bool local_set(cc *c, bool tee)
         }
     }
     if (tee)
-        cc_push(c, c->ltypes[x], VK_LOCAL, x);
+        cc_push_local(c, x);
     return !c->failed;
 }
 
@@ -384,7 +385,7 @@ static bool variable(cc *c, uint8_t op)
     if (op == 0x20) {
         if (!index_imm(c, c->nlocals, "unknown local", &x))
             return false;
-        cc_push(c, c->ltypes[x], VK_LOCAL, x);
+        cc_push_local(c, x);
         return !c->failed;
     }
     if (!index_imm(c, m->nglobals, "unknown global", &x))

@@ -269,6 +269,102 @@ static wasm_limits wr_limits(wl_reader *r, bool mem)
     return l;
 }
 
+/* FNV-1a over n bytes, continuing from h. */
+static uint32_t fnv(uint32_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    while (n--)
+        h = (h ^ *b++) * 16777619u;
+    return h;
+}
+
+/* A hash set of indices 0..n-1 (open addressing, power-of-two size) used
+ * to find duplicates in linear time: types to canonicalize, export names
+ * to check for uniqueness. */
+typedef struct {
+    uint32_t *slot;             /* index + 1, 0 = empty */
+    uint32_t mask;
+    const wasm_runtime *rt;
+} wl_set;
+
+/* A set for n entries; false when out of memory. */
+static bool set_init(wl_set *s, const wasm_runtime *rt, uint32_t n)
+{
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)n)
+        size *= 2;
+    s->rt = rt;
+    s->mask = size - 1;
+    s->slot = wl_alloc(rt, (size_t)size * 4);
+    return s->slot != NULL;
+}
+
+static void set_free(wl_set *s)
+{
+    wl_free(s->rt, s->slot, ((size_t)s->mask + 1) * 4);
+}
+
+/* The types of a function type as hashable bytes. */
+static uint32_t type_hash(const wasm_functype *ft)
+{
+    uint32_t h = fnv(2166136261u, &ft->nparams, 4);
+    h = fnv(h, ft->params, ft->nparams * sizeof(wasm_valtype));
+    h = fnv(h, &ft->nresults, 4);
+    return fnv(h, ft->results, ft->nresults * sizeof(wasm_valtype));
+}
+
+/* Sets every type's canon to the first structurally equal type, so that
+ * call_indirect within a module compares type pointers. */
+static void canonicalize(wl_reader *r)
+{
+    wasm_module *m = r->m;
+    wl_set s;
+    if (r->failed)
+        return;
+    if (!set_init(&s, m->rt, m->ntypes)) {
+        wr_fail(r, WASM_ERR_NOMEM, "out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        uint32_t k = type_hash(&m->types[i].ft) & s.mask;
+        while (s.slot[k] &&
+               !wl_functype_eq(&m->types[s.slot[k] - 1].ft, &m->types[i].ft))
+            k = (k + 1) & s.mask;
+        if (!s.slot[k])
+            s.slot[k] = i + 1;
+        m->types[i].canon = s.slot[k] - 1;
+    }
+    set_free(&s);
+}
+
+/* Fails at `at` if two exports share a name (spec: names are unique). */
+static void unique_exports(wl_reader *r)
+{
+    wasm_module *m = r->m;
+    wl_set s;
+    if (r->failed)
+        return;
+    if (!set_init(&s, m->rt, m->nexports)) {
+        wr_fail(r, WASM_ERR_NOMEM, "out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i < m->nexports && !r->failed; i++) {
+        const char *name = m->exports[i].name;
+        uint32_t len = wl_name_len(name);
+        uint32_t k = fnv(2166136261u, name, len) & s.mask;
+        for (; s.slot[k]; k = (k + 1) & s.mask) {
+            const char *other = m->exports[s.slot[k] - 1].name;
+            if (wl_name_len(other) == len && !memcmp(other, name, len)) {
+                wr_fail_at(r, WASM_ERR_INVALID, r->base + m->exports[i].offset,
+                           "duplicate export name");
+                break;
+            }
+        }
+        s.slot[k] = i + 1;
+    }
+    set_free(&s);
+}
+
 /* Section 1: function types. */
 static void sec_type(wl_reader *r)
 {
@@ -292,13 +388,8 @@ static void sec_type(wl_reader *r)
             if (side == 0) { ft->nparams = n; ft->params = v; }
             else { ft->nresults = n; ft->results = v; }
         }
-        m->types[i].canon = i;
-        for (uint32_t k = 0; k < i; k++)
-            if (wl_functype_eq(&m->types[k].ft, ft)) {
-                m->types[i].canon = k;
-                break;
-            }
     }
+    canonicalize(r);
 }
 
 /* Checks a type index read at `at`. */
@@ -486,7 +577,7 @@ static void sec_export(wl_reader *r)
                           "too many exports");
     for (uint32_t i = 0; i < m->nexports && !r->failed; i++) {
         wl_export *e = &m->exports[i];
-        const uint8_t *at = r->p;
+        e->offset = wr_offset(r);
         e->name = wr_name(r);
         e->kind = wr_u8(r);
         if (!r->failed && e->kind > WASM_EXTERN_GLOBAL) {
@@ -502,11 +593,8 @@ static void sec_export(wl_reader *r)
             wr_fail_at(r, WASM_ERR_INVALID, iat, unknown_kind[e->kind]);
         if (e->kind == WASM_EXTERN_FUNC)
             wl_declare(m, e->index);
-        for (uint32_t k = 0; k < i && !r->failed; k++)
-            if (wl_name_len(m->exports[k].name) == wl_name_len(e->name) &&
-                !memcmp(m->exports[k].name, e->name, wl_name_len(e->name)))
-                wr_fail_at(r, WASM_ERR_INVALID, at, "duplicate export name");
     }
+    unique_exports(r);
 }
 
 /* Section 8: the start function, of type [] -> []. */

@@ -38,6 +38,8 @@ int memcmp(const void *a, const void *b, size_t n);
 #define WL_MAX_HEIGHT     65535u    /* operand stack depth in one function */
 #define WL_MAX_CTRL       65535u    /* nested blocks in one function */
 #define WL_MAX_CONSTS     4096u     /* distinct constants per function */
+#define WL_LAZY_MAX       64u       /* stack positions that may name a local
+                                       (bounds the compiler's scans) */
 #define WL_PAGE           65536u    /* bytes in a Wasm page */
 #define WL_MAX_PAGES      65536u    /* the spec's 4 GiB memory limit */
 #define WL_FUEL_CHUNK     4096u     /* safe points between interrupt checks */
@@ -110,6 +112,7 @@ typedef struct {
     const char *name;
     uint8_t kind;
     uint32_t index;
+    uint32_t offset;       /* of its name in the binary, for errors */
 } wl_export;
 
 typedef struct {

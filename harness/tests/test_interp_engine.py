@@ -247,3 +247,18 @@ def test_garbage_after_header_is_rejected_cleanly(tmp_path_factory, tail):
     assert status in (0, 2, 3), lines     # never a crash
     if status == 2:
         assert re.match(r'(malformed|invalid|no function export)', lines[0])
+
+
+def test_locals_read_before_a_write_keep_their_old_value(tmp_path):
+    # local.get pushes no code: the compiler must copy the old value out
+    # before local.set overwrites it, both low on the operand stack (lazy
+    # operands) and high above it (copied at once).
+    low = '(local.get 0) ' + '(i32.const 1) ' * 70
+    high = '(i32.const 1) ' * 70 + '(local.get 0) '
+    for name, pushes in (('low', low), ('high', high)):
+        wat = tmp_path / f'{name}.wat'
+        wat.write_text(f'''(module (func (export "f") (param i32) (result i32)
+            {pushes} (local.set 0 (i32.const 100)) {'(i32.add) ' * 70}))''')
+        subprocess.run(['wat2wasm', str(wat), '-o', str(tmp_path / 'm.wasm')],
+                       check=True)
+        assert probe(tmp_path / 'm.wasm', 'f', 5)[1][0] == 'result i32 75', name
