@@ -78,6 +78,7 @@ class Context:
         self.out = pathlib.Path(opts.out)
         self.root = HERE.parent
         self.Table = Table        # so a section needs no import of run.py
+        self.engines = engines(opts)
         self.RunError = RunError
 
     def run_once(self, argv):
@@ -170,7 +171,7 @@ def engine_row(ctx, table, name, units):
     """Times one benchmark on every engine and appends its row to table
     (failures and checksum disagreements go to table.failures)."""
     times, sums = {}, {}
-    for col, argv, parse in engines(ctx.opts):
+    for col, argv, parse in ctx.engines:
         try:
             times[col], sums[col] = ctx.run_median(argv(name, units), parse)
         except RunError as e:
@@ -180,7 +181,7 @@ def engine_row(ctx, table, name, units):
         table.failures.append(f'{name}: CHECKSUM MISMATCH: ' + ', '.join(
             f'{c}={s}' for c, s in sums.items()))
     secs = [f'{times[c]:.3f}' if times[c] is not None else 'FAIL'
-            for c, _, _ in engines(ctx.opts)]
+            for c, _, _ in ctx.engines]
     speedup = (times['wasm-interp'] / times['wisp-run --invoke']
                if times['wasm-interp'] and times['wisp-run --invoke']
                else None)
@@ -196,7 +197,7 @@ def engine_row(ctx, table, name, units):
 
 def engine_section(ctx):
     """The built-in section: every --bench on every engine."""
-    cols = [c for c, _, _ in engines(ctx.opts)]
+    cols = [c for c, _, _ in ctx.engines]
     clock = 'wall-clock' if ctx.opts.clock == 'wall' else 'CPU'
     table = Table(f'Wasm engines ({clock} seconds, median of {ctx.repeat})',
                   ['benchmark', 'units'] + cols +

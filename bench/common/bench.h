@@ -23,6 +23,7 @@ uint64_t bench_matmul(uint32_t scale);
 uint64_t bench_strsort(uint32_t scale);
 uint64_t bench_lz(uint32_t scale);
 uint64_t bench_vm(uint32_t scale);
+uint64_t bench_nop(uint32_t scale);      /* nop.c: start-up cost */
 
 /* splitmix64: a tiny PRNG whose output is the same on every target. */
 uint64_t bc_rand(uint64_t *state);
