@@ -157,6 +157,7 @@ static wasm_result run(wasm_exec *ex)
     uint32_t tick = refill(ex);
     wasm_trap trap;
     wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, 0, 0 };
+    ex->state = EX_RUNNING;
     LOAD_MEM();
     for (;;) {
         switch (pc[0]) {
@@ -478,6 +479,8 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
 {
     if (ex->state == EX_PAUSED)
         return refuse("exec is paused");
+    if (ex->state == EX_RUNNING)          /* a host function calling back */
+        return refuse("exec is busy");
     if (!args_match(f->type, args, nargs))
         return refuse("argument type mismatch");
     ex->entry = f;
@@ -486,6 +489,7 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
         ex->stack[i] = wl_value_bits(&args[i]);
     if (f->host) {
         wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, f->index, 0 };
+        ex->state = EX_RUNNING;
         res.status = host_call(ex, f, ex->stack, NULL, &res);
         ex->state = res.status == WASM_OK ? EX_DONE : EX_IDLE;
         return res;

@@ -318,7 +318,9 @@ void wasm_exec_interrupt(wasm_exec *exec);
 
 /* Calls `f` with `args` (checked against its type: a mismatch is a trap
  * with message "argument type mismatch").  On WASM_OK the results are read
- * with wasm_exec_results.  The exec must be idle (not paused). */
+ * with wasm_exec_results.  The exec must be idle: not paused, and not
+ * running (a host function cannot call back into the exec that called
+ * it; use another exec), else the call is refused as a trap. */
 wasm_result wasm_call(wasm_exec *exec, wasm_func *f, const wasm_value *args,
                       uint32_t nargs);
 

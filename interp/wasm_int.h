@@ -282,7 +282,7 @@ typedef struct {
     wasm_func *func;            /* the caller */
 } wl_frame;
 
-typedef enum { EX_IDLE, EX_PAUSED, EX_DONE } wl_exec_state;
+typedef enum { EX_IDLE, EX_PAUSED, EX_DONE, EX_RUNNING } wl_exec_state;
 
 struct wasm_exec {
     const wasm_runtime *rt;
