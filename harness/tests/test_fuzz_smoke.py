@@ -18,7 +18,7 @@ REGRESSIONS = ROOT / 'interp' / 'fuzz' / 'regressions'
 KEPT = ROOT / 'build' / 'fuzz' / 'artifacts'
 SECONDS = int(os.environ.get('WISP_FUZZ_SMOKE_SECONDS', '60'))
 # Per-input hang limit and memory cap: the same as `make fuzz`.
-OPTS = ['-timeout=20', '-rss_limit_mb=2560', '-max_len=262144']
+OPTS = ['-timeout=20', '-rss_limit_mb=2560', '-max_len=65536']
 
 
 def fuzz_bin():

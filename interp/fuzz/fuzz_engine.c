@@ -24,9 +24,12 @@
 
 #include "../wasm.h"
 
-#define FUZZ_FUEL 20000                 /* safe points per call */
-#define FUZZ_MAX_PAGES 256              /* 16 MiB per memory */
-#define FUZZ_MAX_TABLE 100000           /* elements per table */
+/* The limits keep the worst input to a few seconds under ASan: a loop can
+ * run FUZZ_FUEL times, and one iteration can fill or copy a whole memory or
+ * table, or run every instruction of a -max_len sized body once. */
+#define FUZZ_FUEL 5000                  /* safe points per call */
+#define FUZZ_MAX_PAGES 16               /* 1 MiB per memory */
+#define FUZZ_MAX_TABLE 10000            /* elements per table */
 #define FUZZ_MAX_DEPTH 1000             /* Wasm call depth */
 #define FUZZ_STACK_SLOTS 65536          /* value-stack slots */
 #define FUZZ_MAX_EXPORTS 16             /* exported functions called */
