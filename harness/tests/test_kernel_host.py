@@ -94,3 +94,32 @@ def test_embedded_table_matches_final_kernel():
     assert got == want
     names = {n for _, _, n in got}
     assert {"kmain", "monitor_run", "panic", "trap", "sym_find"} <= names
+
+
+def xmm_users(obj):
+    """The functions of an object file whose code names an SSE register."""
+    out = subprocess.run(["objdump", "-d", str(obj)], capture_output=True,
+                         text=True, check=True).stdout
+    users, func = set(), None
+    for line in out.splitlines():
+        m = re.match(r"^[0-9a-f]+ <(\S+)>:$", line)
+        if m:
+            func = m.group(1)
+        elif "%xmm" in line or "%ymm" in line:
+            users.add(func)
+    return users
+
+
+def test_ordinary_kernel_code_never_touches_sse():
+    """Interrupt handlers do not save SSE registers, so only objects built
+    with KERNEL_SSE_CFLAGS (under build/kernel/sse/) may use them."""
+    kbuild = ROOT / "build" / "kernel"
+    srcs = [*(ROOT / "kernel").glob("*.c"), *(ROOT / "kernel" / "arch" / "x86_64").glob("*.c")]
+    objs = [kbuild / src.relative_to(ROOT / "kernel").with_suffix(".o")
+            for src in srcs if src.name != "sse.c"]
+    missing = [str(o) for o in objs if not o.is_file()]
+    assert len(objs) >= 10 and not missing, f"kernel objects missing (run make): {missing}"
+    offenders = {str(o.relative_to(ROOT)): xmm_users(o) for o in objs}
+    assert {k: v for k, v in offenders.items() if v} == {}
+    # and the SSE side really is compiled with SSE
+    assert "sse_selftest" in xmm_users(kbuild / "sse" / "kernel" / "arch" / "x86_64" / "sse.o")
