@@ -135,3 +135,42 @@ def test_enough_fuel_lets_a_program_finish():
     out = wisp_run('--fuel', '100000000', artifact('printf.wasm'))
     assert out.returncode == 0, text(out.stderr)
     assert out.stdout.startswith(b'hello, world\n')
+
+
+def test_clocks_sleep_and_random_match_native():
+    out = compare('clock')
+    assert text(out.stdout).count(': 1\n') == 6      # every fact holds
+    assert b'nanosleep: 0\nusleep: 0\n' in out.stdout
+
+
+def test_binary_stdin_passes_through_unchanged():
+    data = bytes(range(256)) * 64
+    out = compare('cat', stdin=data)
+    assert out.stdout == data
+
+
+def test_dir_without_guest_name_uses_the_host_path(tmp_path):
+    """--dir HOST_DIR: the guest sees the directory under the host's name,
+    so the same absolute paths work natively and on wisp-run."""
+    (tmp_path / 'sub').mkdir()
+    (tmp_path / 'a.txt').write_text('first file\n')
+    (tmp_path / 'sub' / 'b.txt').write_text('second file\n')
+    args = [str(tmp_path / 'a.txt'), str(tmp_path / 'sub' / 'b.txt')]
+    native = run_native('cat', args)
+    wasm = wisp_run('--dir', tmp_path, artifact('cat.wasm'), *args)
+    assert_same(native, wasm)
+    assert wasm.stdout == b'first file\nsecond file\n'
+
+
+def test_paths_outside_every_dir_cannot_be_opened(tmp_path):
+    (tmp_path / 'a.txt').write_text('inside\n')
+    outside = tmp_path.parent / f'{tmp_path.name}-outside.txt'
+    outside.write_text('outside\n')
+    try:
+        wasm = wisp_run('--dir', tmp_path, artifact('cat.wasm'),
+                        tmp_path / 'a.txt', outside, '/etc/passwd')
+    finally:
+        outside.unlink()
+    assert wasm.returncode == 1
+    assert text(wasm.stdout) == (f'inside\ncat: cannot open {outside}\n'
+                                 'cat: cannot open /etc/passwd\n')
