@@ -171,7 +171,7 @@ def test_ctrl_c_abandons_the_line(monitor):
 def test_fault_without_kind_prints_usage(monitor):
     out = monitor.cmd("fault")
     assert "usage: fault <kind>" in out
-    for kind in ["pf", "gp", "ud", "de", "df", "triple"]:
+    for kind in ["pf", "gp", "ud", "de", "bp", "df", "triple"]:
         assert re.search(rf"^  {kind} ", out, re.M), out
     out = monitor.cmd("fault nosuch")
     assert "unknown fault kind 'nosuch'" in out and "usage:" in out
@@ -207,7 +207,6 @@ FAULTS = [
     ("gp", "general protection fault", 13, "fault_gp"),
     ("ud", "invalid opcode", 6, "fault_ud"),
     ("de", "divide error", 0, "fault_de"),
-    ("bp", "breakpoint", 3, "fault_bp"),
     ("df", "double fault", 8, "fault_df"),
 ]
 
@@ -233,6 +232,18 @@ def test_fault_is_reported_with_symbolised_rip(kind, name, vector, func):
         assert names[:4] == [func, "fault_cmd", "monitor_exec", "monitor_run"]
         e = w.wait_exit()
         assert (e.status, e.marker, e.reason) == (3, 1, "panic")
+
+
+def test_breakpoint_returns_with_registers_intact(monitor):
+    """int3 is the one exception the kernel survives: the handler returns
+    through trap_common, which must restore every register."""
+    out = monitor.cmd("fault bp")
+    m = re.search(r"^breakpoint at rip=0x([0-9a-f]{16}) fault_bp\+0x([0-9a-f]+), continuing$",
+                  out, re.M)
+    assert m, out
+    assert kernel_symbols()["fault_bp"] + int(m.group(2), 16) == int(m.group(1), 16)
+    assert "back from the breakpoint: registers intact" in out
+    assert monitor.cmd("echo still alive") == "still alive\n"
 
 
 def test_double_fault_runs_on_its_own_stack():

@@ -1,7 +1,8 @@
 /*
  * trap.c: what happens after an exception.  For now every CPU exception
- * is fatal: the kernel has no user programs whose faults it could handle,
- * so a fault is a kernel bug.  trap() reports it and stops the machine.
+ * but the breakpoint is fatal: the kernel has no user programs whose
+ * faults it could handle, so a fault is a kernel bug.  trap() reports it
+ * and stops the machine.
  * Later labs add device interrupts (timer, serial) here.
  */
 #include "trap.h"
@@ -96,12 +97,29 @@ static void fault_report(struct trapframe *tf)
 // book: fault_report
 
 /*
+ * breakpoint: int3 is a trap, not a fault: the saved rip is already past
+ * the instruction, so returning simply continues.  It is the one exception
+ * the kernel survives, which also exercises trap_common's return path.
+ */
+static void breakpoint(const struct trapframe *tf)
+{
+    uint64_t off;
+    const char *fn = sym_lookup(tf->rip, &off);
+    kprintf("breakpoint at rip=%p %s+0x%lx, continuing\n", (void *)tf->rip,
+            fn ? fn : "?", off);
+}
+
+/*
  * trap: called by trap_common (vectors.asm) for every exception, with
- * interrupts off.  Returning resumes the interrupted code; for now nothing
- * returns, since every exception is fatal.
+ * interrupts off.  Returning resumes the interrupted code with the
+ * registers in *tf.  Every exception but the breakpoint is fatal.
  */
 void trap(struct trapframe *tf)
 {
+    if (tf->vector == T_BREAKPOINT) {
+        breakpoint(tf);
+        return;
+    }
     if (tf->vector < NEXCEPTIONS)
         fault_report(tf);
     panic("unexpected interrupt vector %lu", tf->vector);
