@@ -289,6 +289,10 @@ def write_markdown(path, tables, opts):
             f'{now:%Y-%m-%d %H:%M} UTC on {platform.node()} '
             f'({platform.machine()}, {os.cpu_count()} CPUs), '
             f'median of {opts.repeat} runs.', '']
+    failures = [f for t in tables for f in t.failures]
+    if failures:
+        head += [f'**FAILED** ({len(failures)} problems):', '']
+        head += [f'- {f}' for f in failures] + ['']
     body = '\n\n'.join(t.markdown() for t in tables)
     head.append('')
     pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)

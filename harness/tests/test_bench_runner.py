@@ -53,6 +53,7 @@ def test_agreeing_engines_pass_and_write_markdown(tmp_path, good):
     assert len(row) == 1 and row[0].split()[-1] == 'ok'
     md = (tmp_path / 'results.md').read_text()
     assert '| fib | 1 |' in md and 'wasm-interp/wisp' in md
+    assert 'FAILED' not in md
 
 
 def test_signed_invoke_output_is_accepted(tmp_path, good):
@@ -69,6 +70,8 @@ def test_checksum_mismatch_fails_loudly(tmp_path, good):
     p = bench(tmp_path, good[0], bad)
     assert p.returncode == 1
     assert 'CHECKSUM MISMATCH' in p.stderr and 'bench: FAILED' in p.stderr
+    md = (tmp_path / 'results.md').read_text()
+    assert '**FAILED**' in md and 'CHECKSUM MISMATCH' in md
 
 
 def test_failing_engine_fails_the_run(tmp_path, good):
