@@ -79,6 +79,7 @@ class Context:
         self.root = HERE.parent
         self.Table = Table        # so a section needs no import of run.py
         self.engines = engines(opts)
+        self.clock = 'wall-clock' if opts.clock == 'wall' else 'CPU'
         self.RunError = RunError
 
     def run_once(self, argv):
@@ -167,9 +168,10 @@ def ratio(a, b):
     return f'{a / b:.1f}x' if a is not None and b else '-'
 
 
-def engine_row(ctx, table, name, units):
-    """Times one benchmark on every engine and appends its row to table
-    (failures and checksum disagreements go to table.failures)."""
+def time_engines(ctx, table, name, units):
+    """Runs one benchmark on every engine.  Returns ({column: median
+    seconds or None}, {column: checksum}); a failed engine and a checksum
+    disagreement each add a line to table.failures."""
     times, sums = {}, {}
     for col, argv, parse in ctx.engines:
         try:
@@ -180,26 +182,29 @@ def engine_row(ctx, table, name, units):
     if len(set(sums.values())) > 1:
         table.failures.append(f'{name}: CHECKSUM MISMATCH: ' + ', '.join(
             f'{c}={s}' for c, s in sums.items()))
-    secs = [f'{times[c]:.3f}' if times[c] is not None else 'FAIL'
-            for c, _, _ in ctx.engines]
-    speedup = (times['wasm-interp'] / times['wisp-run --invoke']
-               if times['wasm-interp'] and times['wisp-run --invoke']
-               else None)
-    met = '-' if speedup is None else \
-        ('yes' if speedup >= TARGET_SPEEDUP else 'NO')
-    agree = 'ok' if len(sums) == len(times) and len(set(sums.values())) == 1 \
-        else 'FAIL'
+    return times, sums
+
+
+def engine_row(ctx, table, name, units):
+    """Times one benchmark on every engine and appends its row: times,
+    ratios, whether the speedup target is met and whether all agree."""
+    times, sums = time_engines(ctx, table, name, units)
+    secs = [f'{t:.3f}' if t is not None else 'FAIL' for t in times.values()]
+    interp, wisp = times['wasm-interp'], times['wisp-run --invoke']
+    met = '-' if not (interp and wisp) else \
+        ('yes' if interp / wisp >= TARGET_SPEEDUP else 'NO')
+    agree = len(sums) == len(times) and len(set(sums.values())) == 1
     table.rows.append([name, str(units)] + secs + [
         ratio(times['wisp-run'], times['native']),
         ratio(times['node'], times['native']),
-        ratio(times['wasm-interp'], times['wisp-run --invoke']), met, agree])
+        ratio(interp, wisp), met, 'ok' if agree else 'FAIL'])
 
 
 def engine_section(ctx):
     """The built-in section: every --bench on every engine."""
     cols = [c for c, _, _ in ctx.engines]
-    clock = 'wall-clock' if ctx.opts.clock == 'wall' else 'CPU'
-    table = Table(f'Wasm engines ({clock} seconds, median of {ctx.repeat})',
+    table = Table(f'Wasm engines ({ctx.clock} seconds, median of '
+                  f'{ctx.repeat})',
                   ['benchmark', 'units'] + cols +
                   ['wisp/native', 'node/native', 'wasm-interp/wisp',
                    f'>= {TARGET_SPEEDUP:g}x', 'checksums'])
@@ -213,7 +218,7 @@ def engine_section(ctx):
         'and wasm-interp run the freestanding module (same kernel code).',
         'wasm-interp/wisp = wasm-interp time / wisp-run --invoke time; the '
         f'target is >= {TARGET_SPEEDUP:g}x on every benchmark.',
-        f'Times are the {clock} time of the whole process (startup '
+        f'Times are the {ctx.clock} time of the whole process (startup '
         'included).']
     return table
 

@@ -10,8 +10,7 @@ largest).  Also an example of a report section: run(ctx) returns a Table.
 def run(ctx):
     """The start-up table: one row per engine; a run that fails or does not
     print 1 (bench_nop's checksum at scale 1) is a failure."""
-    clock = 'wall-clock' if ctx.opts.clock == 'wall' else 'CPU'
-    t = ctx.Table(f'Start-up: the empty program ({clock} seconds, median '
+    t = ctx.Table(f'Start-up: the empty program ({ctx.clock} seconds, median '
                   f'of {ctx.repeat})', ['engine', 'seconds'])
     for col, argv, parse in ctx.engines:
         try:
