@@ -66,6 +66,7 @@ include interp/Makefrag
 include interp/spectest/Makefrag
 include interp/run/Makefrag
 include interp/fuzz/Makefrag
+include services/Makefrag
 include harness/Makefrag
 include book/Makefrag
 include bench/Makefrag
