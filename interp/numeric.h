@@ -27,7 +27,7 @@
 
 #include "wasm.h"
 
-/* ---- raw bits ------------------------------------------------------------ */
+/* ---- raw bits ---------------------------------------------------------- */
 
 #define NUM_F32_SIGN  0x80000000u            /* sign bit of binary32 */
 #define NUM_F32_QUIET 0x00400000u            /* quiet bit: top of mantissa */
@@ -91,7 +91,7 @@ static inline double num_f64_quiet(double nan)
     return num_f64_from_bits(num_f64_bits(nan) | NUM_F64_QUIET);
 }
 
-/* ---- sign operators: pure bit operations, payloads untouched ------------- */
+/* ---- sign operators: pure bit operations, payloads untouched ----------- */
 
 /* |f|: clears the sign bit, even of a NaN. */
 static inline float num_f32_abs(float f)
@@ -131,7 +131,7 @@ static inline double num_f64_copysign(double a, double b)
                              (num_f64_bits(b) & NUM_F64_SIGN));
 }
 
-/* ---- min and max ---------------------------------------------------------- */
+/* ---- min and max ------------------------------------------------------- */
 
 /* fmin: a NaN if either is NaN, and -0 counts as less than +0 (which C's
  * `<` does not see: the two compare equal, so equal operands are merged by
@@ -183,7 +183,7 @@ static inline double num_f64_max(double a, double b)
     return a > b ? a : b;
 }
 
-/* ---- rounding to an integral value --------------------------------------- */
+/* ---- rounding to an integral value ------------------------------------- */
 
 /* A float with |f| >= 2^23 (binary32) or |d| >= 2^52 (binary64) has no
  * fraction bits left, so it is already integral; so are infinities.  Below
@@ -266,7 +266,7 @@ static inline double num_f64_nearest(double d)
     return num_f64_copysign((a + NUM_F64_INTEGRAL) - NUM_F64_INTEGRAL, d);
 }
 
-/* ---- square root ------------------------------------------------------------ */
+/* ---- square root ------------------------------------------------------- */
 
 /* fsqrt, correctly rounded by the SSE instruction.  A NaN input comes back
  * quieted with its payload; sqrt of a negative number gives the default NaN
@@ -296,7 +296,7 @@ static inline double num_f64_sqrt(double d)
 #endif
 }
 
-/* ---- trapping float -> integer conversions -------------------------------- */
+/* ---- trapping float -> integer conversions ----------------------------- */
 
 /* Each needs `out`; returns WASM_TRAP_BAD_CONVERSION for a NaN,
  * WASM_TRAP_INT_OVERFLOW when the truncated value does not fit, else
@@ -394,7 +394,7 @@ static inline wasm_trap num_i64_trunc_f64_u(double d, uint64_t *out)
     return WASM_TRAP_NONE;
 }
 
-/* ---- saturating float -> integer conversions ------------------------------ */
+/* ---- saturating float -> integer conversions --------------------------- */
 
 /* The non-trapping versions: NaN gives 0, values below the range give the
  * minimum, values above give the maximum.  They reuse the trapping ones
@@ -472,7 +472,7 @@ static inline uint64_t num_i64_trunc_sat_f64_u(double d)
     return num_f64_isnan(d) || d < 0 ? 0 : UINT64_MAX;
 }
 
-/* ---- integer -> float and float -> float conversions ---------------------- */
+/* ---- integer -> float and float -> float conversions ------------------- */
 
 /* Signed conversions are single SSE instructions (cvtsi2ss/sd), which round
  * to nearest, ties to even, as the spec asks.  There is no unsigned 64-bit
@@ -561,7 +561,7 @@ static inline double num_f64_promote_f32(float f)
     return (double)f;
 }
 
-/* ---- bit counting and rotation ---------------------------------------------- */
+/* ---- bit counting and rotation ----------------------------------------- */
 
 /* The GCC builtins are undefined for 0, so 0 is answered first; shift
  * counts are taken modulo the width as the spec says, and a rotation by 0

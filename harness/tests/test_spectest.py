@@ -5,7 +5,9 @@ assertion.  The runner itself is shown to fail on a wrong expectation and
 to reject bad input with a clear message."""
 import json
 import os
+import random
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -200,3 +202,42 @@ def test_runner_names_a_missing_suite(tmp_path):
                          capture_output=True, text=True, cwd=REPO, timeout=60)
     assert run.returncode == 2
     assert 'test suite is not at' in run.stderr
+
+
+def corrupt(text, rng):
+    """One random corruption of a JSON script: truncation, a changed or
+    deleted byte range, or a value replaced by a hostile one."""
+    kind = rng.randrange(4)
+    at = rng.randrange(len(text))
+    if kind == 0:
+        return text[:at]
+    if kind == 1:
+        return text[:at] + chr(rng.randrange(32, 127)) * rng.randrange(1, 4) + text[at + 1:]
+    if kind == 2:
+        return text[:at] + text[at + rng.randrange(1, 200):]
+    hostile = rng.choice(['"-1"', '"nan:canonical"', '"null"', '"99999999999999999999999"',
+                          '[]', '{}', '"\\u0000"', '1e999', '"../../etc/passwd"', 'null'])
+    return re.sub(r'("(?:value|filename|field|type|line|as|name)": )("[^"]*"|\d+)',
+                  lambda m: m.group(1) + hostile if rng.random() < 0.05 else m.group(0), text)
+
+
+def test_runner_survives_corrupted_scripts(tmp_path):
+    """Bad input gets a failure, never a crash: 300 corrupted copies of
+    real scripts, under ASan + UBSan, in one run."""
+    rng = random.Random(20261121)
+    names = []
+    for base in ('linking', 'i32', 'table_copy', 'names', 'float_exprs'):
+        src = SPEC_DIR / base
+        assert (src / f'{base}.json').exists(), 'build/spec is not converted: run make test'
+        for wasm in src.glob('*.wasm'):
+            shutil.copy(wasm, tmp_path)
+        text = (src / f'{base}.json').read_text()
+        for i in range(60):
+            name = tmp_path / f'{base}-{i}.json'
+            name.write_text(corrupt(text, rng))
+            names.append(str(name))
+    run = run_spectest('spectest-san', *names, env={'ASAN_OPTIONS': 'detect_leaks=1'})
+    assert 'Sanitizer' not in run.stderr and 'runtime error' not in run.stderr, run.stderr[-4000:]
+    assert run.returncode in (0, 1), run.stderr[-4000:]
+    passed, failed, _ = final_line(run.stdout)
+    assert failed > 0 and passed > 0

@@ -31,7 +31,8 @@ struct json_node {
     json_kind kind;
     const char *key;        /* member name inside an object, else NULL */
     size_t keylen;
-    const char *str;        /* STRING: unescaped, NUL-terminated; NUMBER: text */
+    const char *str;        /* STRING: unescaped, NUL-terminated;
+                               NUMBER: its text */
     size_t len;             /* bytes in str, not counting the NUL */
     bool boolean;           /* BOOL */
     json_node *child;       /* ARRAY/OBJECT: first element or member */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the allocator ---------------------------------------------------------- */
+/* ---- the allocator ----------------------------------------------------- */
 
 /* wasm_allocator.alloc: a zeroed block. */
 static void *host_alloc(void *ctx, size_t bytes)
@@ -51,7 +51,7 @@ static wasm_hook_action host_hook(wasm_exec *exec, void *ctx)
     return WASM_HOOK_STOP;
 }
 
-/* ---- the spectest module -------------------------------------------------- */
+/* ---- the spectest module ----------------------------------------------- */
 
 static const wasm_valtype t_i32[] = { WASM_I32 };
 static const wasm_valtype t_i64[] = { WASM_I64 };
@@ -79,8 +79,9 @@ static const struct {
 } host_globals[4] = {
     { "global_i32", { WASM_I32, { .i32 = 666 } } },
     { "global_i64", { WASM_I64, { .i64 = 666 } } },
-    { "global_f32", { WASM_F32, { .f32 = 0x4426a666u } } },           /* 666.6 */
-    { "global_f64", { WASM_F64, { .f64 = 0x4084d4cccccccccdull } } }, /* 666.6 */
+    /* 666.6 as binary32 and binary64 bits */
+    { "global_f32", { WASM_F32, { .f32 = 0x4426a666u } } },
+    { "global_f64", { WASM_F64, { .f64 = 0x4084d4cccccccccdull } } },
 };
 
 /* The print functions: print their arguments under -v, else nothing. */
@@ -144,7 +145,7 @@ static bool host_export(const spec_world *w, const char *name, wasm_extern *out)
     return false;
 }
 
-/* ---- the world --------------------------------------------------------------- */
+/* ---- the world --------------------------------------------------------- */
 
 /* See spectest.h. */
 bool spec_world_init(spec_world *w, bool verbose)

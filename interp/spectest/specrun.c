@@ -31,7 +31,7 @@ typedef struct {
     bool truncated;             /* the call returned more than vals holds */
 } outcome;
 
-/* ---- loading and instantiating ------------------------------------------- */
+/* ---- loading and instantiating ----------------------------------------- */
 
 /* Reads dir/filename into a malloc'ed buffer; NULL with err filled. */
 static uint8_t *read_wasm(const script *s, const char *filename, size_t *len,
@@ -53,7 +53,8 @@ static uint8_t *read_wasm(const script *s, const char *filename, size_t *len,
     if (!ok) {
         free(buf);
         err->kind = WASM_ERR_NOMEM;
-        snprintf(err->message, sizeof(err->message), "cannot read %.140s", path);
+        snprintf(err->message, sizeof(err->message), "cannot read %.140s",
+                 path);
         return NULL;
     }
     return buf;
@@ -143,7 +144,7 @@ static wasm_error_kind instantiate(script *s, wasm_module *m,
     return WASM_ERR_NONE;
 }
 
-/* ---- messages ---------------------------------------------------------------- */
+/* ---- messages ---------------------------------------------------------- */
 
 /* The name of an error kind, for messages. */
 static const char *kind_name(wasm_error_kind k)
@@ -170,7 +171,7 @@ static void pass(script *s)
     s->c->passed++;
 }
 
-/* ---- actions ----------------------------------------------------------------- */
+/* ---- actions ----------------------------------------------------------- */
 
 /* Finds the instance of the newest module called `name` ("$M"), or the
  * current one when name is NULL. */
@@ -189,8 +190,9 @@ static bool action_args(const json_node *action, wasm_value *args,
                         uint32_t *nargs, const char **why)
 {
     const json_node *list = json_get(action, "args");
+    bool ok = list != NULL && list->kind == JSON_ARRAY;
     *nargs = 0;
-    for (const json_node *a = list ? list->child : NULL; a; a = a->next) {
+    for (const json_node *a = ok ? list->child : NULL; a; a = a->next) {
         if (*nargs == SPEC_MAX_VALUES) {
             *why = "too many arguments";
             return false;
@@ -208,7 +210,8 @@ static bool do_action(script *s, const json_node *action, outcome *out)
     size_t flen = 0;
     const char *type = json_get_str(action, "type", NULL);
     const char *field = json_get_str(action, "field", &flen);
-    wasm_instance *inst = find_instance(s, json_get_str(action, "module", NULL));
+    wasm_instance *inst = find_instance(s, json_get_str(action, "module",
+                                                        NULL));
     wasm_extern ext;
     char name[96];
     spec_format_name(name, sizeof(name), field ? field : "", flen);
@@ -252,7 +255,7 @@ static const char *status_text(const outcome *o)
     return "?";
 }
 
-/* ---- commands ---------------------------------------------------------------- */
+/* ---- commands ---------------------------------------------------------- */
 
 /* module: load, instantiate, run start; it becomes the current module. */
 static void cmd_module(script *s, const json_node *cmd)
@@ -308,7 +311,8 @@ static void format_results(char *buf, size_t n, const outcome *o,
                            const json_node *expected)
 {
     size_t used = (size_t)snprintf(buf, n, "expected (");
-    for (const json_node *e = expected ? expected->child : NULL;
+    bool list = expected != NULL && expected->kind == JSON_ARRAY;
+    for (const json_node *e = list ? expected->child : NULL;
          e && used < n; e = e->next) {
         spec_expect x;
         const char *why;
@@ -333,7 +337,8 @@ static void format_results(char *buf, size_t n, const outcome *o,
 /* True iff the outcome's values match the expected list exactly. */
 static bool results_match(const outcome *o, const json_node *expected)
 {
-    if (o->truncated || json_count(expected) != o->nvals)
+    if (expected == NULL || expected->kind != JSON_ARRAY || o->truncated ||
+        json_count(expected) != o->nvals)
         return false;
     uint32_t i = 0;
     for (const json_node *e = expected->child; e; e = e->next, i++) {
@@ -474,7 +479,7 @@ static void cmd_assert_trap(script *s, const json_node *cmd)
         pass(s);
 }
 
-/* ---- the script --------------------------------------------------------------- */
+/* ---- the script -------------------------------------------------------- */
 
 static const struct {
     const char *type;

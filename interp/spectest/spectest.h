@@ -20,7 +20,7 @@
 #include "../wasm.h"
 #include "json.h"
 
-/* ---- limits ---------------------------------------------------------------- */
+/* ---- limits ------------------------------------------------------------ */
 
 /* Safe points (loop back-edges, calls) one call may pass before the fuel
  * hook stops it: a bug must not hang CI.  The heaviest call in the suite
@@ -29,7 +29,7 @@
 #define SPEC_FUEL         200000000ull
 #endif
 #define SPEC_MAX_VALUES   64     /* params/results of one call (suite: 17) */
-#define SPEC_MAX_MODULES  1024   /* modules one script may keep alive (const.wast: 402) */
+#define SPEC_MAX_MODULES  1024   /* modules one script keeps (const: 402) */
 #define SPEC_MAX_REGISTER 64     /* `register` entries in one script */
 #define SPEC_PRINT_CAP    10     /* failures printed per file without -v */
 #define SPEC_WASM_MAX     (64u << 20)  /* largest .wasm the runner reads */
@@ -37,7 +37,7 @@
 #define SPEC_SIMD_REASON  "fixed-width SIMD is out of scope (spec/wasm.md)"
 #define SPEC_TEXT_REASON  "text format"
 
-/* ---- values (specvalue.c) ------------------------------------------------ */
+/* ---- values (specvalue.c) ---------------------------------------------- */
 
 /* An expected result: a value, or a pattern the value must match. */
 typedef enum {
@@ -66,7 +66,7 @@ void spec_format_expect(char *buf, size_t n, const spec_expect *e);
 /* Copies s[0, len) with non-printable bytes as \xx, for messages. */
 void spec_format_name(char *buf, size_t n, const char *s, size_t len);
 
-/* ---- host side (spechost.c) ------------------------------------------------ */
+/* ---- host side (spechost.c) -------------------------------------------- */
 
 /* One script's world: the spectest host objects, the modules and
  * instances it made, the names it registered.  Reset for every file, as
@@ -112,7 +112,7 @@ bool spec_resolve(spec_world *w, const wasm_module *m, wasm_extern *imports,
 bool spec_register(spec_world *w, const char *name, size_t len,
                    wasm_instance *inst);
 
-/* ---- running a script (specrun.c) ------------------------------------------ */
+/* ---- running a script (specrun.c) -------------------------------------- */
 
 /* Counters and the failure sink of one file. */
 typedef struct {
