@@ -172,6 +172,50 @@ def test_runner_reports_missed_errors(tmp_path):
         assert f'tiny.json:{line}: ' in run.stdout and cause in run.stdout, run.stdout
 
 
+def test_runner_tells_nan_patterns_apart(tmp_path):
+    """0x7fe00000 is an arithmetic NaN (quiet bit set) but not the
+    canonical one (payload = the quiet bit only)."""
+    nan = module(bytes([0x43]) + (0x7fe00000).to_bytes(4, 'little') + bytes([0x0b]),
+                 results=b'\x7d')
+    expect = lambda v: [{'type': 'f32', 'value': v}]
+    script = write_script(tmp_path, [
+        {'type': 'module', 'line': 1, 'filename': 'answer.wasm'},
+        {'type': 'assert_return', 'line': 2, 'action': invoke('answer'),
+         'expected': expect('nan:arithmetic')},
+        {'type': 'assert_return', 'line': 3, 'action': invoke('answer'),
+         'expected': expect('nan:canonical')},
+        {'type': 'assert_return', 'line': 4, 'action': invoke('answer'),
+         'expected': expect(str(0x7fe00000))},
+        {'type': 'assert_return', 'line': 5, 'action': invoke('answer'),
+         'expected': expect(str(0x7fe00001))},
+    ], wasm=nan)
+    run = run_spectest('spectest', str(script))
+    assert final_line(run.stdout) == (3, 2, 0), run.stdout
+    assert 'tiny.json:3: ' in run.stdout and 'tiny.json:5: ' in run.stdout, run.stdout
+
+
+def test_runner_insists_on_the_error_kind(tmp_path):
+    """A module that does not decode is malformed, not invalid; a module
+    that links is not unlinkable."""
+    (tmp_path / 'broken.wasm').write_bytes(b'\0asm\x01\0\0\0\x01\x05\x01\x60')
+    script = write_script(tmp_path, [
+        {'type': 'assert_invalid', 'line': 1, 'filename': 'broken.wasm',
+         'module_type': 'binary', 'text': 'type mismatch'},
+        {'type': 'assert_malformed', 'line': 2, 'filename': 'broken.wasm',
+         'module_type': 'binary', 'text': 'unexpected end'},
+        {'type': 'assert_unlinkable', 'line': 3, 'filename': 'answer.wasm',
+         'module_type': 'binary', 'text': 'unknown import'},
+        {'type': 'assert_uninstantiable', 'line': 4, 'filename': 'answer.wasm',
+         'module_type': 'binary', 'text': 'unreachable'},
+    ])
+    run = run_spectest('spectest', str(script))
+    assert final_line(run.stdout) == (1, 3, 0), run.stdout
+    assert re.search(r'tiny\.json:1: assert_invalid: wrong error kind: expected invalid .*got malformed',
+                     run.stdout), run.stdout
+    assert 'tiny.json:3: assert_unlinkable: module instantiated' in run.stdout, run.stdout
+    assert 'tiny.json:4: assert_uninstantiable: module instantiated' in run.stdout, run.stdout
+
+
 def test_runner_stops_an_endless_loop(tmp_path):
     """The fuel hook ends a call that never returns: a bug in the engine
     cannot hang the suite."""
