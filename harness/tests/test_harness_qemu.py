@@ -48,3 +48,15 @@ def test_triple_fault_is_caught():
         w.expect(PROMPT_RE)
         w.sendline("triple")
         assert w.wait_exit() == (0, None, "triple fault")
+
+
+@pytest.fixture
+def grubmon(monkeypatch):
+    """Make the stand-in the default ISO (for fixtures that boot the default)."""
+    monkeypatch.setenv("WISP_ISO", ISO)
+
+
+def test_monitor_fixture_is_at_the_prompt(grubmon, monitor):
+    assert monitor.iso.name == "grubmon.iso"
+    assert monitor.log.endswith("monitor> ")
+    assert monitor.cmd("x") == "grubmon: x\n"
