@@ -5,7 +5,8 @@
  * is a valid module, satisfy every import with a dummy of the requested
  * type (host functions returning zeros, fresh memories, tables and
  * globals), instantiate it, run the start function and then each exported
- * function (up to FUZZ_MAX_EXPORTS) with zero arguments.  A fuel hook
+ * function (up to FUZZ_MAX_EXPORTS) twice: with zero arguments and with
+ * arguments generated from a hash of the input.  A fuel hook
  * stops every call after FUZZ_FUEL safe points, and the allocator has a
  * budget, so no input can hang or exhaust the fuzzer.
  *
@@ -189,8 +190,45 @@ static void fuzz_check_result(wasm_exec *ex, wasm_result r)
         wasm_exec_reset(ex);
 }
 
-/* Calls f with zero arguments (skips v128 parameters: never executed). */
-static void fuzz_call(wasm_exec *ex, wasm_func *f)
+/* Argument bits worth trying: zero, one, all ones, the sign bit alone,
+ * the largest positive, NaN/inf/-0 patterns of both float widths. */
+static const uint64_t fuzz_interesting[] = {
+    0, 1, ~0ull, 0x80000000ull, 0x7fffffffull, 0x8000000000000000ull,
+    0x7fffffffffffffffull, 0x7fc00000ull, 0x7f800000ull,
+    0x7ff8000000000000ull, 0x7ff0000000000000ull, 0xffffull, 65536, 31, 64,
+};
+
+/* The next value of a xorshift64 generator (state must be nonzero). */
+static uint64_t fuzz_rand(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* An argument of type t: zero when rng is NULL, else an interesting
+ * value or random bits, as the generator says. */
+static wasm_value fuzz_arg(wasm_valtype t, uint64_t *rng)
+{
+    wasm_value v = fuzz_zero(t);
+    uint64_t r;
+    if (!rng || t == WASM_FUNCREF || t == WASM_EXTERNREF)
+        return v;
+    r = fuzz_rand(rng);
+    if (r & 1)
+        r = fuzz_interesting[(r >> 1) % (sizeof fuzz_interesting /
+                                         sizeof fuzz_interesting[0])];
+    if (t == WASM_I32 || t == WASM_F32)
+        v.of.i32 = (uint32_t)r;
+    else
+        v.of.i64 = r;
+    return v;
+}
+
+/* Calls f with zero arguments (rng NULL) or generated ones; skips
+ * functions with v128 parameters (never executed). */
+static void fuzz_call(wasm_exec *ex, wasm_func *f, uint64_t *rng)
 {
     const wasm_functype *t = wasm_func_type(f);
     wasm_value args[FUZZ_MAX_ARGS];
@@ -199,14 +237,15 @@ static void fuzz_call(wasm_exec *ex, wasm_func *f)
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (t->params[i] == WASM_V128)
             return;
-        args[i] = fuzz_zero(t->params[i]);
+        args[i] = fuzz_arg(t->params[i], rng);
     }
     wasm_exec_set_fuel(ex, FUZZ_FUEL);
     fuzz_check_result(ex, wasm_call(ex, f, args, t->nparams));
 }
 
 /* Runs the start function and the exported functions of inst. */
-static void fuzz_run(const wasm_runtime *rt, wasm_instance *inst)
+static void fuzz_run(const wasm_runtime *rt, wasm_instance *inst,
+                     uint64_t seed)
 {
     const wasm_module *m = wasm_instance_module(inst);
     wasm_exec *ex = wasm_exec_new(rt);
@@ -215,7 +254,7 @@ static void fuzz_run(const wasm_runtime *rt, wasm_instance *inst)
         return;
     wasm_exec_set_hook(ex, fuzz_out_of_fuel, NULL);
     if (wasm_instance_start(inst))
-        fuzz_call(ex, wasm_instance_start(inst));
+        fuzz_call(ex, wasm_instance_start(inst), NULL);
     for (uint32_t i = 0; i < nexp && called < FUZZ_MAX_EXPORTS; i++) {
         wasm_extern_desc d;
         wasm_extern e;
@@ -224,7 +263,8 @@ static void fuzz_run(const wasm_runtime *rt, wasm_instance *inst)
             !wasm_instance_export(inst, d.name, &e) ||
             e.kind != WASM_EXTERN_FUNC)
             continue;
-        fuzz_call(ex, e.of.func);
+        fuzz_call(ex, e.of.func, NULL);         /* default arguments */
+        fuzz_call(ex, e.of.func, &seed);        /* and generated ones */
         called++;
     }
     wasm_exec_free(ex);
@@ -237,6 +277,16 @@ static void fuzz_check_error(const wasm_error *err, size_t size)
         !memchr(err->message, '\0', sizeof err->message) ||
         err->message[0] == '\0')
         abort();
+}
+
+/* A nonzero seed that follows the input (FNV-1a), so generated arguments
+ * change when the fuzzer mutates the module and replay the same. */
+static uint64_t fuzz_seed(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 0x100000001b3ull;
+    return h ? h : 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -264,7 +314,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&err, 0, sizeof err);
         inst = wasm_instantiate(&rt, m, im.ext, im.n, &err);
         if (inst)
-            fuzz_run(&rt, inst);
+            fuzz_run(&rt, inst, fuzz_seed(data, size));
         else
             fuzz_check_error(&err, size);
     }
