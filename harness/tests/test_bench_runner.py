@@ -54,6 +54,7 @@ def test_agreeing_engines_pass_and_write_markdown(tmp_path, good):
     md = (tmp_path / 'results.md').read_text()
     assert '| fib | 1 |' in md and 'wasm-interp/wisp' in md
     assert 'FAILED' not in md
+    assert 'Target wasm-interp/wisp >= 8x: met on ' in p.stdout
 
 
 def test_signed_invoke_output_is_accepted(tmp_path, good):
