@@ -34,4 +34,25 @@
 /* Longest kernel or module command line kept (including the NUL). */
 #define MB_CMDLINE_MAX 256
 
+/* ---- interrupts, timer, threads (THREADS) ---- */
+
+/* Timer interrupts per second (the PIT, IRQ 0): the tick is the unit of
+ * sleep_ms, time slices and CPU accounting; 100 Hz = 10 ms per tick. */
+#define TIMER_HZ 100
+
+/* Ticks a thread runs Wasm code before it is preempted at the next safe
+ * point when another thread is runnable (5 ticks = 50 ms). */
+#define SCHED_SLICE_TICKS 5
+
+/* Bytes of each thread's kernel stack (an unmapped guard page lies below
+ * it).  The interpreter and host calls run on it. */
+#define THREAD_STACK_SIZE 16384
+
+/* Longest thread name kept, including the NUL. */
+#define THREAD_NAME_MAX 24
+
+/* Bytes of typed input the serial interrupt buffers for console_getc;
+ * beyond that, input is dropped (and counted) until a thread reads. */
+#define CONSOLE_RXBUF 1024
+
 #endif

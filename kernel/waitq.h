@@ -1,0 +1,43 @@
+/*
+ * waitq.h: wait queues, the kernel's only way to block.
+ *
+ * A thread that must wait for something (a byte typed, a thread to
+ * exit, an IPC partner) sleeps on a waitq; whoever makes the condition
+ * true wakes it.  Always re-check the condition in a loop:
+ *
+ *     uint64_t fl = irq_save();        // only if an interrupt handler
+ *     while (!condition)               // can change the condition
+ *         if (!waitq_sleep(&q))
+ *             break;                   // thread_interrupt'ed
+ *     irq_restore(fl);
+ *
+ * Kernel C is never preempted, so between two threads the check and the
+ * sleep cannot be separated; only an interrupt handler can slip in
+ * between them, which is what the masking above prevents (the "lost
+ * wakeup").  Wake functions may be called from interrupt handlers.
+ */
+#ifndef WISP_WAITQ_H
+#define WISP_WAITQ_H
+
+#include <stdbool.h>
+
+struct thread;
+
+/* A FIFO of sleeping threads, linked through thread->next. */
+struct waitq {
+    struct thread *head, *tail;
+};
+
+#define WAITQ_INIT { 0, 0 }
+
+void waitq_init(struct waitq *q);
+/* waitq_sleep: block the current thread on q until woken.  Returns true
+ * when woken by waitq_wake_*, false when thread_interrupt'ed (also at
+ * once, without sleeping, if an interrupt was already pending).  The
+ * caller's interrupt state (masked or not) is the same on return. */
+bool waitq_sleep(struct waitq *q);
+void waitq_wake_one(struct waitq *q);   /* the longest sleeper, if any */
+void waitq_wake_all(struct waitq *q);
+bool waitq_empty(const struct waitq *q);
+
+#endif
