@@ -298,6 +298,18 @@ def parse_args(argv):
     return opts
 
 
+def source_version():
+    """The tree the engines were built from: `git describe --always
+    --dirty` (dirty = uncommitted changes), or `unknown` outside git."""
+    try:
+        p = subprocess.run(['git', 'describe', '--always', '--dirty'],
+                           cwd=HERE, capture_output=True, text=True,
+                           timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return 'unknown'
+    return p.stdout.strip() if p.returncode == 0 else 'unknown'
+
+
 def write_markdown(path, tables, opts):
     """Writes the report: a header saying when and where, then each
     table."""
@@ -305,7 +317,7 @@ def write_markdown(path, tables, opts):
     head = ['# Wisp benchmarks', '',
             f'{now:%Y-%m-%d %H:%M} UTC on {platform.node()} '
             f'({platform.machine()}, {os.cpu_count()} CPUs), '
-            f'median of {opts.repeat} runs.', '']
+            f'median of {opts.repeat} runs, source {source_version()}.', '']
     failures = [f for t in tables for f in t.failures]
     if failures:
         head += [f'**FAILED** ({len(failures)} problems):', '']
