@@ -2,7 +2,11 @@
 run can go wrong must be reported as what it is, and must be able to fail
 a test."""
 
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +173,33 @@ def test_using_a_machine_outside_with_is_an_error():
         w.expect(PROMPT_RE)
     with pytest.raises(HarnessError, match="not running"):
         w.sendline("halt")
+
+
+def test_qemu_dies_with_the_test_process(tmp_path):
+    # a child Python boots a stalling machine and is then killed outright
+    script = tmp_path / "victim.py"
+    script.write_text(f"""
+import os, sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+from wisp_harness import Wisp
+w = Wisp(iso={FAKE!r}, qemu=[sys.executable, "-u", {FAKE!r}, "stall"]).start()
+w.expect("MiB RAM")
+print(w._proc.pid, flush=True)
+time.sleep(60)
+""")
+    victim = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, WISP_LOG_DIR=str(tmp_path)))
+    qemu_pid = int(victim.stdout.readline())
+    victim.kill()
+    victim.wait()
+    victim.stdout.close()
+    for _ in range(100):                 # the kernel delivers SIGKILL at once
+        try:
+            with open(f"/proc/{qemu_pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return               # dead, not yet reaped
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    os.kill(qemu_pid, signal.SIGKILL)
+    pytest.fail(f"QEMU {qemu_pid} outlived the test process")

@@ -17,6 +17,7 @@ with the last lines of the serial log.
 
 import codecs
 import collections
+import ctypes
 import os
 import re
 import select
@@ -48,6 +49,19 @@ if there was none) and the reason: "clean halt", "panic", "triple fault",
 # the logs of a test's machines).
 instances = []
 _names_used = collections.Counter()
+
+
+try:
+    _prctl = ctypes.CDLL(None).prctl      # resolved here, not in the child
+except (OSError, AttributeError):
+    _prctl = None
+
+
+def _die_with_parent():
+    """In the child, before exec: have the kernel SIGKILL QEMU when the
+    test process dies, so a killed pytest worker leaves no QEMU behind."""
+    if _prctl is not None:
+        _prctl(1, int(signal.SIGKILL))     # PR_SET_PDEATHSIG
 
 
 class HarnessError(Exception):
@@ -181,7 +195,7 @@ class Wisp:
                 self._proc = subprocess.Popen(
                     self.command(), stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE, stderr=err, cwd=ROOT,
-                    start_new_session=True)
+                    start_new_session=True, preexec_fn=_die_with_parent)
             except OSError as e:
                 raise HarnessError(f"cannot run {self.qemu[0]}: {e}") from None
         os.set_blocking(self._proc.stdout.fileno(), False)
