@@ -157,7 +157,6 @@ static wasm_result run(wasm_exec *ex)
     uint32_t tick = refill(ex);
     wasm_trap trap;
     wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, 0, 0 };
-    ex->state = EX_RUNNING;
     LOAD_MEM();
     for (;;) {
         switch (pc[0]) {
@@ -505,6 +504,7 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
     ex->pc = c->code;
     ex->fp = ex->stack;
     ex->func = f;
+    ex->state = EX_RUNNING;
     return run(ex);
 }
 
@@ -513,6 +513,7 @@ wasm_result wasm_resume(wasm_exec *ex)
 {
     if (ex->state != EX_PAUSED)
         return refuse("exec is not paused");
+    ex->state = EX_RUNNING;
     return run(ex);
 }
 
