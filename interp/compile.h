@@ -1,6 +1,7 @@
 /*
  * compile.h: the state shared by compile.c (the validator's stacks and the
- * code emitter) and compile_ops.c (one case per Wasm instruction).
+ * code emitter), control.c (blocks, branches, calls) and compile_ops.c
+ * (one case per Wasm instruction).
  *
  * The validator follows the spec's algorithm (appendix "Validation
  * Algorithm"): an operand stack of types and a stack of control frames.
@@ -68,6 +69,7 @@ typedef struct {
 
 /* compile.c */
 bool cc_fail(cc *c, wasm_error_kind kind, const char *msg);
+bool cc_grow(cc *c, void **buf, uint32_t *cap, size_t elem, uint32_t need);
 bool cc_dead(const cc *c);
 void cc_op(cc *c, uint32_t op);
 void cc_word(cc *c, uint32_t w);
@@ -82,6 +84,9 @@ void cc_push_local(cc *c, uint32_t local);
 void cc_set_unreachable(cc *c);
 uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
                    uint32_t *b);
+
+/* control.c */
+bool cc_push_ctrl(cc *c, const cc_ctrl *t);
 bool cc_block(cc *c, uint8_t kind);
 bool cc_else(cc *c);
 bool cc_end(cc *c);

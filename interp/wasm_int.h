@@ -191,7 +191,27 @@ typedef struct {
     bool failed;
 } wl_reader;
 
-/* decode.c: the reader, used by compile.c too. */
+/* read.c: the reader, used by decode.c and compile.c. */
+void wr_eof(wl_reader *r);
+uint8_t wr_valtype(wl_reader *r);
+uint8_t wr_reftype(wl_reader *r);
+const char *wr_name(wl_reader *r);
+void *wr_array(wl_reader *r, uint32_t n, size_t size, uint32_t max,
+               const char *toomany);
+uint32_t wr_count(wl_reader *r);
+wasm_limits wr_limits(wl_reader *r, bool mem);
+uint32_t wl_fnv(uint32_t h, const void *p, size_t n);
+/* A hash set of indices 0..n-1 (open addressing, power-of-two size) used
+ * to find duplicates in linear time: types to canonicalize, export names
+ * to check for uniqueness. */
+typedef struct {
+    uint32_t *slot;             /* index + 1, 0 = empty */
+    uint32_t mask;
+    const wasm_runtime *rt;
+} wl_set;
+bool wl_set_init(wl_set *s, const wasm_runtime *rt, uint32_t n);
+void wl_set_free(wl_set *s);
+
 uint8_t wr_u8(wl_reader *r);
 uint32_t wr_u32(wl_reader *r);
 int32_t wr_s32(wl_reader *r);
@@ -205,6 +225,11 @@ void wr_fail_at(wl_reader *r, wasm_error_kind kind, const uint8_t *at,
 uint32_t wr_offset(const wl_reader *r);
 bool wl_is_valtype(uint8_t b);
 bool wl_is_reftype(uint8_t b);
+
+/* decode.c: reads the sections after the header, in order. */
+void wl_read_sections(wl_reader *r);
+/* module.c: a custom section (the "name" section is kept). */
+void wl_sec_custom(wl_reader *r);
 
 /* compile.c: validates and compiles body of function `fidx`, whose bytes
  * are r->p .. r->end. */
