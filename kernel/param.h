@@ -55,4 +55,14 @@
  * beyond that, input is dropped (and counted) until a thread reads. */
 #define CONSOLE_RXBUF 1024
 
+/* ---- memory (kernel/mm/) ---- */
+
+/* Most kernel stacks + regions alive at once (each process needs two);
+ * the table of areas is static (kernel/mm/varea.c), 16 bytes an entry. */
+#define VAREA_MAX 1024
+
+/* Largest block `heapfill` (the monitor's heap-exhaustion test) asks for;
+ * it halves the size on each failure, down to 1 byte. */
+#define HEAPFILL_CHUNK (1024 * 1024)
+
 #endif
