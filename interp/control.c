@@ -61,6 +61,7 @@ static bool pop_types_r(cc *c, const wasm_valtype *types, uint32_t n,
     return true;
 }
 
+/* pop_types refining unknown operands to the types asked for. */
 static bool pop_types(cc *c, const wasm_valtype *types, uint32_t n)
 {
     return pop_types_r(c, types, n, true);

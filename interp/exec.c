@@ -420,6 +420,7 @@ wasm_exec *wasm_exec_new(const wasm_runtime *rt)
     return ex;
 }
 
+/* Frees an exec and its stacks (a paused call is abandoned). */
 void wasm_exec_free(wasm_exec *ex)
 {
     if (!ex)
@@ -430,17 +431,21 @@ void wasm_exec_free(wasm_exec *ex)
     wl_free(rt, ex, sizeof *ex);
 }
 
+/* Installs the fuel hook (NULL: fuel never runs out). */
 void wasm_exec_set_hook(wasm_exec *ex, wasm_fuel_hook hook, void *ctx)
 {
     ex->hook = hook;
     ex->hook_ctx = ctx;
 }
 
+/* Sets the fuel; takes effect at the next slow safe point or call. */
 void wasm_exec_set_fuel(wasm_exec *ex, uint64_t fuel)
 {
     ex->fuel = fuel;
 }
 
+/* The fuel left, as of the last safe point that looked (exact when the
+ * hook runs and after a call returns). */
 uint64_t wasm_exec_fuel(const wasm_exec *ex)
 {
     return ex->fuel;
@@ -517,6 +522,7 @@ wasm_result wasm_resume(wasm_exec *ex)
     return run(ex);
 }
 
+/* Abandons a paused call: the exec is idle again. */
 void wasm_exec_reset(wasm_exec *ex)
 {
     ex->state = EX_IDLE;

@@ -52,6 +52,7 @@ wasm_func *wasm_func_new_host(const wasm_runtime *rt, const wasm_functype *type,
     return f;
 }
 
+/* Frees a host function (functions of instances are not freed here). */
 void wasm_func_free(wasm_func *f)
 {
     if (!f || !f->host)
@@ -61,6 +62,7 @@ void wasm_func_free(wasm_func *f)
                       n * sizeof(wasm_valtype));
 }
 
+/* The function's type (canonical within its module for Wasm functions). */
 const wasm_functype *wasm_func_type(const wasm_func *f)
 {
     return f->type;
@@ -91,6 +93,7 @@ wasm_memory *wasm_memory_new(const wasm_runtime *rt, wasm_limits limits)
     return mem;
 }
 
+/* Frees a memory and its storage. */
 void wasm_memory_free(wasm_memory *mem)
 {
     if (!mem)
@@ -105,11 +108,13 @@ void wasm_memory_free(wasm_memory *mem)
     wl_free(rt, mem, sizeof *mem);
 }
 
+/* The memory's bytes; valid until the next grow. */
 uint8_t *wasm_memory_data(const wasm_memory *mem)
 {
     return mem->data;
 }
 
+/* The memory's size in bytes. */
 uint64_t wasm_memory_size(const wasm_memory *mem)
 {
     return mem->size;
@@ -169,6 +174,7 @@ wasm_table *wasm_table_new(const wasm_runtime *rt, wasm_valtype elem_type,
     return t;
 }
 
+/* Frees a table and its elements. */
 void wasm_table_free(wasm_table *t)
 {
     if (!t)
@@ -214,12 +220,14 @@ wasm_global *wasm_global_new(const wasm_runtime *rt, wasm_value init,
     return g;
 }
 
+/* Frees a global made by wasm_global_new or an instance. */
 void wasm_global_free(wasm_global *g)
 {
     if (g)
         wl_free(g->rt, g, sizeof *g);
 }
 
+/* The global's current value. */
 wasm_value wasm_global_get(const wasm_global *g)
 {
     return wl_bits_value((wasm_valtype)g->type, g->bits);

@@ -271,6 +271,7 @@ void wasm_instance_free(wasm_instance *inst)
     wl_arena_free(&arena);
 }
 
+/* The module's start function in this instance, or NULL. */
 wasm_func *wasm_instance_start(const wasm_instance *inst)
 {
     const wasm_module *m = inst->mod;
@@ -308,11 +309,13 @@ bool wasm_instance_export(const wasm_instance *inst, const char *name,
     return wasm_instance_export_n(inst, name, len, out);
 }
 
+/* Memory 0 of the instance, or NULL. */
 wasm_memory *wasm_instance_memory(const wasm_instance *inst)
 {
     return inst->mem0;
 }
 
+/* The module the instance was made from. */
 const wasm_module *wasm_instance_module(const wasm_instance *inst)
 {
     return inst->mod;

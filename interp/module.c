@@ -93,11 +93,13 @@ void wasm_module_free(wasm_module *m)
     wl_arena_free(&arena);
 }
 
+/* The number of imports. */
 uint32_t wasm_module_import_count(const wasm_module *m)
 {
     return m->nimports;
 }
 
+/* The number of exports. */
 uint32_t wasm_module_export_count(const wasm_module *m)
 {
     return m->nexports;
@@ -139,6 +141,7 @@ void wasm_module_import(const wasm_module *m, uint32_t i, wasm_extern_desc *out)
     out->name = im->name;
 }
 
+/* Export i with its type as declared. */
 void wasm_module_export(const wasm_module *m, uint32_t i, wasm_extern_desc *out)
 {
     const wl_export *e = &m->exports[i];
@@ -147,6 +150,7 @@ void wasm_module_export(const wasm_module *m, uint32_t i, wasm_extern_desc *out)
     out->name = e->name;
 }
 
+/* Function `index`'s name from the "name" section, or NULL. */
 const char *wasm_module_func_name(const wasm_module *m, uint32_t index)
 {
     if (!m->func_names || index >= m->nfuncs)

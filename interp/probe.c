@@ -31,6 +31,7 @@ typedef struct {
     int pause, stop_after, calls;
 } probe_hook;
 
+/* The allocator: calloc and free. */
 static void *p_alloc(void *ctx, size_t n) { (void)ctx; return calloc(1, n); }
 static void p_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; free(p); }
 
@@ -165,6 +166,7 @@ static int report(wasm_exec *ex, wasm_result r, const wasm_module *m)
     return 0;
 }
 
+/* Loads, links and calls as the options say (see the top). */
 int main(int argc, char **argv)
 {
     probe_hook h = { 0 };

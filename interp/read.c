@@ -25,6 +25,7 @@ void wr_fail_at(wl_reader *r, wasm_error_kind kind, const uint8_t *at,
     r->p = r->end;             /* later reads fail fast */
 }
 
+/* Records an error at the cursor. */
 void wr_fail(wl_reader *r, wasm_error_kind kind, const char *msg)
 {
     wr_fail_at(r, kind, r->p, msg);
@@ -90,6 +91,7 @@ static uint64_t wr_leb(wl_reader *r, unsigned bits, bool sign)
     }
 }
 
+/* The LEB128 sizes of the format. */
 uint32_t wr_u32(wl_reader *r) { return (uint32_t)wr_leb(r, 32, false); }
 int32_t wr_s32(wl_reader *r) { return (int32_t)wr_leb(r, 32, true); }
 int64_t wr_s33(wl_reader *r) { return (int64_t)wr_leb(r, 33, true); }
@@ -104,17 +106,20 @@ uint32_t wr_fixed32(wl_reader *r)
     return v;
 }
 
+/* Eight little-endian bytes. */
 uint64_t wr_fixed64(wl_reader *r)
 {
     uint64_t lo = wr_fixed32(r);
     return lo | (uint64_t)wr_fixed32(r) << 32;
 }
 
+/* funcref or externref. */
 bool wl_is_reftype(uint8_t b)
 {
     return b == WASM_FUNCREF || b == WASM_EXTERNREF;
 }
 
+/* A value type Wisp supports (v128 is not one). */
 bool wl_is_valtype(uint8_t b)
 {
     return b == WASM_I32 || b == WASM_I64 || b == WASM_F32 ||
@@ -133,6 +138,7 @@ uint8_t wr_valtype(wl_reader *r)
     return b;
 }
 
+/* A reference type byte. */
 uint8_t wr_reftype(wl_reader *r)
 {
     const uint8_t *at = r->p;
@@ -170,7 +176,7 @@ static bool utf8_ok(const uint8_t *s, uint32_t n)
     return true;
 }
 
-/* A name: length-prefixed UTF-8, copied NUL-terminated into the arena. */
+/* The empty name, with its length word, for reads that failed. */
 static const uint32_t no_name[2] = { 0, 0 };
 
 /* The length of a name from wr_name (names may hold NUL bytes). */
@@ -179,6 +185,8 @@ uint32_t wl_name_len(const char *name)
     return ((const uint32_t *)(const void *)name)[-1];
 }
 
+/* A name: length-prefixed UTF-8, copied NUL-terminated into the arena
+ * behind its length (see wl_name_len). */
 const char *wr_name(wl_reader *r)
 {
     const char *none = (const char *)&no_name[1];
@@ -288,6 +296,7 @@ bool wl_set_init(wl_set *s, const wasm_runtime *rt, uint32_t n)
     return s->slot != NULL;
 }
 
+/* Frees the set's table. */
 void wl_set_free(wl_set *s)
 {
     wl_free(s->rt, s->slot, ((size_t)s->mask + 1) * 4);

@@ -108,6 +108,7 @@ void wl_error2(wasm_error *err, wasm_error_kind kind, uint32_t offset,
     append(err->message, sizeof err->message, &len, b);
 }
 
+/* wl_error2 without the extra parts. */
 void wl_error(wasm_error *err, wasm_error_kind kind, uint32_t offset,
               const char *msg)
 {
