@@ -3,15 +3,22 @@
  */
 #include <stdint.h>
 
+#include "console.h"
 #include "kprintf.h"
 #include "monitor.h"
 #include "multiboot.h"
 #include "panic.h"
 #include "param.h"
+#include "sched.h"
 #include "serial.h"
+#include "timer.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/irq.h"
 #include "arch/x86_64/sse.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
 
 #ifndef WISP_VERSION
 #define WISP_VERSION "unknown"
@@ -40,8 +47,18 @@ void kmain(uint32_t magic, uint64_t info_pa)
         panic("%s", err);
     if (!sse_selftest())
         panic("SSE arithmetic gave a wrong result");
+    pmm_init();             /* frames, from the memory map */
+    vm_init();              /* the kernel's own page tables */
+    kheap_init();           /* kmalloc */
     kprintf("Wisp %s (x86_64), %lu MiB RAM\n", WISP_VERSION,
             mb_usable_bytes() >> 20);
+    // book: kmain_threads
+    sched_init();           /* kmain becomes the thread "monitor" */
+    irq_init();             /* PICs remapped, every IRQ masked */
+    timer_init();           /* IRQ 0, TIMER_HZ */
+    console_init();         /* IRQ 4: typed bytes into the ring buffer */
+    irq_enable();           /* from here on the timer ticks */
+    // book: kmain_threads
     monitor_run();
 }
 // book: kmain

@@ -1,7 +1,7 @@
 /*
  * monitor.c: the kernel monitor.
  *
- * It reads a line from the serial port (with echo and backspace), splits
+ * It reads a line from the console (with echo and backspace), splits
  * it into words and runs the command named by the first word.  Commands
  * live in the table mon_cmds[] below: to add one, write a function
  * `static void mon_NAME(int argc, char **argv)` and add a row.  Input is
@@ -15,18 +15,21 @@
 #include <stdint.h>
 
 #include "backtrace.h"
+#include "console.h"
 #include "fmt.h"
 #include "kprintf.h"
 #include "kstring.h"
 #include "multiboot.h"
 #include "panic.h"
 #include "param.h"
-#include "serial.h"
 #include "symbols.h"
+#include "threadcmds.h"
 #include "arch/x86_64/fault.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
+#include "mm/kmalloc.h"
+#include "mm/mmtest.h"
 
 #define PROMPT "monitor> "
 
@@ -45,11 +48,23 @@ static const struct mon_cmd mon_cmds[] = {
     { "kerninfo", "", "kernel sections, their addresses and sizes",
       mon_kerninfo },
     { "backtrace", "", "print the calls that led here", mon_backtrace },
-    { "mem", "", "the memory map the boot loader reported", mon_mem },
+    { "mem", "", "the memory map, frames and heap", mon_mem },
+    { "heapfill", "", "kmalloc until it fails (test path)", mm_heapfill_cmd },
+    { "heapfree", "", "free what heapfill took", mm_heapfree_cmd },
     { "echo", "[words...]", "print the words", mon_echo },
     { "panic", "[message]", "panic the kernel (test path)", mon_panic },
     { "fault", "<kind>", "raise a CPU exception (test path; `fault` lists)",
       fault_cmd },
+    { "uptime", "", "time since boot, in ms and timer ticks", tcmd_uptime },
+    { "irqstat", "[spurious]", "interrupts per IRQ, spurious ones, input",
+      tcmd_irqstat },
+    { "threads", "", "every kernel thread, its state and CPU ticks",
+      tcmd_threads },
+    { "threadtest", "", "self-test of threads and the scheduler",
+      tcmd_threadtest },
+    { "spin", "MS", "busy-wait MS ms, interrupts on (test path)", tcmd_spin },
+    { "swbench", "N", "N yields between two threads, cycles per switch",
+      tcmd_swbench },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },
     { "reboot", "", "reset the machine", mon_reboot },
 };
@@ -122,6 +137,7 @@ static void mon_mem(int argc, char **argv)
     for (int i = 0; i < mbinfo.nmods; i++)
         kprintf("module %d: 0x%lx-0x%lx %s\n", i, mbinfo.mods[i].start,
                 mbinfo.mods[i].end, mbinfo.mods[i].cmdline);
+    mm_print_stats();
 }
 
 /*
@@ -296,8 +312,11 @@ static bool line_read(struct line *l)
     bool last_cr = l->last_cr;
     *l = (struct line){ .last_cr = last_cr };
     kprintf(PROMPT);
-    while (!line_key(l, serial_getc()))
-        ;
+    for (;;) {
+        int c = console_getc();     /* sleeps until a byte is typed */
+        if (c >= 0 && line_key(l, c))
+            break;
+    }
     kprintf("\n");
     l->buf[l->len] = '\0';
     if (l->cancelled)

@@ -110,6 +110,8 @@ const char *mb_parse(uint32_t magic, uint64_t info_pa)
         return "multiboot2 information pointer is null or misaligned";
     const uint8_t *base = mb_ptr(info_pa);
     uint32_t total = *(const uint32_t *)base;
+    mbinfo.info_pa = info_pa;
+    mbinfo.info_len = total;
     const uint8_t *p = base + 8, *end = base + total;
     while (p + sizeof(struct mb2_tag) <= end) {
         const struct mb2_tag *t = (const void *)p;

@@ -40,6 +40,7 @@ struct mb_info {
     struct mb_module mods[MB_MODS_MAX];
     int nmods;
     int mods_dropped;                  /* modules beyond MB_MODS_MAX */
+    uint64_t info_pa, info_len;        /* where GRUB's original block lies */
 };
 
 extern struct mb_info mbinfo;

@@ -16,8 +16,10 @@ void *kzalloc(size_t n);      /* kmalloc, then zeroed */
 void kfree(void *p);          /* NULL ok; panics on a bad or double free */
 
 struct kheap_stats {
-    size_t bytes_in_use;      /* bytes handed out and not yet freed (payload) */
-    size_t bytes_free;        /* bytes the heap holds but has not handed out */
+    size_t bytes_in_use;      /* bytes of the blocks handed out, headers
+                                 included (16 bytes a block) */
+    size_t bytes_free;        /* bytes the heap holds in free blocks;
+                                 in_use + free = the heap's mapped size */
     size_t allocs;            /* successful kmalloc calls */
     size_t frees;             /* kfree calls on a non-NULL pointer */
     size_t failures;          /* kmalloc calls that returned NULL */

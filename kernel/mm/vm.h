@@ -25,4 +25,8 @@ bool vm_region_resize(void *base, size_t old_bytes, size_t new_bytes);
                                  false (nothing changed) when out of frames */
 void vm_region_release(void *base, size_t max_bytes);
 
+/* Is the byte at va mapped now?  (For backtraces and tests; false before
+ * vm_init.) */
+bool vm_is_mapped(const void *va);
+
 #endif

@@ -15,6 +15,7 @@
 #include "kprintf.h"
 #include "kstring.h"
 #include "arch/x86_64/idt.h"
+#include "mm/mmtest.h"
 
 /* Canonical, lower half, far above the 4 GiB the boot tables map. */
 #define UNMAPPED_ADDR 0x00000dead0000000ull
@@ -112,6 +113,10 @@ static const struct {
     { "bp", "breakpoint: int3 (not fatal: the handler returns)", fault_bp },
     { "df", "double fault: push onto an unmapped stack", fault_df },
     { "triple", "triple fault: no IDT (the machine resets)", fault_triple },
+    { "stack", "kernel stack overflow into its guard page", mm_fault_stack },
+    { "wp", "page fault: write to the read-only kernel text", mm_fault_wp },
+    { "nx", "page fault: execute no-execute kernel data", mm_fault_nx },
+    { "null", "page fault: read through a null pointer", mm_fault_null },
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])

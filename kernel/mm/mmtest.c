@@ -1,0 +1,131 @@
+/*
+ * mmtest.c: deliberate memory faults and heap exhaustion, run from the
+ * monitor so the tests (harness/tests/test_mem_*.py) can watch the kernel
+ * catch them.  Each fault function prints first (so it is not a leaf and
+ * has a frame for the backtrace) and uses inline assembly where C would
+ * call the access undefined behaviour.
+ */
+#include "mm/mmtest.h"
+
+#include <stdint.h>
+
+#include "kprintf.h"
+#include "param.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
+
+#define OVERFLOW_STACK 8192       /* bytes of the stack `fault stack` overflows */
+
+static volatile uint64_t recurse_limit = UINT64_MAX;   /* never reached */
+static uint8_t nx_code[16] = { 0xc3 };                 /* ret, in .data */
+
+/* mm_recurse: call itself with 128 bytes of locals per frame until the
+ * stack runs out (the limit is never reached; it only keeps the compiler
+ * from calling the recursion infinite). */
+__attribute__((noinline)) static uint64_t mm_recurse(uint64_t n)
+{
+    volatile uint8_t pad[128];
+    pad[0] = (uint8_t)n;
+    if (n == recurse_limit)
+        return pad[0];
+    return mm_recurse(n + 1) + pad[0];
+}
+
+/* mm_overflow: the first function on the fresh stack. */
+__attribute__((noinline)) static void mm_overflow(void)
+{
+    mm_recurse(0);
+}
+
+// book: fault_stack
+/*
+ * mm_fault_stack: allocate a guarded kernel stack, switch to it and
+ * recurse until it overflows into the guard page.  The page fault cannot
+ * be delivered on that stack either, so the CPU raises a double fault,
+ * which runs on its own IST stack and reports.  Never returns.
+ */
+void mm_fault_stack(void)
+{
+    uint8_t *top = vm_stack_alloc(OVERFLOW_STACK);
+    if (!top) {
+        kprintf("fault stack: no memory for a stack\n");
+        return;
+    }
+    uint8_t *base = top - OVERFLOW_STACK;
+    kprintf("stack %p-%p, guard page %p-%p\n", (void *)base, (void *)top,
+            (void *)(base - PGSIZE), (void *)base);
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "xorl %%ebp, %%ebp\n\t"
+                     "callq *%1" : : "r"(top), "r"(mm_overflow) : "memory");
+}
+// book: fault_stack
+
+/* mm_fault_wp: write a byte into the kernel's own (read-only) text. */
+void mm_fault_wp(void)
+{
+    uint8_t *text = (uint8_t *)(uintptr_t)mm_fault_wp;
+    kprintf("writing to %p (kernel text)\n", (void *)text);
+    __asm__ volatile("movb $0xc3, (%0)" : : "r"(text) : "memory");
+}
+
+/* mm_fault_nx: jump to a `ret` instruction stored in .data. */
+void mm_fault_nx(void)
+{
+    kprintf("executing %p (kernel data)\n", (void *)nx_code);
+    __asm__ volatile("callq *%0" : : "r"(nx_code) : "memory");
+}
+
+/* mm_fault_null: read through a null pointer. */
+void mm_fault_null(void)
+{
+    kprintf("reading %p\n", (void *)0);
+    uint64_t v;
+    __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(0ul) : "memory");
+}
+
+static void *filled;              /* heapfill's blocks, linked through
+                                     their first word */
+static size_t filled_blocks, filled_bytes;
+
+/*
+ * mm_heapfill_cmd: `heapfill`: kmalloc blocks of HEAPFILL_CHUNK bytes,
+ * halving the size each time kmalloc returns NULL, down to 1 byte, until
+ * even that fails: the heap (and with it every free frame) is exhausted.
+ */
+void mm_heapfill_cmd(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (filled) {
+        kprintf("heapfill: already filled (heapfree first)\n");
+        return;
+    }
+    for (size_t size = HEAPFILL_CHUNK; size >= sizeof(void *);) {
+        void **p = kmalloc(size);
+        if (!p) {
+            size /= 2;
+            continue;
+        }
+        *p = filled;
+        filled = p;
+        filled_blocks++;
+        filled_bytes += size;
+    }
+    kprintf("heapfill: %zu blocks, %zu KiB; kmalloc now returns NULL\n",
+            filled_blocks, filled_bytes / 1024);
+}
+
+/* mm_heapfree_cmd: `heapfree`: free every block heapfill took. */
+void mm_heapfree_cmd(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    size_t n = 0;
+    while (filled) {
+        void *next = *(void **)filled;
+        kfree(filled);
+        filled = next;
+        n++;
+    }
+    kprintf("heapfree: freed %zu blocks, %zu KiB\n", n, filled_bytes / 1024);
+    filled_blocks = filled_bytes = 0;
+}
