@@ -32,5 +32,10 @@ void sched_ready(struct thread *t);
 /* sched_tick: the timer's per-tick accounting (interrupt context). */
 void sched_tick(void);
 uint64_t sched_switches(void);  /* context switches since boot */
+/* sched_block: the current thread stops running with state `state`
+ * (an enum thread_state: SLEEPING, on some queue, or ZOMBIE) and the
+ * next runnable thread runs.  Needs interrupts off; returns (with them
+ * still off) when the thread is made runnable and chosen again. */
+void sched_block(int state);
 
 #endif

@@ -3,9 +3,10 @@
  *
  * A 16550 is programmed through eight I/O ports starting at its base.  We
  * use it at 115200 baud, 8 data bits, no parity, one stop bit (8N1), with
- * its FIFOs on and its interrupts off: the kernel asks "is a byte there?"
- * (polling) instead of being told.  Interrupt-driven input comes with the
- * interrupt controller in a later lab.
+ * its FIFOs on.  Output is polled: serial_putc waits until the UART can
+ * take a byte.  Input starts polled too (serial_getc asks "is a byte
+ * there?"); once the interrupt controller is set up, console.c calls
+ * serial_rx_irq_on and the UART raises IRQ 4 for every received byte.
  */
 #include "serial.h"
 
@@ -26,9 +27,11 @@
 
 #define LCR_8N1 0x03     /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB 0x80    /* divisor latch access: DLL/DLM replace DATA/IER */
-#define FCR_ENABLE 0xc5  /* enable FIFOs, clear the transmit one (keep
-                          * bytes already typed), 14-byte threshold */
+#define FCR_ENABLE 0x05  /* enable FIFOs, clear the transmit one (keep
+                          * bytes already typed), interrupt at 1 byte */
 #define MCR_DTR_RTS 0x03 /* "data terminal ready", "request to send" */
+#define MCR_OUT2 0x08    /* on a PC, gates the UART's IRQ line to the PIC */
+#define IER_RX 0x01      /* interrupt when a received byte is waiting */
 #define LSR_DR 0x01      /* a received byte is waiting */
 #define LSR_THRE 0x20    /* the transmit holding register is empty */
 
@@ -72,5 +75,22 @@ int serial_getc(void)
 {
     while (!serial_can_read())
         cpu_relax();
+    return inb(COM1 + UART_DATA);
+}
+
+/*
+ * serial_rx_irq_on: have COM1 raise IRQ 4 whenever a received byte is
+ * waiting (it stays raised until the bytes are read).  Needs the IRQ's
+ * handler registered.
+ */
+void serial_rx_irq_on(void)
+{
+    outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+    outb(COM1 + UART_IER, IER_RX);
+}
+
+/* serial_read: the received byte waiting (needs serial_can_read()). */
+int serial_read(void)
+{
     return inb(COM1 + UART_DATA);
 }

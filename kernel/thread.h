@@ -34,6 +34,7 @@ struct thread {
     void *owner;                    /* the process, or NULL */
     bool detached;                  /* reaped by the kernel, not joined */
     bool interrupted;               /* thread_interrupt pending */
+    bool intr_woken;                /* ... and it woke the thread up */
     struct thread *next;            /* run queue / wait queue link */
     struct waitq *waiting_on;       /* the queue it sleeps on, or NULL */
     uint64_t wake_tick;             /* sleep_ms: when to wake */
@@ -69,5 +70,10 @@ void thread_interrupt(struct thread *t);
 void thread_foreach(void (*fn)(struct thread *t, void *arg), void *arg);
 size_t thread_count(void);          /* threads not yet reaped */
 const char *thread_state_name(enum thread_state s);
+
+/* For the scheduler (sched.c) only. */
+struct thread *thread_alloc(const char *name, void (*fn)(void *), void *arg);
+struct thread *thread_boot(const char *name);
+void thread_reap_dead(void);
 
 #endif

@@ -40,4 +40,11 @@ void waitq_wake_one(struct waitq *q);   /* the longest sleeper, if any */
 void waitq_wake_all(struct waitq *q);
 bool waitq_empty(const struct waitq *q);
 
+/* Queue primitives for the scheduler, the timer and thread.c; each needs
+ * interrupts off.  waitq_wake makes t (sleeping on q) runnable. */
+void waitq_push(struct waitq *q, struct thread *t);
+struct thread *waitq_pop(struct waitq *q);
+bool waitq_remove(struct waitq *q, struct thread *t);
+void waitq_wake(struct waitq *q, struct thread *t);
+
 #endif

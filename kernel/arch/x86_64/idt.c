@@ -1,7 +1,9 @@
 /*
- * idt.c: build and load the IDT.  Each of the 32 exception vectors gets an
- * interrupt gate pointing at its stub in vectors.asm; the stubs build a
- * struct trapframe and call trap() (trap.c).
+ * idt.c: build and load the IDT.  Each of the 32 exception vectors and the
+ * 16 device-interrupt vectors (IRQ 0..15, see irq.c) gets an interrupt
+ * gate pointing at its stub in vectors.asm; the stubs build a struct
+ * trapframe and call trap() (trap.c).  Interrupt gates turn interrupts
+ * off on entry, so no handler is ever interrupted.
  */
 #include "idt.h"
 
@@ -24,9 +26,9 @@ struct gate {
     uint32_t reserved;
 } __attribute__((packed));
 
-extern const uint64_t trap_vectors[NEXCEPTIONS];   /* vectors.asm */
+extern const uint64_t trap_vectors[NVECTORS];   /* vectors.asm */
 
-static struct gate idt[NEXCEPTIONS];
+static struct gate idt[NVECTORS];
 
 /* set_gate: point vector v at handler, on IST slot ist (0 = current stack). */
 static void set_gate(int v, uint64_t handler, int ist)
@@ -42,12 +44,12 @@ static void set_gate(int v, uint64_t handler, int ist)
 }
 
 /*
- * idt_init: install all exception gates and load the IDT.  Needs
+ * idt_init: install all exception and interrupt gates, load the IDT.  Needs
  * gdt_init() first (the double-fault gate uses IST1 from the TSS).
  */
 void idt_init(void)
 {
-    for (int v = 0; v < NEXCEPTIONS; v++)
+    for (int v = 0; v < NVECTORS; v++)
         set_gate(v, trap_vectors[v], v == T_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0);
     struct dtr d = { sizeof idt - 1, (uint64_t)idt };
     lidt(&d);

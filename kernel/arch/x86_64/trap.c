@@ -3,7 +3,7 @@
  * but the breakpoint is fatal: the kernel has no user programs whose
  * faults it could handle, so a fault is a kernel bug.  trap() reports it
  * and stops the machine.
- * Later labs add device interrupts (timer, serial) here.
+ * Device interrupts (vectors 32..47: timer, serial) go to irq.c.
  */
 #include "trap.h"
 
@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "symbols.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/irq.h"
 #include "arch/x86_64/x86.h"
 
 static const char *const names[NEXCEPTIONS] = {
@@ -110,12 +111,17 @@ static void breakpoint(const struct trapframe *tf)
 }
 
 /*
- * trap: called by trap_common (vectors.asm) for every exception, with
- * interrupts off.  Returning resumes the interrupted code with the
- * registers in *tf.  Every exception but the breakpoint is fatal.
+ * trap: called by trap_common (vectors.asm) for every exception and
+ * device interrupt, with interrupts off.  Returning resumes the
+ * interrupted code with the registers in *tf.  Every exception but the
+ * breakpoint is fatal.
  */
 void trap(struct trapframe *tf)
 {
+    if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NIRQS) {
+        irq_dispatch(tf->vector);
+        return;
+    }
     if (tf->vector == T_BREAKPOINT) {
         breakpoint(tf);
         return;

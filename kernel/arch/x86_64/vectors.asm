@@ -1,6 +1,6 @@
 ; vectors.asm: the first instructions of every exception handler.
 ;
-; On an exception the CPU pushes SS, RSP, RFLAGS, CS, RIP and, for some
+; On an exception or interrupt the CPU pushes SS, RSP, RFLAGS, CS, RIP and, for some
 ; vectors only, an error code.  Each stub below pushes a dummy error code
 ; when the CPU did not, then its vector number, so every exception leaves
 ; the same layout; trap_common saves the general registers on top and
@@ -58,6 +58,14 @@ VEC_ERR   29
 VEC_ERR   30
 VEC_NOERR 31
 
+; Device interrupts: IRQ 0..15 of the PICs, remapped to vectors 32..47
+; (irq.c).  The CPU pushes no error code for them.
+%assign i 32
+%rep 16
+VEC_NOERR i
+%assign i i + 1
+%endrep
+
 ; book: trap_common
 ; trap_common: save the registers (struct trapframe, trap.h), call trap,
 ; restore them and return from the interrupt.  The stack is 16-byte
@@ -104,10 +112,10 @@ trap_common:
 section .rodata
 global trap_vectors
 align 8
-; trap_vectors: the address of each stub, for idt_init.
+; trap_vectors: the address of each stub (48), for idt_init.
 trap_vectors:
 %assign i 0
-%rep 32
+%rep 48
     dq vector %+ i
 %assign i i + 1
 %endrep

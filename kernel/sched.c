@@ -1,0 +1,166 @@
+/*
+ * sched.c: the scheduler: one run queue, round robin.
+ *
+ * The running thread is `cur`; every other thread that could run waits
+ * in `runq`, oldest first.  schedule() takes the first one and switches
+ * to it; when the queue is empty the idle thread runs, which halts the
+ * CPU until an interrupt makes some thread runnable.
+ *
+ * A switch happens only when the running thread asks for it (it yields,
+ * sleeps or exits), never inside an interrupt handler.  Interrupt
+ * handlers may only make threads runnable (sched_ready); that is why the
+ * queue operations below run with interrupts masked, and why that is
+ * the only locking a single-CPU kernel needs.
+ */
+#include "sched.h"
+
+#include "panic.h"
+#include "thread.h"
+#include "waitq.h"
+#include "arch/x86_64/irq.h"
+
+/* switch.asm */
+void sched_switch(uint64_t *save_ksp, uint64_t load_ksp);
+
+static struct thread *cur;              /* the running thread */
+static struct thread *idle;             /* runs when nothing else can */
+static struct waitq runq;               /* runnable threads, FIFO */
+static uint64_t nswitches;
+
+/* thread_current: the running thread (NULL before sched_init). */
+struct thread *thread_current(void)
+{
+    return cur;
+}
+
+/* sched_switches: context switches since boot. */
+uint64_t sched_switches(void)
+{
+    return nswitches;
+}
+
+// book: schedule
+/*
+ * schedule: give the CPU to the first runnable thread (the idle thread
+ * if none).  Needs interrupts off and cur->state already set: RUNNABLE
+ * (and queued), SLEEPING (and on a wait queue) or ZOMBIE.  Returns when
+ * cur is chosen again, interrupts still off.
+ */
+static void schedule(void)
+{
+    struct thread *prev = cur;
+    struct thread *next = waitq_pop(&runq);
+    if (!next)
+        next = idle;
+    next->state = THREAD_RUNNING;
+    next->slice_left = SCHED_SLICE_TICKS;
+    if (next == prev)
+        return;
+    cur = next;
+    nswitches++;
+    sched_switch(&prev->ksp, next->ksp);
+    /* Here prev runs again, after some other thread switched back. */
+    thread_reap_dead();
+}
+// book: schedule
+
+/* sched_ready: append t to the run queue.  Interrupt-safe. */
+void sched_ready(struct thread *t)
+{
+    uint64_t fl = irq_save();
+    t->state = THREAD_RUNNABLE;
+    waitq_push(&runq, t);
+    irq_restore(fl);
+}
+
+/*
+ * sched_yield: go to the back of the run queue, so every other runnable
+ * thread runs once first; returns at once if there is none.
+ */
+void sched_yield(void)
+{
+    uint64_t fl = irq_save();
+    if (cur != idle && !waitq_empty(&runq)) {
+        cur->state = THREAD_RUNNABLE;
+        waitq_push(&runq, cur);
+        schedule();
+    }
+    cur->slice_left = SCHED_SLICE_TICKS;
+    irq_restore(fl);
+}
+
+/* sched_block: see sched.h. */
+void sched_block(int state)
+{
+    if (irqs_on())
+        panic("sched_block with interrupts on");
+    cur->state = (enum thread_state)state;
+    schedule();
+}
+
+// book: sched_tick
+/*
+ * sched_tick: called by the timer interrupt on every tick.  Charges the
+ * tick to the running thread and, when its slice is over and another
+ * thread waits, calls its preempt hook, which asks the Wasm engine to
+ * stop at its next safe point (the engine's fuel hook then yields).
+ * Kernel code has no hook and is never preempted.
+ */
+void sched_tick(void)
+{
+    struct thread *t = cur;
+    if (!t)
+        return;
+    t->cpu_ticks++;
+    if (t->slice_left > 0)
+        t->slice_left--;
+    if (t->slice_left == 0 && t->preempt_hook && !waitq_empty(&runq))
+        t->preempt_hook(t->preempt_ctx);
+}
+// book: sched_tick
+
+/* sched_set_preempt_hook: see sched.h. */
+void sched_set_preempt_hook(struct thread *t, void (*hook)(void *ctx),
+                            void *ctx)
+{
+    uint64_t fl = irq_save();       /* the timer reads the pair */
+    t->preempt_hook = hook;
+    t->preempt_ctx = ctx;
+    irq_restore(fl);
+}
+
+// book: idle_loop
+/*
+ * idle_loop: the idle thread.  With interrupts off it checks for a
+ * runnable thread; if there is none it halts.  "sti; hlt" is atomic in
+ * effect: sti takes effect only after the next instruction, so an
+ * interrupt that makes a thread runnable cannot slip in between the
+ * check and the hlt (it would be lost until the next tick).
+ */
+static void idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        __asm__ volatile("cli" : : : "memory");
+        if (!waitq_empty(&runq)) {
+            cur->state = THREAD_RUNNABLE;   /* never queued: the fallback */
+            schedule();
+        }
+        __asm__ volatile("sti; hlt" : : : "memory");
+    }
+}
+// book: idle_loop
+
+/*
+ * sched_init: make the running boot code (kmain, on the boot stack) the
+ * first thread, "monitor", and create the idle thread.  Needs the heap
+ * and interrupts off; panics if the idle thread cannot be allocated.
+ */
+void sched_init(void)
+{
+    cur = thread_boot("monitor");
+    idle = thread_alloc("idle", idle_loop, 0);
+    if (!idle)
+        panic("sched_init: no memory for the idle thread");
+    idle->state = THREAD_RUNNABLE;
+}
