@@ -1,0 +1,35 @@
+"""Interrupt-driven console input (issue 3, item 4): the serial interrupt
+moves typed bytes into a ring buffer (CONSOLE_RXBUF bytes, kernel/param.h)
+while the kernel is busy; when the buffer is full new bytes are dropped and
+counted, and the kernel goes on."""
+
+from test_threads_kernel import irqstat
+
+RXBUF = 1024            # CONSOLE_RXBUF in kernel/param.h
+
+
+def test_typing_while_the_kernel_is_busy_is_not_lost(monitor):
+    monitor.sendline("spin 1500")
+    monitor.send("echo first\recho second\recho third\r")   # typed during the spin
+    monitor.expect(r"spun \d+ ms\n")
+    for word in ("first", "second", "third"):
+        monitor.expect(rf"\n{word}\n")
+    monitor.expect(r"monitor> ")
+    assert irqstat(monitor)["dropped"] == 0
+
+
+def test_a_full_buffer_drops_and_counts_bytes(monitor):
+    before = irqstat(monitor)
+    flood = b"x" * (2 * RXBUF + 200)
+    line = b"spin 3000\r"
+    monitor.send(line + flood)              # arrives while the kernel spins
+    monitor.expect(r"spun \d+ ms\n")
+    monitor.send(b"\r")                     # ends the (too long) line of x
+    monitor.expect(r"line too long \(max \d+\), ignored\n")
+    monitor.expect(r"monitor> ")
+    after = irqstat(monitor)
+    sent = len(line) + len(flood) + 1 + len(b"irqstat\r")
+    assert after["received"] - before["received"] == sent     # every byte seen
+    dropped = after["dropped"] - before["dropped"]
+    assert 1 <= dropped <= len(flood) - RXBUF
+    assert monitor.cmd("echo after the flood") == "after the flood\n"
