@@ -16,6 +16,7 @@
 #include "kprintf.h"
 #include "param.h"
 #include "symbols.h"
+#include "thread.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
 
@@ -40,15 +41,15 @@ void bt_print_frame(int depth, uint64_t addr, int is_return)
 }
 
 /*
- * bt_frame_ok: may rbp be dereferenced as a frame record?  For now all
- * stacks are inside the kernel image (in .bss), so a frame must lie in
- * [KERNLINK, _kernel_end) and be 8-byte aligned.  Later labs, with stacks
- * elsewhere, widen this test.
+ * bt_frame_ok: may rbp be dereferenced as a frame record?  It must be
+ * 8-byte aligned and lie on a stack: one inside the kernel image (the
+ * boot and double-fault stacks, in .bss, [KERNLINK, _kernel_end)) or the
+ * running thread's own kernel stack (thread.c).
  */
 static int bt_frame_ok(uint64_t rbp)
 {
-    return rbp >= KERNLINK && rbp + 16 <= (uint64_t)_kernel_end &&
-           (rbp & 7) == 0;
+    bool in_image = rbp >= KERNLINK && rbp + 16 <= (uint64_t)_kernel_end;
+    return (in_image || thread_stack_holds(rbp, 16)) && (rbp & 7) == 0;
 }
 
 /*

@@ -239,3 +239,14 @@ size_t thread_count(void)
 {
     return nthreads;
 }
+
+/* thread_stack_holds: [addr, addr + len) lies inside the running thread's
+ * kernel stack (false for the boot thread and before sched_init). */
+bool thread_stack_holds(uint64_t addr, size_t len)
+{
+    struct thread *t = thread_current();
+    if (!t || !t->kstack_top)
+        return false;
+    uint64_t top = (uint64_t)t->kstack_top;
+    return addr >= top - THREAD_STACK_SIZE && addr + len <= top;
+}

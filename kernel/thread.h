@@ -70,6 +70,9 @@ void thread_interrupt(struct thread *t);
 void thread_foreach(void (*fn)(struct thread *t, void *arg), void *arg);
 size_t thread_count(void);          /* threads not yet reaped */
 const char *thread_state_name(enum thread_state s);
+/* thread_stack_holds: [addr, addr+len) is on the running thread's stack
+ * (for backtraces). */
+bool thread_stack_holds(uint64_t addr, size_t len);
 
 /* For the scheduler (sched.c) only. */
 struct thread *thread_alloc(const char *name, void (*fn)(void *), void *arg);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backtrace.h"
 #include "kprintf.h"
 #include "param.h"
 #include "sched.h"
@@ -149,6 +150,22 @@ static void phase_detach(void)
     check(thread_count() == before, "detached thread reaped");
 }
 
+/* bt_worker: print a backtrace from a thread's own stack. */
+static void bt_worker(void *arg)
+{
+    (void)arg;
+    backtrace();
+}
+
+/* phase_backtrace: a backtrace on a thread stack reaches thread_start. */
+static void phase_backtrace(void)
+{
+    kprintf("threadtest: backtrace\n");
+    struct thread *t = start("bt", bt_worker, 0);
+    if (t)
+        thread_join(t);
+}
+
 /* tcmd_threadtest: run every phase; compare threads, heap bytes and free
  * frames before and after (all must be back). */
 void tcmd_threadtest(int argc, char **argv)
@@ -162,6 +179,7 @@ void tcmd_threadtest(int argc, char **argv)
     phase_sleep();
     phase_interrupt();
     phase_detach();
+    phase_backtrace();
     size_t n1 = thread_count(), f1 = pmm_free_frames();
     kheap_get_stats(&h1);
     kprintf("threadtest: threads %zu -> %zu, heap bytes %zu -> %zu, "

@@ -110,6 +110,13 @@ def test_thread_interrupt_cuts_waits_short(selftest):
     assert ticks < 1000 // MS_PER_TICK
 
 
+def test_backtrace_on_a_thread_stack_reaches_thread_start(selftest):
+    bt = selftest.split("threadtest: backtrace\n", 1)[1]
+    names = re.findall(r"^  #\d+ 0x[0-9a-f]{16} (\w+)\+0x[0-9a-f]+$", bt, re.M)
+    assert names[:3] == ["bt_worker", "thread_start", "thread_trampoline"], bt
+    assert "bad frame pointer" not in bt
+
+
 def test_join_and_reap_free_everything(selftest):
     m = re.search(r"^  threads (\d+) -> (\d+) after the detached one ended$", selftest, re.M)
     assert m and m.group(1) == m.group(2)
