@@ -3,13 +3,16 @@
 The programs come from interp/run/Makefrag through TEST_PREREQS:
 build/run-tests/NAME.wasm (clang-14, wasm32-wasi), NAME.native (gcc) and
 NAME.wasm from interp/run/tests/NAME.wat."""
+import os
 import pathlib
 import subprocess
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-WISP_RUN = ROOT / 'build' / 'host' / 'wisp-run'
+# WISP_RUN=build/host/wisp-run-san runs every test under the sanitizers.
+WISP_RUN = pathlib.Path(os.environ.get('WISP_RUN',
+                                       ROOT / 'build' / 'host' / 'wisp-run'))
 PROGS = ROOT / 'build' / 'run-tests'
 
 # A guard against a hung run, not a performance bound.
