@@ -384,6 +384,8 @@ trapped:
 host_trapped:
     res.status = WASM_TRAPPED;
     res.func_index = fn->index;
+    ex->bt_func = fn;                  /* frames stay for the backtrace */
+    ex->bt_depth = ex->depth;
 leave:
     charge(ex, tick);
     ex->state = EX_IDLE;
@@ -489,6 +491,7 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
         return refuse("argument type mismatch");
     ex->entry = f;
     ex->depth = 0;
+    ex->bt_func = NULL;
     for (uint32_t i = 0; i < nargs; i++)
         ex->stack[i] = wl_value_bits(&args[i]);
     if (f->host) {
@@ -538,4 +541,15 @@ uint32_t wasm_exec_results(const wasm_exec *ex, wasm_value *out, uint32_t max)
     for (uint32_t i = 0; i < ft->nresults && i < max; i++)
         out[i] = wl_bits_value(ft->results[i], ex->stack[i]);
     return ft->nresults;
+}
+
+/* The Wasm call stack at the last trap, innermost first (see wasm.h). */
+uint32_t wasm_exec_backtrace(const wasm_exec *ex, wasm_func **out,
+                             uint32_t max)
+{
+    if (!ex->bt_func || ex->state == EX_PAUSED)
+        return 0;
+    for (uint32_t i = 0; i <= ex->bt_depth && i < max; i++)
+        out[i] = i == 0 ? ex->bt_func : ex->frames[ex->bt_depth - i].func;
+    return ex->bt_depth + 1;
 }

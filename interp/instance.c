@@ -68,6 +68,18 @@ const wasm_functype *wasm_func_type(const wasm_func *f)
     return f->type;
 }
 
+/* The function's index in its module (0 for host functions). */
+uint32_t wasm_func_index(const wasm_func *f)
+{
+    return f->index;
+}
+
+/* The module of a Wasm function, or NULL for a host function. */
+const wasm_module *wasm_func_module(const wasm_func *f)
+{
+    return f->inst ? f->inst->mod : NULL;
+}
+
 /* ---- memories ---------------------------------------------------------------- */
 
 /* A memory of limits.min pages, or NULL (no memory, or over the

@@ -147,6 +147,12 @@ static int report(wasm_exec *ex, wasm_result r, const wasm_module *m)
         const char *name = wasm_module_func_name(m, r.func_index);
         printf("trap: %s in func %u%s%s\n", r.message, r.func_index,
                name ? " " : "", name ? name : "");
+        wasm_func *bt[4];
+        uint32_t n = wasm_exec_backtrace(ex, bt, 4);
+        printf("backtrace %u:", n);
+        for (uint32_t i = 0; i < n && i < 4; i++)
+            printf(" %u", wasm_func_index(bt[i]));
+        printf("\n");
         return 3;
     }
     if (r.status == WASM_EXITED) {

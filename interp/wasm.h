@@ -270,6 +270,11 @@ wasm_func *wasm_func_new_host(const wasm_runtime *rt, const wasm_functype *type,
 void wasm_func_free(wasm_func *f);   /* host functions only */
 const wasm_functype *wasm_func_type(const wasm_func *f);
 
+/* A function's index in its module (0 for host functions), and its module
+ * (NULL for host functions): with wasm_module_func_name, a name. */
+uint32_t wasm_func_index(const wasm_func *f);
+const wasm_module *wasm_func_module(const wasm_func *f);
+
 /* ---- memories, tables, globals (for embedders and host modules) --------- */
 
 wasm_memory *wasm_memory_new(const wasm_runtime *rt, wasm_limits limits);
@@ -329,6 +334,13 @@ wasm_result wasm_resume(wasm_exec *exec);
 
 /* Abandons a paused call so the exec is idle again. */
 void wasm_exec_reset(wasm_exec *exec);
+
+/* After a call returned WASM_TRAPPED: the Wasm call stack at the trap,
+ * innermost first (the function that trapped, then its callers, down to
+ * the function wasm_call started), up to `max` entries; returns the full
+ * depth.  Valid until the next wasm_call on this exec. */
+uint32_t wasm_exec_backtrace(const wasm_exec *exec, wasm_func **out,
+                             uint32_t max);
 
 /* Copies up to `max` results of the last finished call; returns how many
  * the function has. */

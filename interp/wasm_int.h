@@ -326,6 +326,8 @@ struct wasm_exec {
     wasm_func *func;
     wasm_func *entry;           /* the function wasm_call started */
     uint32_t chunk;             /* safe points granted at the last refill */
+    wasm_func *bt_func;         /* after a trap: the trapping function */
+    uint32_t bt_depth;          /* ... and the frames below it */
     wasm_value hostbuf[2 * WL_MAX_PARAMS];
 };
 

@@ -262,3 +262,13 @@ def test_locals_read_before_a_write_keep_their_old_value(tmp_path):
         subprocess.run(['wat2wasm', str(wat), '-o', str(tmp_path / 'm.wasm')],
                        check=True)
         assert probe(tmp_path / 'm.wasm', 'f', 5)[1][0] == 'result i32 75', name
+
+
+def test_backtrace_after_a_trap(program):
+    # rec calls itself until 10 calls are nested (the entry call is not
+    # one): 11 activations, innermost first (the probe prints four)
+    status, lines = probe('--depth', 10, program, 'rec', 0)
+    assert status == 3
+    assert lines[1] == 'backtrace 11: 5 5 5 5'
+    status, lines = probe(program, 'divide', 1, 0)
+    assert lines[1] == 'backtrace 1: 8'
