@@ -179,3 +179,9 @@ def test_mutated_modules_never_crash_the_runner(tmp_path):
         path.write_bytes(mutant)
         out = wisp_run('--fuel', '10000000', path, 'return', '3')
         assert out.returncode >= 0, f'mutant {i}: signal {-out.returncode}'
+
+
+def test_help():
+    out = wisp_run('--help')
+    assert out.returncode == 0
+    assert text(out.stdout).startswith('usage: wisp-run [--dir HOST_DIR')

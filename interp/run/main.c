@@ -34,12 +34,21 @@ typedef struct {
     char **args;
 } run_opts;
 
-static void usage(void)
+/* Prints the usage text to f. */
+static void usage(FILE *f)
 {
-    fprintf(stderr,
+    fprintf(f,
             "usage: wisp-run [--dir HOST_DIR[:GUEST_DIR]]... [--env K=V]... "
             "[--fuel N]\n"
-            "                [--invoke NAME] prog.wasm [args...]\n");
+            "                [--invoke NAME] prog.wasm [args...]\n"
+            "  --dir     give the program HOST_DIR, named GUEST_DIR (default:\n"
+            "            HOST_DIR); it can reach no file outside these\n"
+            "  --env     add K=V to the program's environment (empty otherwise)\n"
+            "  --fuel    stop the program after N loop iterations and calls\n"
+            "  --invoke  call export NAME with the numbers args... and print\n"
+            "            its results instead of running _start\n"
+            "exit status: the program's; 134 after a trap; 2 for a bad module,\n"
+            "import or command line\n");
 }
 
 /* Stores option value v in list[*n]; false when there are too many. */
@@ -348,8 +357,12 @@ int main(int argc, char **argv)
     uint8_t *bytes;
     size_t len;
     int status;
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
     if (!parse_args(argc, argv, &o)) {
-        usage();
+        usage(stderr);
         return RUN_EXIT_USAGE;
     }
     if (!(bytes = read_file(o.prog, &len)))
