@@ -315,7 +315,10 @@ void wasm_exec_free(wasm_exec *exec);
 /* Safe points are loop back-edges and calls.  Each costs one unit of fuel;
  * when the fuel reaches zero, or after wasm_exec_interrupt, the hook is
  * called (with no hook set, fuel never runs out).  wasm_exec_interrupt may
- * be called from an interrupt handler: the next safe point calls the hook. */
+ * be called from an interrupt handler: the hook is called within the next
+ * 4096 safe points (the engine looks at the flag only that often); with no
+ * hook set, an interrupt ends the call with WASM_TRAP_STOPPED.  A PAUSE
+ * saves the position; wasm_resume continues at exactly that instruction. */
 void wasm_exec_set_hook(wasm_exec *exec, wasm_fuel_hook hook, void *ctx);
 void wasm_exec_set_fuel(wasm_exec *exec, uint64_t fuel);
 uint64_t wasm_exec_fuel(const wasm_exec *exec);
