@@ -62,7 +62,7 @@
 #define VAREA_MAX 1024
 
 /* Largest block `heapfill` (the monitor's heap-exhaustion test) asks for;
- * it halves the size on each failure, down to 1 byte. */
+ * it halves the size on each failure, down to 8 bytes. */
 #define HEAPFILL_CHUNK (1024 * 1024)
 
 #endif

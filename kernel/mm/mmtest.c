@@ -16,6 +16,7 @@
 #include "mm/vm.h"
 
 #define OVERFLOW_STACK 8192       /* bytes of the stack `fault stack` overflows */
+#define FILL_REPORT (256ul << 20) /* heapfill says how far it got this often */
 
 static volatile uint64_t recurse_limit = UINT64_MAX;   /* never reached */
 static uint8_t nx_code[16] = { 0xc3 };                 /* ret, in .data */
@@ -84,6 +85,24 @@ void mm_fault_null(void)
     __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(0ul) : "memory");
 }
 
+/* mm_fault_pmm_double: free a frame twice: pmm_free must panic. */
+void mm_fault_pmm_double(void)
+{
+    uint64_t pa = pmm_alloc();
+    kprintf("freeing frame 0x%lx twice\n", pa);
+    pmm_free(pa);
+    pmm_free(pa);
+}
+
+/* mm_fault_heap_double: kfree a block twice: kfree must panic. */
+void mm_fault_heap_double(void)
+{
+    void *p = kmalloc(100);
+    kprintf("freeing %p twice\n", p);
+    kfree(p);
+    kfree(p);
+}
+
 static void *filled;              /* heapfill's blocks, linked through
                                      their first word */
 static size_t filled_blocks, filled_bytes;
@@ -92,6 +111,7 @@ static size_t filled_blocks, filled_bytes;
  * mm_heapfill_cmd: `heapfill`: kmalloc blocks of HEAPFILL_CHUNK bytes,
  * halving the size each time kmalloc returns NULL, down to 1 byte, until
  * even that fails: the heap (and with it every free frame) is exhausted.
+ * Prints a line every FILL_REPORT bytes, so a big machine shows progress.
  */
 void mm_heapfill_cmd(int argc, char **argv)
 {
@@ -109,6 +129,8 @@ void mm_heapfill_cmd(int argc, char **argv)
         *p = filled;
         filled = p;
         filled_blocks++;
+        if ((filled_bytes + size) / FILL_REPORT != filled_bytes / FILL_REPORT)
+            kprintf("heapfill: %zu MiB\n", (filled_bytes + size) >> 20);
         filled_bytes += size;
     }
     kprintf("heapfill: %zu blocks, %zu KiB; kmalloc now returns NULL\n",

@@ -1,7 +1,8 @@
 /*
  * mmtest.h: test paths into the memory manager, for the monitor: faults
  * that prove the protections work (`fault stack|wp|nx|null`, rows in
- * kernel/arch/x86_64/fault.c) and heap exhaustion (`heapfill`,
+ * kernel/arch/x86_64/fault.c), double frees that must panic (`fault
+ * pmmdf|heapdf`) and heap exhaustion (`heapfill`,
  * `heapfree`).
  */
 #ifndef WISP_MMTEST_H
@@ -11,6 +12,8 @@ void mm_fault_stack(void);
 void mm_fault_wp(void);
 void mm_fault_nx(void);
 void mm_fault_null(void);
+void mm_fault_pmm_double(void);
+void mm_fault_heap_double(void);
 void mm_heapfill_cmd(int argc, char **argv);
 void mm_heapfree_cmd(int argc, char **argv);
 

@@ -117,6 +117,8 @@ static const struct {
     { "wp", "page fault: write to the read-only kernel text", mm_fault_wp },
     { "nx", "page fault: execute no-execute kernel data", mm_fault_nx },
     { "null", "page fault: read through a null pointer", mm_fault_null },
+    { "pmmdf", "panic: free a physical frame twice", mm_fault_pmm_double },
+    { "heapdf", "panic: kfree a heap block twice", mm_fault_heap_double },
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])

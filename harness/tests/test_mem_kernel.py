@@ -1,0 +1,183 @@
+"""The memory manager under QEMU, as a user on the serial console sees it:
+`mem` reports frames and heap; the protections the kernel's own page
+tables give (null page unmapped, text read-only, data no-execute, a guard
+page under every kernel stack) turn bugs into loud FAULT lines; double
+frees panic with a clear message; and the heap can be exhausted and
+recovered without losing a frame or a byte."""
+
+import re
+import subprocess
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from wisp_harness import Wisp
+
+ROOT = Path(__file__).resolve().parents[2]
+ELF = ROOT / "build" / "kernel" / "wisp.elf"
+FRAMES_RE = re.compile(r"^frames: (\d+) free, (\d+) used, (\d+) total \((\d+) KiB free\)$", re.M)
+HEAP_RE = re.compile(r"^heap: (\d+) bytes in use, (\d+) free, (\d+) allocs, (\d+) frees, "
+                     r"(\d+) failures$", re.M)
+FAULT_RE = (r"FAULT: (page fault|double fault) \(vector (\d+)\) error=0x([0-9a-f]+) "
+            r"rip=0x([0-9a-f]{16}) (\S+)\+0x([0-9a-f]+)(?: cr2=0x([0-9a-f]{16}))?\n")
+
+
+@lru_cache(maxsize=None)
+def symbols():
+    """{name: address} of the built kernel, from nm."""
+    out = subprocess.run(["nm", "--defined-only", str(ELF)], capture_output=True,
+                         text=True, check=True).stdout
+    return {f[2]: int(f[0], 16) for f in map(str.split, out.splitlines()) if len(f) == 3}
+
+
+def mem(w):
+    """(frames free, used, total), (heap in use, free, allocs, frees, failures)."""
+    out = w.cmd("mem")
+    f, h = FRAMES_RE.search(out), HEAP_RE.search(out)
+    assert f and h, out
+    return tuple(map(int, f.groups()[:3])), tuple(map(int, h.groups()))
+
+
+def expected_frames_kib(w):
+    """KiB of RAM pmm should manage: available RAM above 1 MiB, minus the
+    kernel image (kerninfo's footprint, from 1 MiB) and the two frame
+    bitmaps (one bit each per 4 KiB up to the end of RAM)."""
+    regions = re.findall(r"^  0x([0-9a-f]{16})-0x([0-9a-f]{16}) +\d+ KiB  available$",
+                         w.cmd("mem"), re.M)
+    spans = [(max(int(a, 16), 1 << 20), int(b, 16) + 1) for a, b in regions]
+    above = sum(max(0, hi - lo) // 4096 * 4 for lo, hi in spans)
+    foot = int(re.search(r"kernel footprint: (\d+) KiB", w.cmd("kerninfo")).group(1))
+    ram_end = max(hi for _, hi in spans)
+    bitmaps = -(-2 * (ram_end // 4096 // 8) // 4096) * 4
+    return above - foot - bitmaps
+
+
+@contextmanager
+def fault(kind):
+    """A machine that ran `fault kind`; yields (machine, the FAULT match)."""
+    with Wisp(allow_panic=True) as w:
+        w.boot()
+        w.sendline(f"fault {kind}")
+        yield w, w.expect(FAULT_RE)
+
+
+def ends_in_panic(w):
+    w.expect(r"backtrace:\n")
+    e = w.wait_exit()
+    assert (e.status, e.marker, e.reason) == (3, 1, "panic")
+
+
+# ---- mem ------------------------------------------------------------------
+
+def test_mem_shows_frames_and_heap(monitor):
+    (free, used, total), (in_use, hfree, allocs, frees, failures) = mem(monitor)
+    assert free + used == total
+    # and the multiboot information GRUB left (a frame or two)
+    assert 0 <= expected_frames_kib(monitor) - total * 4 <= 8
+    assert used < 200                       # page tables and a few stacks
+    assert (in_use + hfree) % 4096 == 0     # the heap is whole pages
+    assert failures == 0 and frees <= allocs
+
+
+def test_heap_exhaustion_returns_null_and_recovers(monitor):
+    frames0, heap0 = mem(monitor)
+    out = monitor.cmd("heapfill", timeout=120)
+    m = re.search(r"^heapfill: (\d+) blocks, (\d+) KiB; kmalloc now returns NULL$", out, re.M)
+    assert m, out
+    blocks, kib = int(m.group(1)), int(m.group(2))
+    assert kib * 1024 > frames0[0] * 4096 * 0.98        # nearly every free frame
+    frames1, heap1 = mem(monitor)
+    assert frames1[0] < 16                              # frames gone too
+    assert heap1[4] > heap0[4]                          # the NULLs were counted
+    assert monitor.cmd("echo still alive") == "still alive\n"
+    out = monitor.cmd("heapfree")
+    assert f"heapfree: freed {blocks} blocks, {kib} KiB" in out
+    frames2, heap2 = mem(monitor)
+    assert frames2 == frames0                           # no frame lost
+    assert heap2[:2] == heap0[:2]                       # nor a heap byte
+    assert heap2[3] - heap0[3] == blocks                # every block freed
+    # and it can be done again, the same way
+    assert f"heapfill: {blocks} blocks, {kib} KiB" in monitor.cmd("heapfill", timeout=120)
+    monitor.cmd("heapfree")
+    assert mem(monitor)[0] == frames0
+
+
+def test_ram_above_2_gib_is_used_through_the_direct_map():
+    """With 2.5 GiB, the last half GiB is reached only through the direct
+    map; filling the heap zeroes every one of those frames."""
+    with Wisp(memory="2560M", total_timeout=300) as w:
+        w.boot()
+        (free0, used0, total0), _ = mem(w)
+        assert total0 * 4096 > 2.4 * 2**30
+        out = w.cmd("heapfill", timeout=240)
+        assert "kmalloc now returns NULL" in out and "heapfill: 2304 MiB" in out
+        assert mem(w)[0][0] < 16
+        w.cmd("heapfree")
+        assert mem(w)[0] == (free0, used0, total0)
+
+
+# ---- protections ------------------------------------------------------------
+
+def test_null_dereference_faults():
+    with fault("null") as (w, m):
+        assert m.group(1) == "page fault" and m.group(5) == "mm_fault_null"
+        assert int(m.group(7), 16) == 0
+        w.expect(r"cause: read from a not-present page")
+        ends_in_panic(w)
+
+
+def test_kernel_text_is_read_only():
+    with fault("wp") as (w, m):
+        assert m.group(1) == "page fault" and m.group(5) == "mm_fault_wp"
+        assert int(m.group(7), 16) == symbols()["mm_fault_wp"]
+        w.expect(r"cause: write to a protected page")
+        ends_in_panic(w)
+
+
+def test_kernel_data_is_not_executable():
+    with fault("nx") as (w, m):
+        assert m.group(1) == "page fault"
+        rip = int(m.group(4), 16)
+        assert rip == symbols()["nx_code"] == int(m.group(7), 16)
+        w.expect(r"cause: instruction fetch from a protected page")
+        ends_in_panic(w)
+
+
+def test_kernel_stack_overflow_hits_the_guard_page():
+    """The overflow faults on the guard page, and the report (a double
+    fault on the IST stack, or a page fault if page faults get their own
+    stack) comes out instead of a triple fault."""
+    with Wisp(allow_panic=True) as w:
+        w.boot()
+        w.sendline("fault stack")
+        g = w.expect(r"guard page 0x([0-9a-f]{16})-0x([0-9a-f]{16})\n")
+        lo, hi = int(g.group(1), 16), int(g.group(2), 16)
+        assert hi - lo == 4096
+        m = w.expect(FAULT_RE)
+        assert m.group(5).startswith("mm_recurse")
+        r = w.expect(r"rsp=0x([0-9a-f]{16}) r8=")
+        rsp = int(r.group(1), 16)
+        assert lo <= rsp <= hi, f"rsp {rsp:#x} not at the guard page {lo:#x}-{hi:#x}"
+        if m.group(7):
+            assert lo <= int(m.group(7), 16) < hi
+        ends_in_panic(w)
+
+
+# ---- bad frees ----------------------------------------------------------------
+
+def test_double_free_of_a_frame_panics_clearly():
+    with Wisp(allow_panic=True) as w:
+        w.boot()
+        w.sendline("fault pmmdf")
+        m = w.expect(r"freeing frame 0x([0-9a-f]+) twice\n")
+        w.expect(rf"PANIC: pmm_free: double free of frame 0x{m.group(1)}\n")
+        ends_in_panic(w)
+
+
+def test_double_kfree_panics_clearly():
+    with Wisp(allow_panic=True) as w:
+        w.boot()
+        w.sendline("fault heapdf")
+        m = w.expect(r"freeing 0x([0-9a-f]{16}) twice\n")
+        w.expect(rf"PANIC: kfree: double free of 0x{m.group(1)}\n")
+        ends_in_panic(w)
