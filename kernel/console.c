@@ -27,7 +27,6 @@ static uint64_t rx_dropped;             /* lost: the buffer was full */
 static struct waitq rx_readers;         /* threads in console_getc */
 // book: ring
 
-// book: console_irq
 /* console_irq: IRQ 4: buffer every byte the UART holds, wake readers.
  * Interrupt context, interrupts off. */
 static void console_irq(void)
@@ -41,7 +40,6 @@ static void console_irq(void)
     }
     waitq_wake_all(&rx_readers);
 }
-// book: console_irq
 
 /* console_init: route IRQ 4 to console_irq and turn on COM1's receive
  * interrupt.  Bytes typed before this are in the UART's FIFO and come
@@ -60,7 +58,6 @@ static int take(void)
     return rx_buf[rx_tail++ % CONSOLE_RXBUF];
 }
 
-// book: console_getc
 /*
  * console_getc: the next byte typed (0..255), sleeping until there is
  * one; -1 if this thread is thread_interrupt'ed while waiting.  The
@@ -80,7 +77,6 @@ int console_getc(void)
     irq_restore(fl);
     return c;
 }
-// book: console_getc
 
 /* console_try_getc: true and *c = the next byte if one is buffered;
  * false at once otherwise. */

@@ -39,7 +39,6 @@ uint64_t sched_switches(void)
     return nswitches;
 }
 
-// book: schedule
 /*
  * schedule: give the CPU to the first runnable thread (the idle thread
  * if none).  Needs interrupts off and cur->state already set: RUNNABLE
@@ -62,7 +61,6 @@ static void schedule(void)
     /* Here prev runs again, after some other thread switched back. */
     thread_reap_dead();
 }
-// book: schedule
 
 /* sched_ready: append t to the run queue.  Interrupt-safe. */
 void sched_ready(struct thread *t)
@@ -98,7 +96,6 @@ void sched_block(int state)
     schedule();
 }
 
-// book: sched_tick
 /*
  * sched_tick: called by the timer interrupt on every tick.  Charges the
  * tick to the running thread and, when its slice is over and another
@@ -117,7 +114,6 @@ void sched_tick(void)
     if (t->slice_left == 0 && t->preempt_hook && !waitq_empty(&runq))
         t->preempt_hook(t->preempt_ctx);
 }
-// book: sched_tick
 
 /* sched_set_preempt_hook: see sched.h. */
 void sched_set_preempt_hook(struct thread *t, void (*hook)(void *ctx),
@@ -129,7 +125,6 @@ void sched_set_preempt_hook(struct thread *t, void (*hook)(void *ctx),
     irq_restore(fl);
 }
 
-// book: idle_loop
 /*
  * idle_loop: the idle thread.  With interrupts off it checks for a
  * runnable thread; if there is none it halts.  "sti; hlt" is atomic in
@@ -149,7 +144,6 @@ static void idle_loop(void *arg)
         __asm__ volatile("sti; hlt" : : : "memory");
     }
 }
-// book: idle_loop
 
 /*
  * sched_init: make the running boot code (kmain, on the boot stack) the

@@ -64,7 +64,6 @@ struct thread *thread_boot(const char *name)
     return &boot_thread;
 }
 
-// book: initial_frame
 /*
  * initial_frame: lay out a new stack under top as if the thread had
  * called sched_switch from thread_trampoline: what sched_switch pops
@@ -82,7 +81,6 @@ static uint64_t initial_frame(void *top, void (*fn)(void *), void *arg)
     sp[7] = (uint64_t)thread_trampoline;    /* sched_switch's ret */
     return (uint64_t)sp;
 }
-// book: initial_frame
 
 /*
  * thread_alloc: a new thread that will run fn(arg), not yet runnable.
@@ -128,7 +126,6 @@ _Noreturn void thread_start(void (*fn)(void *), void *arg)
     thread_exit(0);
 }
 
-// book: thread_exit
 /*
  * thread_exit: end the current thread with code.  It becomes a zombie,
  * its joiner is woken, and it switches away for good; its stack is
@@ -149,7 +146,6 @@ _Noreturn void thread_exit(int code)
     sched_block(THREAD_ZOMBIE);
     panic("thread_exit: zombie %d ran again", t->tid);
 }
-// book: thread_exit
 
 /* thread_free: unlink t from the list of all threads and free its stack
  * and structure.  Needs: t a zombie that is not running. */
@@ -207,7 +203,6 @@ void thread_detach(struct thread *t)
     irq_restore(fl);
 }
 
-// book: thread_interrupt
 /*
  * thread_interrupt: mark an interrupt pending for t and, if t sleeps on
  * a wait queue, take it off and make it runnable; its waitq_sleep sees
@@ -225,7 +220,6 @@ void thread_interrupt(struct thread *t)
     }
     irq_restore(fl);
 }
-// book: thread_interrupt
 
 /* thread_foreach: see thread.h (oldest thread first). */
 void thread_foreach(void (*fn)(struct thread *t, void *arg), void *arg)

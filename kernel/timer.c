@@ -34,7 +34,6 @@ static void wake_sleepers(void)
     next_wake = soonest;
 }
 
-// book: timer_irq
 /* timer_irq: IRQ 0, TIMER_HZ times a second, interrupts off. */
 static void timer_irq(void)
 {
@@ -43,7 +42,6 @@ static void timer_irq(void)
         wake_sleepers();
     sched_tick();
 }
-// book: timer_irq
 
 /* timer_init: start the PIT at TIMER_HZ and route IRQ 0 to timer_irq.
  * Needs irq_init; ticks start once interrupts are enabled. */
@@ -65,7 +63,6 @@ uint64_t timer_ms(void)
     return ticks * 1000 / TIMER_HZ;
 }
 
-// book: sleep_ms
 /*
  * sleep_ms: sleep until ms milliseconds, rounded up to whole ticks, have
  * been counted (the first tick may come at once, so the real time slept
@@ -89,4 +86,3 @@ void sleep_ms(uint64_t ms)
         ;
     irq_restore(fl);
 }
-// book: sleep_ms

@@ -67,7 +67,6 @@ bool waitq_remove(struct waitq *q, struct thread *t)
     return false;
 }
 
-// book: waitq_sleep
 /*
  * waitq_sleep: put the current thread on q and run others until a
  * waitq_wake_* (returns true) or thread_interrupt (returns false) makes
@@ -91,7 +90,6 @@ bool waitq_sleep(struct waitq *q)
     irq_restore(fl);
     return woken;
 }
-// book: waitq_sleep
 
 /* waitq_wake: make t, which sleeps on q, runnable.  Needs interrupts
  * off. */

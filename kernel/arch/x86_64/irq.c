@@ -31,7 +31,6 @@ void irq_register(int irq, void (*fn)(void))
     pic_unmask(irq);
 }
 
-// book: irq_dispatch
 /*
  * irq_dispatch: handle the interrupt that arrived on vector (IRQ_BASE ..
  * IRQ_BASE + 15).  Spurious IRQs 7 and 15 are counted and ignored; a
@@ -51,7 +50,6 @@ void irq_dispatch(uint64_t vector)
     if (handlers[irq])
         handlers[irq]();
 }
-// book: irq_dispatch
 
 /* irq_count: interrupts handled on irq so far (spurious ones excluded). */
 uint64_t irq_count(int irq)

@@ -41,7 +41,6 @@ static void pic_write_mask(void)
     outb(PIC2_DATA, mask >> 8);
 }
 
-// book: pic_init
 /*
  * pic_init: program both PICs so IRQ n arrives on vector_base + n, with
  * every line masked except the cascade.  Needs interrupts off.
@@ -59,7 +58,6 @@ void pic_init(int vector_base)
     mask = (uint16_t)~(1u << CASCADE_IRQ);                 /* all but 2 */
     pic_write_mask();
 }
-// book: pic_init
 
 /* pic_unmask: let irq (0..15) through. */
 void pic_unmask(int irq)
@@ -94,7 +92,6 @@ static uint8_t pic_isr(uint16_t cmd)
     return inb(cmd);
 }
 
-// book: pic_spurious
 /*
  * pic_spurious: is this IRQ 7 or 15 spurious?  When a line drops before
  * the CPU acknowledges it, the PIC still delivers its lowest-priority
@@ -112,4 +109,3 @@ bool pic_spurious(int irq)
     }
     return false;
 }
-// book: pic_spurious
