@@ -239,31 +239,28 @@ static uint32_t wasi_sched_yield(wasi_ctx *w, wasm_host_call *c)
     return 0;
 }
 
+/* Subscriptions are 48 bytes: userdata u64 @0, tag u8 @8 (0 = clock),
+ * clock id u32 @16, timeout u64 @24, flags u16 @40 (1 = absolute).
+ * Events are 32 bytes: userdata @0, error u16 @8, type u8 @10.  (The host
+ * is little-endian like Wasm, so memcpy reads the fields.) */
+#define POLL_SUB 48
+#define POLL_EVENT 32
+
 /*
- * poll_oneoff(in, out, nsubscriptions, nevents_out), minimal: clock
- * subscriptions sleep until the earliest deadline and fire; fd
- * subscriptions are reported ready at once (stdio and files never block
- * for long in a batch runner).  Enough for wasi-libc's sleep/nanosleep.
+ * The nanoseconds until the earliest clock subscription of in[0..n) is
+ * due (UINT64_MAX if there is none), in *ns.  Returns 0 or WASI_EINVAL
+ * for an unknown clock.
  */
-static uint32_t wasi_poll_oneoff(wasi_ctx *w, wasm_host_call *c)
+static uint32_t poll_timeout(const uint8_t *in, uint32_t n, uint64_t *ns)
 {
-    uint32_t n = wasi_arg32(c, 2);
-    const uint8_t *in = wasi_mem(c, wasi_arg32(c, 0), (uint64_t)n * 48);
-    uint8_t *out = wasi_mem(c, wasi_arg32(c, 1), (uint64_t)n * 32);
-    uint64_t sleep_ns = UINT64_MAX;
-    uint32_t nev = 0;
-    (void)w;
-    if (n == 0 || n > WASI_MAX_POLL)
-        return WASI_EINVAL;
-    if (!in || !out)
-        return WASI_EFAULT;
+    *ns = UINT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *s = in + 48 * i;
+        const uint8_t *s = in + POLL_SUB * i;
         uint64_t t;
         if (s[8] != 0)
-            continue;   /* fd events are handled below */
+            continue;
         memcpy(&t, s + 24, 8);
-        if (s[40] & 1) {    /* absolute deadline on that clock */
+        if (s[40] & 1) {
             clockid_t id;
             struct timespec now;
             uint32_t cid;
@@ -272,26 +269,53 @@ static uint32_t wasi_poll_oneoff(wasi_ctx *w, wasm_host_call *c)
                 return WASI_EINVAL;
             t = t > wasi_ns(&now) ? t - wasi_ns(&now) : 0;
         }
-        if (t < sleep_ns)
-            sleep_ns = t;
+        if (t < *ns)
+            *ns = t;
     }
+    return 0;
+}
+
+/* Sleeps ns nanoseconds, through signals. */
+static void poll_sleep(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000ull),
+                          (long)(ns % 1000000000ull)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * poll_oneoff(in, out, nsubscriptions, nevents_out), minimal: fd
+ * subscriptions are reported ready at once (stdio and files never block
+ * for long in a batch runner); with none, it sleeps until the earliest
+ * clock is due and reports the clocks.  Enough for sleep and nanosleep.
+ */
+static uint32_t wasi_poll_oneoff(wasi_ctx *w, wasm_host_call *c)
+{
+    uint32_t n = wasi_arg32(c, 2), nev = 0, err;
+    const uint8_t *in = wasi_mem(c, wasi_arg32(c, 0), (uint64_t)n * POLL_SUB);
+    uint8_t *out = wasi_mem(c, wasi_arg32(c, 1), (uint64_t)n * POLL_EVENT);
     bool fd_ready = false;
+    uint64_t ns;
+    (void)w;
+    if (n == 0 || n > WASI_MAX_POLL)
+        return WASI_EINVAL;
+    if (!in || !out || !wasi_mem(c, wasi_arg32(c, 3), 4))
+        return WASI_EFAULT;
+    if ((err = poll_timeout(in, n, &ns)) != 0)
+        return err;
     for (uint32_t i = 0; i < n; i++)
-        fd_ready |= in[48 * i + 8] != 0;
-    if (!fd_ready && sleep_ns != UINT64_MAX) {
-        struct timespec ts = {(time_t)(sleep_ns / 1000000000ull),
-                              (long)(sleep_ns % 1000000000ull)};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-            ;
-    }
+        fd_ready |= in[POLL_SUB * i + 8] != 0;
+    if (!fd_ready && ns != UINT64_MAX)
+        poll_sleep(ns);
     for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *s = in + 48 * i;
-        uint8_t *e = out + 32 * nev;
+        const uint8_t *s = in + POLL_SUB * i;
+        uint8_t *e = out + POLL_EVENT * nev;
         if (fd_ready && s[8] == 0)
-            continue;
-        memset(e, 0, 32);
-        memcpy(e, s, 8);            /* userdata */
-        e[10] = s[8];               /* event type = subscription tag */
+            continue;   /* an fd is ready, so no clock has fired */
+        memset(e, 0, POLL_EVENT);
+        memcpy(e, s, 8);
+        e[10] = s[8];   /* the event type is the subscription's tag */
         nev++;
     }
     return wasi_put32(c, wasi_arg32(c, 3), nev);
