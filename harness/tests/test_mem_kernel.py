@@ -90,6 +90,11 @@ def test_heap_exhaustion_returns_null_and_recovers(monitor):
     assert frames1[0] < 16                              # frames gone too
     assert heap1[4] > heap0[4]                          # the NULLs were counted
     assert monitor.cmd("echo still alive") == "still alive\n"
+    # with no frame left, growing a region or making a stack fails cleanly
+    out = monitor.cmd("vmtest")
+    assert "vmtest: FAILED: grew" in out and "vmtest: FAILED: top != NULL" in out
+    assert re.search(r"^vmtest: \d+ checks, [1-9]\d* failed$", out, re.M), out
+    assert mem(monitor)[0] == frames1
     out = monitor.cmd("heapfree")
     assert f"heapfree: freed {blocks} blocks, {kib} KiB" in out
     frames2, heap2 = mem(monitor)
@@ -99,6 +104,17 @@ def test_heap_exhaustion_returns_null_and_recovers(monitor):
     # and it can be done again, the same way
     assert f"heapfill: {blocks} blocks, {kib} KiB" in monitor.cmd("heapfill", timeout=120)
     monitor.cmd("heapfree")
+    assert mem(monitor)[0] == frames0
+
+
+def test_regions_and_stacks_selftest(monitor):
+    """vmtest: a region grows in place (old bytes kept, new bytes zero),
+    cannot pass its reservation, shrinks; a stack has its guard page; a
+    multi-page heap block works; every frame comes back."""
+    frames0 = mem(monitor)[0]
+    out = monitor.cmd("vmtest")
+    m = re.search(r"^vmtest: (\d+) checks, 0 failed$", out, re.M)
+    assert m and int(m.group(1)) >= 15, out
     assert mem(monitor)[0] == frames0
 
 

@@ -2,8 +2,8 @@
  * mmtest.h: test paths into the memory manager, for the monitor: faults
  * that prove the protections work (`fault stack|wp|nx|null`, rows in
  * kernel/arch/x86_64/fault.c), double frees that must panic (`fault
- * pmmdf|heapdf`) and heap exhaustion (`heapfill`,
- * `heapfree`).
+ * pmmdf|heapdf`), heap exhaustion (`heapfill`, `heapfree`) and a
+ * self-test of regions and kernel stacks (`vmtest`).
  */
 #ifndef WISP_MMTEST_H
 #define WISP_MMTEST_H
@@ -16,5 +16,6 @@ void mm_fault_pmm_double(void);
 void mm_fault_heap_double(void);
 void mm_heapfill_cmd(int argc, char **argv);
 void mm_heapfree_cmd(int argc, char **argv);
+void mm_vmtest_cmd(int argc, char **argv);
 
 #endif
