@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
+
 from wisp_harness import Wisp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,19 +183,18 @@ def test_kernel_stack_overflow_hits_the_guard_page():
 
 # ---- bad frees ----------------------------------------------------------------
 
-def test_double_free_of_a_frame_panics_clearly():
-    with Wisp(allow_panic=True) as w:
-        w.boot()
-        w.sendline("fault pmmdf")
-        m = w.expect(r"freeing frame 0x([0-9a-f]+) twice\n")
-        w.expect(rf"PANIC: pmm_free: double free of frame 0x{m.group(1)}\n")
-        ends_in_panic(w)
+DOUBLE_FREES = [
+    # fault kind, what the kernel says it frees, the panic message
+    ("pmmdf", r"freeing frame 0x([0-9a-f]+) twice\n", "pmm_free: double free of frame 0x"),
+    ("heapdf", r"freeing 0x([0-9a-f]{16}) twice\n", "kfree: double free of 0x"),
+]
 
 
-def test_double_kfree_panics_clearly():
+@pytest.mark.parametrize("kind,freeing,message", DOUBLE_FREES, ids=[d[0] for d in DOUBLE_FREES])
+def test_double_free_panics_naming_the_address(kind, freeing, message):
     with Wisp(allow_panic=True) as w:
         w.boot()
-        w.sendline("fault heapdf")
-        m = w.expect(r"freeing 0x([0-9a-f]{16}) twice\n")
-        w.expect(rf"PANIC: kfree: double free of 0x{m.group(1)}\n")
+        w.sendline(f"fault {kind}")
+        m = w.expect(freeing)
+        w.expect(rf"PANIC: {message}{m.group(1)}\n")
         ends_in_panic(w)

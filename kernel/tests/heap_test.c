@@ -19,22 +19,10 @@
 #include <sys/mman.h>
 
 #include "mm/heap.h"
+#include "tests/check.h"
 
 #define ARENA (64ul << 20)
 
-static int nchecks, nfailed;
-
-#define CHECK(cond) check(__LINE__, (cond), #cond)
-
-/* check: count one check; report it if it failed. */
-static void check(int line, bool ok, const char *what)
-{
-    nchecks++;
-    if (!ok) {
-        nfailed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
 
 static struct heap h;
 static uint8_t *arena;

@@ -15,23 +15,11 @@
 #include <string.h>
 
 #include "mm/frames.h"
+#include "tests/check.h"
 
 #define KiB 1024ull
 #define MiB (1024 * KiB)
 
-static int nchecks, nfailed;
-
-#define CHECK(cond) check(__LINE__, (cond), #cond)
-
-/* check: count one check; report it if it failed. */
-static void check(int line, bool ok, const char *what)
-{
-    nchecks++;
-    if (!ok) {
-        nfailed++;
-        printf("FAIL line %d: %s\n", line, what);
-    }
-}
 
 /* A fake machine: bitmaps for RAM up to `end`. */
 static struct frames f;
