@@ -6,16 +6,21 @@
  */
 #include <stdio.h>
 
-/* Never reached; volatile so the compiler cannot prove the recursion
- * endless (and warn) or remove the test. */
-static volatile unsigned depth_limit = ~0u;
+/* Globals the recursion touches; volatile, so the compiler can neither
+ * prove the recursion endless (and warn) nor turn it into a loop. */
+static volatile unsigned depth_limit = ~0u, sink;
 
-/* recurse: not a tail call (the addition happens after the return). */
+/* recurse: the store to sink after the call keeps it from being a tail
+ * call; nothing lives in linear memory, so only the engine's call stack
+ * grows. */
 __attribute__((noinline)) static unsigned recurse(unsigned n)
 {
+    unsigned r;
     if (n == depth_limit)
         return 0;
-    return recurse(n + 1) + n;
+    r = recurse(n + 1);
+    sink = r;
+    return r + n;
 }
 
 int main(void)
