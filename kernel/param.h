@@ -68,4 +68,39 @@
  * it halves the size on each failure, down to 8 bytes. */
 #define HEAPFILL_CHUNK (1024 * 1024)
 
+/* ---- processes (PROCESSES: kernel/proc/) ---- */
+
+/* Most processes alive at once (the process table's size). */
+#define PROC_MAX 64
+
+/* Longest program name kept, including the NUL (= the initrd's name
+ * field, INITRD_NAME_MAX). */
+#define PROC_NAME_MAX 40
+
+/* Largest linear memory of one process, in 64 KiB Wasm pages (16 MiB):
+ * the virtual region reserved at spawn; memory.grow past it returns -1. */
+#define PROC_MEM_MAX_PAGES 256
+
+/* The engine's value stack per process, in 8-byte slots: the locals and
+ * operands of every active Wasm call (4 KiB; wasi-libc's printf needs
+ * under 300).  Running out traps "call stack exhausted". */
+#define PROC_VALUE_SLOTS 512
+
+/* Deepest Wasm call nesting per process (24 bytes a frame). */
+#define PROC_CALL_DEPTH 256
+
+/* Most elements of any table a process creates or grows. */
+#define PROC_TABLE_MAX 65536
+
+/* Bytes of arguments (the strings with their NULs) a process is given. */
+#define PROC_ARGS_MAX 256
+
+/* Most iovecs in one fd_write. */
+#define PROC_IOVS_MAX 64
+
+/* Most files in the initrd, and the bytes of a name field including the
+ * NUL (services/mkinitrd.py writes the same numbers). */
+#define INITRD_FILES_MAX 64
+#define INITRD_NAME_MAX 40
+
 #endif
