@@ -150,6 +150,58 @@ static void phase_detach(void)
     check(thread_count() == before, "detached thread reaped");
 }
 
+/* A CPU-bound thread standing in for a Wasm program: its loop test plays
+ * the interpreter's safe point, its preempt hook the engine's
+ * wasm_exec_interrupt. */
+struct spinner {
+    volatile bool stop_asked;       /* set by the hook (interrupt context) */
+    int preempted;                  /* yields the hook caused */
+};
+
+/* spinner_hook: the timer says the slice is over: ask for a stop. */
+static void spinner_hook(void *ctx)
+{
+    ((struct spinner *)ctx)->stop_asked = true;
+}
+
+/* spinner_run: spin for SPIN_TICKS, yielding only when the hook asked. */
+#define SPIN_TICKS (SCHED_SLICE_TICKS * 6)
+static void spinner_run(void *arg)
+{
+    struct spinner *s = arg;
+    struct thread *me = thread_current();
+    sched_set_preempt_hook(me, spinner_hook, s);
+    uint64_t end = timer_ticks() + SPIN_TICKS;
+    while (timer_ticks() < end) {
+        if (s->stop_asked) {            /* the "safe point" */
+            s->stop_asked = false;
+            s->preempted++;
+            sched_yield();
+        }
+    }
+    sched_set_preempt_hook(me, 0, 0);
+    kprintf("  %s: preempted %d times, %lu cpu ticks\n", me->name,
+            s->preempted, me->cpu_ticks);
+}
+
+/* phase_preempt: two spinners that never yield by themselves both run,
+ * taking turns at every slice. */
+static void phase_preempt(void)
+{
+    static struct spinner s[2];
+    kprintf("threadtest: preempt\n");
+    struct thread *a = start("spin1", spinner_run, &s[0]);
+    struct thread *b = start("spin2", spinner_run, &s[1]);
+    if (a)
+        thread_join(a);
+    if (b)
+        thread_join(b);
+    for (int i = 0; i < 2; i++) {
+        check(s[i].preempted >= 2, "a spinner was preempted");
+        s[i] = (struct spinner){ 0 };
+    }
+}
+
 /* bt_worker: print a backtrace from a thread's own stack. */
 static void bt_worker(void *arg)
 {
@@ -179,6 +231,7 @@ void tcmd_threadtest(int argc, char **argv)
     phase_sleep();
     phase_interrupt();
     phase_detach();
+    phase_preempt();
     phase_backtrace();
     size_t n1 = thread_count(), f1 = pmm_free_frames();
     kheap_get_stats(&h1);

@@ -110,6 +110,16 @@ def test_thread_interrupt_cuts_waits_short(selftest):
     assert ticks < 1000 // MS_PER_TICK
 
 
+def test_cpu_bound_threads_are_preempted_at_safe_points(selftest):
+    # two threads that yield only when their preempt hook (called by the
+    # timer at the end of a 5-tick slice) asks: both must run, in turns
+    spins = re.findall(r"^  (spin\d): preempted (\d+) times, (\d+) cpu ticks$", selftest, re.M)
+    assert [name for name, _, _ in spins] == ["spin1", "spin2"]
+    for name, preempted, ticks in spins:
+        assert int(preempted) >= 2, f"{name} was never preempted"
+        assert int(ticks) >= 10, f"{name} hardly ran"
+
+
 def test_backtrace_on_a_thread_stack_reaches_thread_start(selftest):
     bt = selftest.split("threadtest: backtrace\n", 1)[1]
     names = re.findall(r"^  #\d+ 0x[0-9a-f]{16} (\w+)\+0x[0-9a-f]+$", bt, re.M)
