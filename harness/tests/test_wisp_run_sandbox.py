@@ -47,6 +47,10 @@ rename to ../stolen: denied
 opendir ..: denied
 opendir link_up: denied
 unlink link_up/outside.txt: denied
+symlink ../outside.txt: made
+open made_up: denied
+symlink /etc/passwd: refused
+open made_abs: denied
 """
 
 

@@ -50,5 +50,13 @@ int main(void)
     printf("opendir link_up: %s\n", opendir("link_up") ? "OPENED" : "denied");
     printf("unlink link_up/outside.txt: %s\n",
            unlink("link_up/outside.txt") ? "denied" : "REMOVED");
+    /* a link the guest makes itself: relative ones can be made (they are
+     * only text) but not followed out; absolute ones cannot be made */
+    printf("symlink ../outside.txt: %s\n",
+           symlink("../outside.txt", "made_up") ? "refused" : "made");
+    try_open("made_up");
+    printf("symlink /etc/passwd: %s\n",
+           symlink("/etc/passwd", "made_abs") ? "refused" : "MADE");
+    try_open("made_abs");
     return 0;
 }
