@@ -92,6 +92,9 @@ void sched_block(int state)
 {
     if (irqs_on())
         panic("sched_block with interrupts on");
+    if (!cur || cur == idle)
+        panic("sched_block: %s cannot block", cur ? "the idle thread" :
+              "code before sched_init");
     cur->state = (enum thread_state)state;
     schedule();
 }

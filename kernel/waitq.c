@@ -6,6 +6,7 @@
  */
 #include "waitq.h"
 
+#include "panic.h"
 #include "sched.h"
 #include "thread.h"
 #include "arch/x86_64/irq.h"
@@ -78,6 +79,8 @@ bool waitq_sleep(struct waitq *q)
 {
     uint64_t fl = irq_save();
     struct thread *t = thread_current();
+    if (!t)
+        panic("waitq_sleep before sched_init");
     bool woken = false;
     if (!t->interrupted) {
         t->waiting_on = q;
