@@ -19,6 +19,8 @@
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "proc/initrd.h"
+#include "proc/proc.h"
 
 #ifndef WISP_VERSION
 #define WISP_VERSION "unknown"
@@ -59,6 +61,8 @@ void kmain(uint32_t magic, uint64_t info_pa)
     console_init();         /* IRQ 4: typed bytes into the ring buffer */
     irq_enable();           /* from here on the timer ticks */
     // book: kmain_threads
+    initrd_init();          /* the programs GRUB loaded */
+    proc_init();            /* host functions for processes */
     monitor_run();
 }
 // book: kmain

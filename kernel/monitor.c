@@ -30,6 +30,7 @@
 #include "arch/x86_64/x86.h"
 #include "mm/kmalloc.h"
 #include "mm/mmtest.h"
+#include "proc/proccmds.h"
 
 #define PROMPT "monitor> "
 
@@ -66,6 +67,13 @@ static const struct mon_cmd mon_cmds[] = {
     { "spin", "MS", "busy-wait MS ms, interrupts on (test path)", tcmd_spin },
     { "swbench", "N", "N yields between two threads, cycles per switch",
       tcmd_swbench },
+    { "ls", "", "the programs in the initrd, with sizes", pcmd_ls },
+    { "run", "NAME [args] [&]", "run a program (& = in the background; "
+      "Ctrl-C kills it)", pcmd_run },
+    { "ps", "", "processes: pid, name, state, memory, CPU ticks", pcmd_ps },
+    { "kill", "PID", "end a process", pcmd_kill },
+    { "spawncost", "[N [NAME]]", "spawn NAME (hello) N times: cycles and "
+      "bytes per process", pcmd_spawncost },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },
     { "reboot", "", "reset the machine", mon_reboot },
 };

@@ -1,0 +1,211 @@
+/*
+ * hostcall.c: host functions for processes: the table of every import
+ * the kernel satisfies, one trampoline that runs them, guest-memory
+ * access, and Wisp's own module "wisp" (sleep_ms, getpid, yield).
+ *
+ * The host functions are made once at boot (hostcall_init) and shared by
+ * every instance; a call finds its process through the current thread.
+ * The WASI calls are in wasi.c; spec/abi.md states each call's contract.
+ */
+#include "proc/hostcall.h"
+
+#include <stdbool.h>
+
+#include "kstring.h"
+#include "sched.h"
+#include "thread.h"
+#include "timer.h"
+#include "mm/kmalloc.h"
+
+// book: host_mem
+/*
+ * host_mem: a kernel pointer to guest bytes [off, off+len) of the calling
+ * instance's memory 0, or NULL if any of them is outside it (or there is
+ * no memory).  The only way host calls touch guest memory.
+ */
+void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len)
+{
+    wasm_memory *mem = c->caller ? wasm_instance_memory(c->caller) : NULL;
+    return mem ? wasm_memory_ptr(mem, off, len) : NULL;
+}
+// book: host_mem
+
+/* host_put32: store v little-endian at guest address off; 0 or
+ * HOST_FAULT.  (x86-64 is little-endian, as Wasm memory is.) */
+uint32_t host_put32(wasm_host_call *c, uint32_t off, uint32_t v)
+{
+    void *p = host_mem(c, off, 4);
+    if (!p)
+        return HOST_FAULT;
+    memcpy(p, &v, 4);
+    return 0;
+}
+
+/* host_put64: as host_put32, for 64 bits. */
+uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v)
+{
+    void *p = host_mem(c, off, 8);
+    if (!p)
+        return HOST_FAULT;
+    memcpy(p, &v, 8);
+    return 0;
+}
+
+/* host_arg32 / host_arg64: argument i (an i32 or i64 parameter). */
+uint32_t host_arg32(const wasm_host_call *c, int i)
+{
+    return c->args[i].of.i32;
+}
+
+uint64_t host_arg64(const wasm_host_call *c, int i)
+{
+    return c->args[i].of.i64;
+}
+
+/* host_now_ns: nanoseconds since boot, from the timer (tick resolution). */
+uint64_t host_now_ns(void)
+{
+    return timer_ms() * 1000000ull;
+}
+
+/* ---- the "wisp" module -------------------------------------------------- */
+
+/* wisp.sleep_ms(ms) -> 0: block ms milliseconds; a kill ends it early. */
+static uint32_t wisp_sleep(struct proc *p, wasm_host_call *c)
+{
+    sleep_ms(host_arg32(c, 0));
+    return p->killed ? HOST_KILLED : 0;
+}
+
+/* wisp.getpid() -> pid. */
+static uint32_t wisp_getpid(struct proc *p, wasm_host_call *c)
+{
+    (void)c;
+    return (uint32_t)p->pid;
+}
+
+/* wisp.yield() -> 0: let the other runnable threads run first. */
+static uint32_t wisp_yield(struct proc *p, wasm_host_call *c)
+{
+    (void)c;
+    sched_yield();
+    return p->killed ? HOST_KILLED : 0;
+}
+
+static const struct host_entry wisp_entries[] = {
+    { "wisp", "sleep_ms", "i:i", wisp_sleep },
+    { "wisp", "getpid", ":i", wisp_getpid },
+    { "wisp", "yield", ":i", wisp_yield },
+};
+#define NWISP (int)(sizeof wisp_entries / sizeof wisp_entries[0])
+
+/* ---- the trampoline and the table ---------------------------------------- */
+
+// book: host_tramp
+/*
+ * host_tramp: the one wasm_host_fn of every host function: runs the
+ * entry's implementation for the calling process and turns its result
+ * into the i32 the guest sees, or into a trap that ends the process.
+ */
+static wasm_status host_tramp(wasm_host_call *c)
+{
+    const struct host_entry *e = c->env;
+    struct proc *p = proc_current();
+    if (!e->impl) {                         /* proc_exit(code) */
+        c->exit_code = (int32_t)host_arg32(c, 0);
+        return WASM_EXITED;
+    }
+    uint32_t r = e->impl(p, c);
+    if (r == HOST_FAULT || r == HOST_KILLED) {
+        c->trap_message = r == HOST_FAULT ? "bad host-call pointer"
+                                          : "killed";
+        return WASM_TRAPPED;
+    }
+    c->results[0].type = WASM_I32;
+    c->results[0].of.i32 = r;
+    return WASM_OK;
+}
+// book: host_tramp
+
+/* Every host function, made by hostcall_init: wisp's, then WASI's. */
+static wasm_func **host_funcs;
+static wasm_runtime host_rt;
+
+/* host_entry_at: entry i of the concatenated table; NULL past its end. */
+static const struct host_entry *host_entry_at(int i)
+{
+    if (i < NWISP)
+        return &wisp_entries[i];
+    return i - NWISP < wasi_nentries ? &wasi_entries[i - NWISP] : NULL;
+}
+
+/* host_sig: parse a table signature into t (ps, rs hold 8 each). */
+static void host_sig(const char *sig, wasm_functype *t, wasm_valtype *ps,
+                     wasm_valtype *rs)
+{
+    wasm_valtype *v = ps;
+    uint32_t *count = &t->nparams;
+    *t = (wasm_functype){ 0, 0, ps, rs };
+    for (; *sig; sig++) {
+        if (*sig == ':') {
+            v = rs;
+            count = &t->nresults;
+        } else {
+            v[(*count)++] = *sig == 'I' ? WASM_I64 : WASM_I32;
+        }
+    }
+}
+
+static void *hrt_alloc(void *ctx, size_t bytes)
+{
+    (void)ctx;
+    return kzalloc(bytes ? bytes : 1);
+}
+
+static void hrt_free(void *ctx, void *block, size_t bytes)
+{
+    (void)ctx, (void)bytes;
+    kfree(block);
+}
+
+/* Host functions own no linear memory. */
+static void *hrt_resize(void *ctx, void *old, size_t ob, size_t nb)
+{
+    (void)ctx, (void)old, (void)ob, (void)nb;
+    return NULL;
+}
+
+/*
+ * hostcall_init: make every host function (shared by all processes, for
+ * the kernel's lifetime).  Needs kheap_init; false when out of memory.
+ */
+bool hostcall_init(void)
+{
+    int n = NWISP + wasi_nentries;
+    wasm_runtime_init(&host_rt, (wasm_allocator){ hrt_alloc, hrt_free,
+                                                  hrt_resize, NULL });
+    host_funcs = kzalloc(sizeof *host_funcs * (size_t)n);
+    if (!host_funcs)
+        return false;
+    for (int i = 0; i < n; i++) {
+        const struct host_entry *e = host_entry_at(i);
+        wasm_valtype ps[8], rs[8];
+        wasm_functype t;
+        host_sig(e->sig, &t, ps, rs);
+        host_funcs[i] = wasm_func_new_host(&host_rt, &t, host_tramp,
+                                           (void *)e);
+        if (!host_funcs[i])
+            return false;
+    }
+    return true;
+}
+
+/* hostcall_resolve: see proc.h. */
+wasm_func *hostcall_resolve(const char *module, const char *name)
+{
+    const struct host_entry *e;
+    for (int i = 0; (e = host_entry_at(i)) != NULL; i++)
+        if (strcmp(e->module, module) == 0 && strcmp(e->name, name) == 0)
+            return host_funcs[i];
+    return NULL;
+}

@@ -1,0 +1,49 @@
+/*
+ * hostcall.h: what the host calls of kernel/proc/ share: the result
+ * codes, guest-memory access, and the functions of each import module.
+ *
+ * A host call's implementation returns a WASI errno (0 = success), which
+ * the guest receives as its i32 result, or one of the two HOST_* codes
+ * below, which end the process instead.  Every guest pointer goes through
+ * host_mem, which checks it against the caller's linear memory.
+ */
+#ifndef WISP_HOSTCALL_H
+#define WISP_HOSTCALL_H
+
+#include <stdint.h>
+
+#include "proc/proc.h"
+
+#define HOST_FAULT 0xffffffffu      /* a bad pointer: trap "bad host-call
+                                       pointer" */
+#define HOST_KILLED 0xfffffffeu     /* killed while blocked: trap "killed" */
+
+/* The WASI errno values the kernel returns (WASI's numbering). */
+enum {
+    WASI_ESUCCESS = 0, WASI_EBADF = 8, WASI_EINVAL = 28, WASI_ENOSYS = 52,
+    WASI_ENOTSUP = 58, WASI_ESPIPE = 70,
+};
+
+typedef uint32_t (*host_impl)(struct proc *p, wasm_host_call *c);
+
+/* One host function: import module and name, signature ("params:results",
+ * i = i32, I = i64) and implementation (NULL: proc_exit). */
+struct host_entry {
+    const char *module;
+    const char *name;
+    const char *sig;
+    host_impl impl;
+};
+
+void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len);
+uint32_t host_put32(wasm_host_call *c, uint32_t off, uint32_t v);
+uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v);
+uint32_t host_arg32(const wasm_host_call *c, int i);
+uint64_t host_arg64(const wasm_host_call *c, int i);
+uint64_t host_now_ns(void);
+
+/* wasi.c: the wasi_snapshot_preview1 table. */
+extern const struct host_entry wasi_entries[];
+extern const int wasi_nentries;
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * proc.c: the process table, spawn, exit, kill and wait.
+ *
+ * spawn builds everything a process needs in the caller's thread (so
+ * every failure is reported to the caller as a sentence and nothing is
+ * left behind), then starts a detached kernel thread that runs the
+ * program's _start.  When the program returns, exits, traps or is
+ * killed, that same thread prints one line saying how it ended, frees
+ * every engine object, takes the process out of the table and exits;
+ * the scheduler frees its stack.  Nothing else ever frees a process.
+ * spec/process.md has the states and their transitions.
+ */
+#include "proc/proc.h"
+
+#include "console.h"
+#include "fmt.h"
+#include "kprintf.h"
+#include "kstring.h"
+#include "panic.h"
+#include "sched.h"
+#include "thread.h"
+#include "arch/x86_64/irq.h"
+#include "mm/kmalloc.h"
+#include "proc/initrd.h"
+
+static struct proc *ptable[PROC_MAX];   /* NULL = free slot */
+static int next_pid = 1;
+
+/* proc_init: make the host functions.  Needs kheap_init. */
+void proc_init(void)
+{
+    if (!hostcall_init())
+        panic("proc: out of memory making the host functions");
+}
+
+/* proc_current: the process the running thread belongs to, or NULL. */
+struct proc *proc_current(void)
+{
+    return thread_current()->owner;
+}
+
+/* find: the process with this pid, or NULL. */
+static struct proc *find(int pid)
+{
+    for (int i = 0; i < PROC_MAX; i++)
+        if (ptable[i] && ptable[i]->pid == pid)
+            return ptable[i];
+    return NULL;
+}
+
+bool proc_alive(int pid)
+{
+    return find(pid) != NULL;
+}
+
+int proc_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < PROC_MAX; i++)
+        n += ptable[i] != NULL;
+    return n;
+}
+
+/* proc_foreach: see proc.h.  fn must not block. */
+void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg)
+{
+    for (int i = 0; i < PROC_MAX; i++)
+        if (ptable[i])
+            fn(ptable[i], arg);
+}
+
+/* proc_destroy: free p and everything it holds (any stage of spawn). */
+static void proc_destroy(struct proc *p)
+{
+    proc_engine_free(p);
+    kfree(p->imports);
+    kfree(p->argv);
+    kfree(p);
+}
+
+// book: proc_end
+/*
+ * proc_report: the one line that says how p ended:
+ *   [pid 4 hello.wasm] exit 0
+ *   [pid 4 oob.wasm] trap: out of bounds memory access in func 3 (write_loop)
+ *   [pid 4 loop.wasm] killed
+ * Returns the exit code for thread_exit (128 + 9 killed, 128 + 6 trap).
+ */
+static int proc_report(struct proc *p, wasm_result r)
+{
+    kprintf("[pid %d %s] ", p->pid, p->name);
+    if (r.status == WASM_OK || r.status == WASM_EXITED) {
+        int code = r.status == WASM_OK ? 0 : r.exit_code;
+        kprintf("exit %d\n", code);
+        return code;
+    }
+    if (p->killed) {
+        kprintf("killed\n");
+        return 128 + 9;
+    }
+    const char *fn = wasm_module_func_name(p->module, r.func_index);
+    kprintf("trap: %s in func %u", r.status == WASM_TRAPPED ? r.message
+            : "paused call cannot continue", r.func_index);
+    kprintf(fn ? " (%s)\n" : "\n", fn);
+    return 128 + 6;
+}
+
+/* proc_main: the process's thread: run the start function (if any) and
+ * _start, report, free everything, leave the table, exit. */
+static void proc_main(void *arg)
+{
+    struct proc *p = arg;
+    wasm_func *start = wasm_instance_start(p->inst);
+    wasm_extern e;
+    wasm_result r = { .status = WASM_OK };
+    if (start && !p->killed)
+        r = wasm_call(p->exec, start, NULL, 0);
+    wasm_instance_export(p->inst, "_start", &e);
+    if (r.status == WASM_OK && !p->killed)
+        r = wasm_call(p->exec, e.of.func, NULL, 0);
+    if (p->killed)
+        r.status = WASM_TRAPPED;
+    p->state = PROC_ZOMBIE;
+    int code = proc_report(p, r);
+    proc_engine_free(p);
+    uint64_t fl = irq_save();
+    for (int i = 0; i < PROC_MAX; i++)
+        if (ptable[i] == p)
+            ptable[i] = NULL;
+    if (p->waiter && p->waiter->state == THREAD_SLEEPING)
+        thread_interrupt(p->waiter);        /* a foreground run waits */
+    thread_current()->owner = NULL;
+    irq_restore(fl);
+    proc_destroy(p);
+    thread_exit(code);
+}
+// book: proc_end
+
+/* set_args: p->argv = { p->name, argv[1..argc) }, strings packed in one
+ * block after the pointers (as WASI's args_get hands them out).  Returns
+ * NULL or what is wrong. */
+static const char *set_args(struct proc *p, int argc, char **argv)
+{
+    size_t bytes = strlen(p->name) + 1;
+    for (int i = 1; i < argc; i++)
+        bytes += strlen(argv[i]) + 1;
+    if (bytes > PROC_ARGS_MAX)
+        return "arguments too long (PROC_ARGS_MAX)";
+    p->argc = argc < 1 ? 1 : argc;
+    p->argv = kmalloc(sizeof(char *) * (size_t)p->argc + bytes);
+    if (!p->argv)
+        return "out of memory";
+    char *s = (char *)(p->argv + p->argc);
+    for (int i = 0; i < p->argc; i++) {
+        const char *a = i == 0 ? p->name : argv[i];
+        p->argv[i] = s;
+        s += strlcpy(s, a, bytes) + 1;
+    }
+    p->argbytes = bytes;
+    return NULL;
+}
+
+/* Load and link failures as "<kind> at offset 0x..: <message>". */
+static void load_error(char *err, size_t n, const wasm_error *we)
+{
+    static const char *const kinds[] = {
+        [WASM_ERR_NONE] = "error", [WASM_ERR_MALFORMED] = "malformed module",
+        [WASM_ERR_INVALID] = "invalid module", [WASM_ERR_LINK] = "link error",
+        [WASM_ERR_TRAP] = "instantiation trap",
+        [WASM_ERR_NOMEM] = "out of memory",
+    };
+    unsigned k = (unsigned)we->kind <= WASM_ERR_NOMEM ? we->kind : 0;
+    fmt_snprintf(err, n, "%s at offset 0x%x: %s", kinds[k], we->offset,
+                 we->message);
+}
+
+/*
+ * link: p->imports, one host function per import of p->module.  Returns
+ * NULL or the reason (an import the kernel does not provide, or memory).
+ */
+static const char *link(struct proc *p, char *err, size_t n)
+{
+    uint32_t count = wasm_module_import_count(p->module);
+    p->imports = kzalloc(sizeof *p->imports * (count ? count : 1));
+    if (!p->imports)
+        return "out of memory";
+    for (uint32_t i = 0; i < count; i++) {
+        wasm_extern_desc d;
+        wasm_module_import(p->module, i, &d);
+        wasm_func *f = d.kind == WASM_EXTERN_FUNC
+                           ? hostcall_resolve(d.module, d.name) : NULL;
+        if (!f) {
+            fmt_snprintf(err, n, "unknown import: %s.%s", d.module, d.name);
+            return err;
+        }
+        p->imports[i].kind = WASM_EXTERN_FUNC;
+        p->imports[i].of.func = f;
+    }
+    return NULL;
+}
+
+/*
+ * build: load, link and instantiate p's program f, make its exec.
+ * Returns NULL or the reason, which may be written into err[0..n).
+ */
+static const char *build(struct proc *p, const struct initrd_file *f,
+                         char *err, size_t n)
+{
+    wasm_error we;
+    wasm_extern e;
+    const char *why;
+    p->module = wasm_module_load(&p->rt, f->data, f->size, &we);
+    if (!p->module) {
+        load_error(err, n, &we);
+        return err;
+    }
+    if ((why = link(p, err, n)) != NULL)
+        return why;
+    p->inst = wasm_instantiate(&p->rt, p->module, p->imports,
+                               wasm_module_import_count(p->module), &we);
+    if (!p->inst) {
+        load_error(err, n, &we);
+        return err;
+    }
+    if (!wasm_instance_export(p->inst, "_start", &e) ||
+        e.kind != WASM_EXTERN_FUNC)
+        return "no exported function _start (not a WASI command)";
+    if (!proc_exec_setup(p))
+        return "out of memory";
+    return NULL;
+}
+
+/* free_slot: an empty process-table slot, or -1. */
+static int free_slot(void)
+{
+    for (int i = 0; i < PROC_MAX; i++)
+        if (!ptable[i])
+            return i;
+    return -1;
+}
+
+// book: proc_spawn
+/* proc_spawn: see proc.h.  Runs in the caller's thread; the new
+ * process's thread runs when the caller next blocks or yields. */
+int proc_spawn(const char *name, int argc, char **argv, char *err,
+               size_t errlen)
+{
+    const struct initrd_file *f = initrd_find(name);
+    const char *why = NULL;
+    struct proc *p = NULL;
+    int slot = free_slot();
+    if (!f)
+        why = "no such program in the initrd (try ls)";
+    else if (slot < 0)
+        why = "too many processes (PROC_MAX)";
+    else if (!(p = kzalloc(sizeof *p)))
+        why = "out of memory";
+    if (!why) {
+        strlcpy(p->name, f->name, sizeof p->name);
+        proc_runtime_init(p);
+        if (!(why = set_args(p, argc, argv)) &&
+            !(why = build(p, f, err, errlen)) &&
+            !(p->thread = thread_create(p->name, proc_main, p)))
+            why = "out of memory";
+    }
+    if (why) {
+        if (why != err)
+            fmt_snprintf(err, errlen, "%s", why);
+        if (p)
+            proc_destroy(p);
+        return -1;
+    }
+    p->pid = next_pid++;
+    p->state = PROC_LIVE;
+    p->thread->owner = p;
+    sched_set_preempt_hook(p->thread, proc_preempt_hook, p);
+    ptable[slot] = p;
+    thread_detach(p->thread);
+    return p->pid;
+}
+// book: proc_spawn
+
+/* proc_kill: see proc.h.  The process ends at its next safe point, or
+ * at once if it sleeps in a host call. */
+bool proc_kill(int pid)
+{
+    struct proc *p = find(pid);
+    if (!p)
+        return false;
+    if (p->state == PROC_LIVE) {
+        p->killed = true;
+        wasm_exec_interrupt(p->exec);
+        thread_interrupt(p->thread);
+    }
+    return true;
+}
+
+/* proc_wait: see proc.h.  Sleeps reading the console; the process's
+ * end interrupts that sleep (proc_main). */
+void proc_wait(int pid)
+{
+    struct proc *p = find(pid);
+    if (!p)
+        return;
+    p->waiter = thread_current();
+    while (proc_alive(pid)) {
+        if (console_getc() == 0x03) {
+            kprintf("^C\n");
+            proc_kill(pid);
+        }
+    }
+}
