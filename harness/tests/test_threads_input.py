@@ -3,7 +3,9 @@ moves typed bytes into a ring buffer (CONSOLE_RXBUF bytes, kernel/param.h)
 while the kernel is busy; when the buffer is full new bytes are dropped and
 counted, and the kernel goes on."""
 
-from test_threads_kernel import irqstat
+import time
+
+from test_threads_kernel import irqstat, threads, uptime
 
 RXBUF = 1024            # CONSOLE_RXBUF in kernel/param.h
 
@@ -33,3 +35,17 @@ def test_a_full_buffer_drops_and_counts_bytes(monitor):
     dropped = after["dropped"] - before["dropped"]
     assert 1 <= dropped <= len(flood) - RXBUF
     assert monitor.cmd("echo after the flood") == "after the flood\n"
+
+
+def test_waiting_for_input_uses_no_cpu(monitor):
+    # The monitor sleeps in console_getc while nobody types: the ticks
+    # that pass go to the idle thread, not to it.  (The host sleep only
+    # lets kernel time pass; everything asserted is counted by the kernel.)
+    before = {n: c for _, n, _, c in threads(monitor)}
+    _, t0 = uptime(monitor)
+    time.sleep(1.0)
+    _, t1 = uptime(monitor)
+    after = {n: c for _, n, _, c in threads(monitor)}
+    assert t1 - t0 >= 10, "the timer hardly ticked"
+    assert after["monitor"] - before["monitor"] <= 3
+    assert after["idle"] - before["idle"] >= (t1 - t0) - 3
