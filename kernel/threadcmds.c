@@ -26,14 +26,14 @@
 static bool parse_count(const char *s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9' || v > (max - (uint64_t)(*p - '0')) / 10) {
-            kprintf("'%s' is not a number from 1 to %lu\n", s, max);
-            return false;
-        }
-        v = v * 10 + (uint64_t)(*p - '0');
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        uint64_t d = (uint64_t)(*p - '0');
+        if (v > (max - d) / 10)
+            break;                      /* too big */
+        v = v * 10 + d;
     }
-    if (v == 0 || !*s) {
+    if (*p || v == 0) {
         kprintf("'%s' is not a number from 1 to %lu\n", s, max);
         return false;
     }

@@ -35,8 +35,8 @@ void irq_register(int irq, void (*fn)(void))
  * irq_dispatch: handle the interrupt that arrived on vector (IRQ_BASE ..
  * IRQ_BASE + 15).  Spurious IRQs 7 and 15 are counted and ignored; a
  * real one is counted, acknowledged (EOI) and handed to its handler.
- * The EOI comes first: interrupts stay off until the iretq anyway, and
- * a handler may not return to here for a while (none does yet).
+ * Sending the EOI first is safe: the CPU keeps interrupts off until the
+ * iretq, so the PIC's next interrupt cannot nest inside this one.
  */
 void irq_dispatch(uint64_t vector)
 {
