@@ -53,6 +53,12 @@ bool proc_alive(int pid)
     return find(pid) != NULL;
 }
 
+size_t proc_module_bytes(int pid)
+{
+    struct proc *p = find(pid);
+    return p ? p->module_bytes : 0;
+}
+
 int proc_count(void)
 {
     int n = 0;
@@ -214,6 +220,7 @@ static const char *build(struct proc *p, const struct initrd_file *f,
         load_error(err, n, &we);
         return err;
     }
+    p->module_bytes = p->heap_bytes;
     if ((why = link(p, err, n)) != NULL)
         return why;
     p->inst = wasm_instantiate(&p->rt, p->module, p->imports,

@@ -47,6 +47,7 @@ struct proc {
     char **argv;                    /* argv[0] = name; packed after it */
     size_t argbytes;                /* bytes of the strings with NULs */
     size_t heap_bytes;              /* engine objects on the kernel heap */
+    size_t module_bytes;            /* ... of which the compiled module */
     size_t mem_bytes;               /* linear memory mapped */
     struct proc_handles handles;
 };
@@ -64,6 +65,7 @@ bool proc_kill(int pid);
  * console meanwhile kills it.  Only the monitor thread calls it. */
 void proc_wait(int pid);
 bool proc_alive(int pid);
+size_t proc_module_bytes(int pid);  /* the compiled module's heap bytes */
 int proc_count(void);
 struct proc *proc_current(void);    /* NULL in a plain kernel thread */
 /* proc_foreach: fn(p, arg) for every process in the table. */
