@@ -1,7 +1,9 @@
 /*
  * badptr: hands fd_write an iovec array outside its linear memory.  The
  * kernel checks every pointer and ends the program.
- * Expected: "trap: bad host-call pointer in func N (write_bad)".
+ * Expected: "trap: bad host-call pointer in func N (__wasi_fd_write)":
+ * the trap names the function that made the host call, wasi-libc's
+ * wrapper of the import.
  */
 #include <stdio.h>
 #include <wasi/api.h>
