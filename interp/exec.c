@@ -18,6 +18,10 @@
 #include "ops.h"
 #include "numeric.h"
 
+/* Checks that almost never fail: tells the compiler to lay out the hot
+ * path straight (a hint only; gcc and clang both understand it). */
+#define UNLIKELY(c) __builtin_expect(!!(c), 0)
+
 /* Slot access: i32 and f32 values use the low 32 bits of a slot. */
 #define S(k)    fp[pc[k]]
 #define U32(k)  ((uint32_t)S(k))
@@ -90,6 +94,24 @@ static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
     return st;
 }
 
+/* Copies a callee's zeroed locals and constants into its frame; small
+ * counts (the common case) without a call to memcpy. */
+static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
+{
+    switch (n) {
+    case 8: d[7] = s[7]; /* fall through */
+    case 7: d[6] = s[6]; /* fall through */
+    case 6: d[5] = s[5]; /* fall through */
+    case 5: d[4] = s[4]; /* fall through */
+    case 4: d[3] = s[3]; /* fall through */
+    case 3: d[2] = s[2]; /* fall through */
+    case 2: d[1] = s[1]; /* fall through */
+    case 1: d[0] = s[0]; /* fall through */
+    case 0: return;
+    default: memcpy(d, s, (size_t)n * 8);
+    }
+}
+
 /* Binary and unary operator cases: d = expr over a (and b). */
 #define BIN(op, T, GET, PUT, unused) case op: { \
         T a = GET(2), b = GET(3); PUT; (void)a; (void)b; pc += 4; break; }
@@ -108,32 +130,32 @@ static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
 #define EA(k) ((uint64_t)U32(k) + pc[3])
 #define LOAD(op, T, N, conv) case op: { \
         uint64_t ea = EA(2); T v; \
-        if (ea + N > memsize) goto oob; \
+        if (UNLIKELY(ea + N > memsize)) goto oob; \
         memcpy(&v, mem + ea, N); S(1) = conv; pc += 4; break; }
 #define STORE(op, T, N) case op: { \
         uint64_t ea = EA(1); T v = (T)S(2); \
-        if (ea + N > memsize) goto oob; \
+        if (UNLIKELY(ea + N > memsize)) goto oob; \
         memcpy(mem + ea, &v, N); pc += 4; break; }
 #define EA2 ((uint64_t)(uint32_t)(U32(2) + U32(3)) + pc[4])
 #define EA2S ((uint64_t)(uint32_t)(U32(1) + U32(2)) + pc[4])
 #define LOAD2(op, T, N, conv) case op + OP_ADDR_ADD: { \
         uint64_t ea = EA2; T v; \
-        if (ea + N > memsize) goto oob; \
+        if (UNLIKELY(ea + N > memsize)) goto oob; \
         memcpy(&v, mem + ea, N); S(1) = conv; pc += 5; break; }
 #define STORE2(op, T, N) case op + OP_ADDR_ADD: { \
         uint64_t ea = EA2S; T v = (T)S(3); \
-        if (ea + N > memsize) goto oob; \
+        if (UNLIKELY(ea + N > memsize)) goto oob; \
         memcpy(mem + ea, &v, N); pc += 5; break; }
 #define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
-#define TRAPIF(c, t) do { if (c) TRAP(t); } while (0)
+#define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
 #define LOAD_MEM() do { \
         mem = inst->mem0 ? inst->mem0->data : NULL; \
         memsize = inst->mem0 ? inst->mem0->size : 0; } while (0)
 #define SAVE() do { ex->pc = pc; ex->fp = fp; ex->func = fn; } while (0)
 #define SAFEPOINT() do { \
-        if (--tick == 0) { \
+        if (UNLIKELY(--tick == 0)) { \
             SAVE(); \
             wasm_hook_action act_ = safepoint(ex, &tick); \
             if (act_ == WASM_HOOK_PAUSE) goto paused; \
@@ -226,14 +248,19 @@ static wasm_result run(wasm_exec *ex)
             /* fall through */
         case OP_RETURN:
         ret:
-            if (ex->depth == 0)
+            if (UNLIKELY(ex->depth == 0))
                 goto done;
             ex->depth--;
             pc = ex->frames[ex->depth].pc;
             fp = ex->frames[ex->depth].fp;
             fn = ex->frames[ex->depth].func;
-            inst = fn->inst;
-            LOAD_MEM();
+            /* Same instance: mem and memsize are current (memory.grow
+             * and host calls reload them).  Else the callee's instance
+             * may have grown a shared memory: reload. */
+            if (fn->inst != inst) {
+                inst = fn->inst;
+                LOAD_MEM();
+            }
             break;
         // book: return
         // book: call
@@ -256,7 +283,7 @@ static wasm_result run(wasm_exec *ex)
             goto call;
         }
         call:
-            if (callee->host) {
+            if (UNLIKELY(callee->host != NULL)) {
                 SAVE();
                 wasm_status st = host_call(ex, callee, nfp, inst, &res);
                 if (st == WASM_EXITED) {
@@ -276,8 +303,8 @@ static wasm_result run(wasm_exec *ex)
             ex->frames[ex->depth].fp = fp;
             ex->frames[ex->depth].func = fn;
             ex->depth++;
-            memcpy(nfp + callee->code->nparams, callee->code->init,
-                   (size_t)callee->code->ninit * 8);
+            copy_init(nfp + callee->code->nparams, callee->code->init,
+                      callee->code->ninit);
             fp = nfp;
             pc = callee->code->code;
             fn = callee;
