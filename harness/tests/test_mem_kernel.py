@@ -42,16 +42,20 @@ def mem(w):
 
 def expected_frames_kib(w):
     """KiB of RAM pmm should manage: available RAM above 1 MiB, minus the
-    kernel image (kerninfo's footprint, from 1 MiB) and the two frame
-    bitmaps (one bit each per 4 KiB up to the end of RAM)."""
+    kernel image (kerninfo's footprint, from 1 MiB), the boot modules (the
+    initrd) and the two frame bitmaps (one bit each per 4 KiB up to the
+    end of RAM)."""
+    out = w.cmd("mem")
     regions = re.findall(r"^  0x([0-9a-f]{16})-0x([0-9a-f]{16}) +\d+ KiB  available$",
-                         w.cmd("mem"), re.M)
+                         out, re.M)
+    modules = re.findall(r"^module \d+: 0x([0-9a-f]+)-0x([0-9a-f]+) ", out, re.M)
     spans = [(max(int(a, 16), 1 << 20), int(b, 16) + 1) for a, b in regions]
     above = sum(max(0, hi - lo) // 4096 * 4 for lo, hi in spans)
     foot = int(re.search(r"kernel footprint: (\d+) KiB", w.cmd("kerninfo")).group(1))
     ram_end = max(hi for _, hi in spans)
     bitmaps = -(-2 * (ram_end // 4096 // 8) // 4096) * 4
-    return above - foot - bitmaps
+    mods = sum((-(-int(b, 16) // 4096) - int(a, 16) // 4096) * 4 for a, b in modules)
+    return above - foot - bitmaps - mods
 
 
 @contextmanager
