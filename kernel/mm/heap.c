@@ -173,7 +173,7 @@ void *heap_alloc(struct heap *h, size_t n)
 {
     struct hblock *b = NULL;
     if (n < h->limit - h->base) {      /* so need cannot overflow */
-        uint64_t need = (n + HDR + HEAP_ALIGN - 1) & ~(uint64_t)(HEAP_ALIGN - 1);
+        uint64_t need = (n + HDR + HEAP_ALIGN - 1) & ~(HEAP_ALIGN - 1ul);
         need = need < MIN_BLOCK ? MIN_BLOCK : need;
         for (b = h->free; b && b->size < need; b = b->next_free)
             ;
@@ -220,7 +220,8 @@ static void trim(struct heap *h)
  * block_of: the used block whose payload starts at p, or the reason p is
  * not one.  Only reads inside [base, top), so any p is safe to check.
  */
-static enum heap_err block_of(const struct heap *h, void *p, struct hblock **out)
+static enum heap_err block_of(const struct heap *h, void *p,
+                              struct hblock **out)
 {
     uintptr_t a = (uintptr_t)p;
     if (a % HEAP_ALIGN || a < h->base + HDR || a >= h->top)
@@ -231,7 +232,8 @@ static enum heap_err block_of(const struct heap *h, void *p, struct hblock **out
         return HEAP_DOUBLE_FREE;
     if (b->check != check_for(b, CHECK_USED))
         return HEAP_BAD_POINTER;
-    if (b->size < MIN_BLOCK || b->size % HEAP_ALIGN || b->size > h->top - a + HDR)
+    if (b->size < MIN_BLOCK || b->size % HEAP_ALIGN ||
+        b->size > h->top - a + HDR)
         return HEAP_CORRUPT;
     struct hblock *n = next_block(h, b);
     if (n && n->prev != b->size / HEAP_ALIGN)

@@ -4,6 +4,7 @@
 #ifndef WISP_MM_H
 #define WISP_MM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/x86.h"
@@ -34,7 +35,7 @@ static inline void mm_irq_restore(uint64_t flags)
 #define PTE_W (1ul << 1)                /* writable */
 #define PTE_PCD (1ul << 4)              /* cache disabled (MMIO) */
 #define PTE_NX (1ul << 63)              /* no instruction fetch */
-int vm_map_fresh(uint64_t va, uint64_t len, uint64_t flags);
+bool vm_map_fresh(uint64_t va, uint64_t len, uint64_t flags);
 void vm_unmap_free(uint64_t va, uint64_t len);
 
 #endif

@@ -17,7 +17,7 @@
 #include "mm/pmm.h"
 #include "mm/vm.h"
 
-#define OVERFLOW_STACK 8192       /* bytes of the stack `fault stack` overflows */
+#define OVERFLOW_STACK 8192       /* bytes of the stack `fault stack` fills */
 #define FILL_REPORT (256ul << 20) /* heapfill says how far it got this often */
 
 static volatile uint64_t recurse_limit = UINT64_MAX;   /* never reached */
@@ -188,7 +188,7 @@ static void vmtest_region(void)
     if (!r)
         return;
     bool grew = vm_region_resize(r, 0, 64 * K);
-    VCHECK(grew);                                       /* false: out of frames */
+    VCHECK(grew);                           /* false: out of frames */
     if (grew) {
         VCHECK(vm_is_mapped(r + 64 * K - 1) && !vm_is_mapped(r + 64 * K));
         VCHECK(all_bytes(r, 64 * K, 0));
@@ -198,7 +198,7 @@ static void vmtest_region(void)
     }
     if (grew) {
         VCHECK(all_bytes(r, 64 * K, 0xa5) && all_bytes(r + 64 * K, 192 * K, 0));
-        VCHECK(!vm_region_resize(r, 256 * K, 2048 * K));    /* past the reservation */
+        VCHECK(!vm_region_resize(r, 256 * K, 2048 * K));   /* > reserved */
         VCHECK(vm_is_mapped(r + 256 * K - 1) && !vm_is_mapped(r + 256 * K));
         VCHECK(vm_region_resize(r, 256 * K, 16 * K));
         VCHECK(!vm_is_mapped(r + 16 * K) && all_bytes(r, 16 * K, 0xa5));
@@ -206,7 +206,8 @@ static void vmtest_region(void)
         VCHECK(!vm_is_mapped(r));                       /* nothing half-done */
     }
     uint8_t *r2 = vm_region_reserve(4 * K);
-    VCHECK(r2 != NULL && (r2 >= r + 1024 * K + PGSIZE || r2 + 4 * K + PGSIZE <= r));
+    VCHECK(r2 != NULL &&
+           (r2 >= r + 1024 * K + PGSIZE || r2 + 4 * K + PGSIZE <= r));
     vm_region_release(r, 1024 * K);
     VCHECK(!vm_is_mapped(r));
     if (r2)
@@ -221,7 +222,8 @@ static void vmtest_stack(void)
     if (!top)
         return;
     VCHECK(vm_is_mapped(top - 1) && vm_is_mapped(top - 16384));
-    VCHECK(!vm_is_mapped(top - 16384 - 1) && !vm_is_mapped(top - 16384 - PGSIZE));
+    VCHECK(!vm_is_mapped(top - 16384 - 1));
+    VCHECK(!vm_is_mapped(top - 16384 - PGSIZE));
     top[-1] = 1;
     vm_stack_free(top, 16384);
     VCHECK(!vm_is_mapped(top - 1));

@@ -89,7 +89,7 @@ static uint64_t image_flags(uint64_t pa)
     return PTE_W | PTE_NX;
 }
 
-/* phys_end: the end of the highest RAM region (available or ACPI),
+/* window_end: the end of the highest RAM region (available or ACPI),
  * capped at KMAP_SIZE and rounded up to 2 MiB: the KERNBASE window. */
 static uint64_t window_end(void)
 {
@@ -132,7 +132,8 @@ static void map_dmap(void)
     for (int i = 0; i < mbinfo.nmmap; i++) {
         const struct mb_region *r = &mbinfo.mmap[i];
         uint64_t lo = r->base < KMAP_SIZE ? KMAP_SIZE : r->base;
-        uint64_t hi = r->base + r->len > DMAP_SIZE ? DMAP_SIZE : r->base + r->len;
+        uint64_t hi = r->base + r->len;
+        hi = hi > DMAP_SIZE ? DMAP_SIZE : hi;
         if (r->type != MB_MEM_AVAILABLE)
             continue;
         for (uint64_t pa = lo & ~(BIG - 1); pa < hi; pa += BIG)
@@ -172,7 +173,7 @@ void vm_init(void)
  * frames, with flags (PTE_W, PTE_NX).  Returns true, or false with
  * nothing mapped when frames run out.
  */
-int vm_map_fresh(uint64_t va, uint64_t len, uint64_t flags)
+bool vm_map_fresh(uint64_t va, uint64_t len, uint64_t flags)
 {
     for (uint64_t off = 0; off < len; off += PGSIZE) {
         uint64_t pa = pmm_alloc();

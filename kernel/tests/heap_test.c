@@ -46,7 +46,7 @@ static bool grow(uintptr_t from, uintptr_t to)
 static void shrink(uintptr_t from, uintptr_t to)
 {
     CHECK(to == mapped_end && from < to && from % HEAP_PAGE == 0);
-    memset((void *)from, 0xdd, to - from);   /* the kernel's frames get reused */
+    memset((void *)from, 0xdd, to - from);   /* frames get reused */
     mprotect((void *)from, to - from, PROT_NONE);
     page_budget += (to - from) / HEAP_PAGE;
     mapped_end = from;
@@ -161,7 +161,7 @@ static void test_bad_frees(void)
     CHECK(heap_free(&h, b) == HEAP_DOUBLE_FREE);           /* still caught */
     CHECK(heap_free(&h, a) == HEAP_DOUBLE_FREE);
     uint8_t *d = heap_alloc(&h, 48);
-    memset(d, 0xff, heap_block_size(d) + 8);               /* overrun into the next header */
+    memset(d, 0xff, heap_block_size(d) + 8);    /* into the next header */
     CHECK(heap_free(&h, d) == HEAP_CORRUPT);
     CHECK(heap_free(&h, d) == HEAP_CORRUPT);               /* still refused */
     CHECK(heap_free(&h, c) == HEAP_OK);

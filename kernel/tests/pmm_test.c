@@ -114,7 +114,8 @@ static void test_bad_frees(void)
     CHECK(frames_free(&f, 5 * MiB + 4096) == FRAMES_NOT_RAM);   /* module */
     CHECK(frames_free(&f, 64 * MiB - 4096) == FRAMES_NOT_RAM);  /* hole */
     CHECK(frames_free(&f, 72 * MiB) == FRAMES_NOT_RAM);         /* past end */
-    CHECK(frames_free(&f, b + FRAME_SIZE) == FRAMES_DOUBLE_FREE); /* never used */
+    /* a free frame that was never handed out: also a double free */
+    CHECK(frames_free(&f, b + FRAME_SIZE) == FRAMES_DOUBLE_FREE);
     CHECK(f.nused == used);
     CHECK(frames_free(&f, a) == FRAMES_OK);
     CHECK(frames_free(&f, a) == FRAMES_DOUBLE_FREE);
@@ -147,7 +148,7 @@ static void test_random(void)
             return;
         }
     }
-    uint64_t min = UINT64_MAX;                 /* the next alloc is the lowest free */
+    uint64_t min = UINT64_MAX;         /* the next alloc is the lowest free */
     for (uint64_t pa = 0; pa < 64 * MiB; pa += FRAME_SIZE)
         if (frames_is_free(&f, pa) && pa < min)
             min = pa;

@@ -25,7 +25,7 @@
 
 #define KERNBASE 0xffffffff80000000ul   /* virtual address of physical 0 */
 #define KERNLINK (KERNBASE + 0x100000)    /* where the kernel is linked */
-#define KMAP_SIZE 0x80000000ul          /* bytes of physical memory at KERNBASE */
+#define KMAP_SIZE 0x80000000ul          /* bytes of physical RAM at KERNBASE */
 
 #define DMAP_BASE 0xffff800000000000ul  /* direct map of RAM >= KMAP_SIZE */
 #define DMAP_SIZE 0x8000000000ul        /* 512 GiB: one PML4 slot */
