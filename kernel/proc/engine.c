@@ -42,7 +42,6 @@ static void eng_free(void *ctx, void *block, size_t bytes)
     p->heap_bytes -= bytes < p->heap_bytes ? bytes : p->heap_bytes;
 }
 
-// book: mem_resize
 /*
  * eng_mem_resize: linear memory storage.  old NULL: reserve a region of
  * PROC_MEM_MAX_BYTES and map new_bytes of it; new_bytes 0: unmap and
@@ -74,7 +73,6 @@ static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
     p->mem_bytes = p->mem_bytes - old_bytes + new_bytes;
     return old;
 }
-// book: mem_resize
 
 /* proc_runtime_init: p's runtime: its allocator and the PROC_* limits. */
 void proc_runtime_init(struct proc *p)

@@ -17,7 +17,6 @@
 #include "timer.h"
 #include "mm/kmalloc.h"
 
-// book: host_mem
 /*
  * host_mem: a kernel pointer to guest bytes [off, off+len) of the calling
  * instance's memory 0, or NULL if any of them is outside it (or there is
@@ -28,7 +27,6 @@ void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len)
     wasm_memory *mem = c->caller ? wasm_instance_memory(c->caller) : NULL;
     return mem ? wasm_memory_ptr(mem, off, len) : NULL;
 }
-// book: host_mem
 
 /* host_put32: store v little-endian at guest address off; 0 or
  * HOST_FAULT.  (x86-64 is little-endian, as Wasm memory is.) */
@@ -101,7 +99,6 @@ static const struct host_entry wisp_entries[] = {
 
 /* ---- the trampoline and the table ---------------------------------------- */
 
-// book: host_tramp
 /*
  * host_tramp: the one wasm_host_fn of every host function: runs the
  * entry's implementation for the calling process and turns its result
@@ -125,7 +122,6 @@ static wasm_status host_tramp(wasm_host_call *c)
     c->results[0].of.i32 = r;
     return WASM_OK;
 }
-// book: host_tramp
 
 /* Every host function, made by hostcall_init: wisp's, then WASI's. */
 static wasm_func **host_funcs;

@@ -246,7 +246,6 @@ static int free_slot(void)
     return -1;
 }
 
-// book: proc_spawn
 /* proc_spawn: see proc.h.  Runs in the caller's thread; the new
  * process's thread runs when the caller next blocks or yields. */
 int proc_spawn(const char *name, int argc, char **argv, char *err,
@@ -285,7 +284,6 @@ int proc_spawn(const char *name, int argc, char **argv, char *err,
     thread_detach(p->thread);
     return p->pid;
 }
-// book: proc_spawn
 
 /* proc_kill: see proc.h.  The process ends at its next safe point, or
  * at once if it sleeps in a host call. */

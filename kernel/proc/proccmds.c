@@ -36,7 +36,6 @@ static int parse_pid(const char *s)
     return v > 0 ? v : -1;
 }
 
-// book: pcmd_run
 /*
  * pcmd_run: run NAME [args...] [&].  Without "&" the monitor waits for
  * the program (Ctrl-C kills it); with it, the monitor says the pid and
@@ -62,7 +61,6 @@ void pcmd_run(int argc, char **argv)
     else
         proc_wait(pid);
 }
-// book: pcmd_run
 
 /* pcmd_kill: kill PID, and wait until it has ended (its "killed" line
  * comes before the next prompt). */
@@ -132,7 +130,6 @@ static size_t heap_in_use(void)
     return st.bytes_in_use;
 }
 
-// book: spawncost
 /*
  * pcmd_spawncost: spawncost [N [NAME]]: spawn NAME (default hello) N
  * times (default 10), one after the other, and print the mean cycles of
@@ -174,4 +171,3 @@ void pcmd_spawncost(int argc, char **argv)
             heap + THREAD_STACK_SIZE, heap, module, heap - module,
             THREAD_STACK_SIZE);
 }
-// book: spawncost

@@ -159,7 +159,6 @@ static uint32_t wasi_sched_yield(struct proc *p, wasm_host_call *c)
 #define WASI_RIGHT_FD_READ (1ull << 1)
 #define WASI_RIGHT_FD_WRITE (1ull << 6)
 
-// book: fd_write
 /*
  * fd_write(fd, iovs, iovs_len, nwritten_out): fds 1 and 2 print on the
  * console.  Every iovec and buffer is checked before a byte is written,
@@ -191,7 +190,6 @@ static uint32_t wasi_fd_write(struct proc *p, wasm_host_call *c)
     }
     return host_put32(c, host_arg32(c, 3), total);
 }
-// book: fd_write
 
 /* fd_read(fd, iovs, iovs_len, nread_out): no input for programs yet. */
 static uint32_t wasi_fd_read(struct proc *p, wasm_host_call *c)
