@@ -516,6 +516,18 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
         return refuse("exec is busy");
     if (!args_match(f->type, args, nargs))
         return refuse("argument type mismatch");
+    /* the frame (a host function: its arguments and results) must fit
+     * before anything is written to the stack */
+    const wasm_functype *ft = f->type;
+    size_t need = f->host ? (ft->nparams > ft->nresults ? ft->nparams
+                                                        : ft->nresults)
+                          : f->code->frame;
+    if (need > (size_t)(ex->stack_end - ex->stack)) {
+        wasm_result res = { WASM_TRAPPED, WASM_TRAP_CALL_STACK_EXHAUSTED,
+                            wasm_trap_message(WASM_TRAP_CALL_STACK_EXHAUSTED),
+                            f->index, 0 };
+        return res;
+    }
     ex->entry = f;
     ex->depth = 0;
     ex->bt_func = NULL;
@@ -529,12 +541,6 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
         return res;
     }
     const wl_code *c = f->code;
-    if (ex->stack + c->frame > ex->stack_end) {
-        wasm_result res = { WASM_TRAPPED, WASM_TRAP_CALL_STACK_EXHAUSTED,
-                            wasm_trap_message(WASM_TRAP_CALL_STACK_EXHAUSTED),
-                            f->index, 0 };
-        return res;
-    }
     memcpy(ex->stack + c->nparams, c->init, (size_t)c->ninit * 8);
     ex->pc = c->code;
     ex->fp = ex->stack;

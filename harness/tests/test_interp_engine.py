@@ -272,3 +272,16 @@ def test_backtrace_after_a_trap(program):
     assert lines[1] == 'backtrace 11: 5 5 5 5'
     status, lines = probe(program, 'divide', 1, 0)
     assert lines[1] == 'backtrace 1: 8'
+
+
+def test_entry_frame_larger_than_the_stack_traps(tmp_path):
+    params = ' '.join(['i64'] * 12)
+    wat = tmp_path / 'wide.wat'
+    wat.write_text(f'(module (func (export "f") (param {params}) (result i64)'
+                   ' (local.get 11)))')
+    subprocess.run(['wat2wasm', str(wat), '-o', str(tmp_path / 'w.wasm')],
+                   check=True)
+    args = list(range(1, 13))
+    assert probe(tmp_path / 'w.wasm', 'f', *args)[1][0] == 'result i64 12'
+    status, lines = probe('--slots', 6, tmp_path / 'w.wasm', 'f', *args)
+    assert status == 3 and lines[0].startswith('trap: call stack exhausted')
