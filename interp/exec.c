@@ -113,7 +113,7 @@ static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
 }
 
 /* Binary and unary operator cases: d = expr over a (and b). */
-#define BIN(op, T, GET, PUT, unused) case op: { \
+#define BIN(op, T, GET, PUT) case op: { \
         T a = GET(2), b = GET(3); PUT; (void)a; (void)b; pc += 4; break; }
 #define CMP(op, GET, expr) case op: { \
         S(1) = (uint32_t)(GET(2) expr GET(3)); pc += 4; break; }
