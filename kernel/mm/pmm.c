@@ -7,7 +7,8 @@
  * device memory), the kernel image from the .boot sections to
  * _kernel_end, GRUB's multiboot information, the boot modules (the
  * initrd) and the bitmaps themselves.  Reserved and ACPI regions are never
- * added in the first place.
+ * added, and if a firmware's map has one overlap an available region, the
+ * overlap is removed too.
  */
 #include "mm/pmm.h"
 
@@ -110,6 +111,10 @@ void pmm_init(void)
     for (int i = 0; i < mbinfo.nmmap; i++) {
         if (mbinfo.mmap[i].type == MB_MEM_AVAILABLE)
             frames_add(&fr, mbinfo.mmap[i].base, mbinfo.mmap[i].len);
+    }
+    for (int i = 0; i < mbinfo.nmmap; i++) {   /* overlaps: reserved wins */
+        if (mbinfo.mmap[i].type != MB_MEM_AVAILABLE)
+            frames_remove(&fr, mbinfo.mmap[i].base, mbinfo.mmap[i].len);
     }
     for (int i = 0; i < n; i++)
         frames_remove(&fr, k[i].lo, k[i].hi - k[i].lo);
