@@ -1,6 +1,7 @@
 """A short libFuzzer run of the engine (interp/fuzz/fuzz_engine.c), seeded
-from the spec suite's modules and the regression inputs: it fails if
-libFuzzer finds a crash, a sanitizer report, a leak or a hang.
+from the spec suite's modules and the edge-case inputs (build/fuzz/seeds;
+known crashes are replayed by test_fuzz_regressions.py instead): it fails
+if libFuzzer finds a crash, a sanitizer report, a leak or a hang.
 
 WISP_FUZZ_SMOKE_SECONDS sets the length (default 60); `make fuzz` is the
 long run.  A finding is copied to build/fuzz/artifacts/ so it survives."""
@@ -14,7 +15,6 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FUZZ_BIN = ROOT / 'build' / 'host' / 'fuzz_engine'
 SEEDS = ROOT / 'build' / 'fuzz' / 'seeds'
-REGRESSIONS = ROOT / 'interp' / 'fuzz' / 'regressions'
 KEPT = ROOT / 'build' / 'fuzz' / 'artifacts'
 SECONDS = int(os.environ.get('WISP_FUZZ_SMOKE_SECONDS', '60'))
 # Per-input hang limit and memory cap: the same as `make fuzz`.
@@ -36,8 +36,7 @@ def test_fuzz_smoke(tmp_path):
     corpus.mkdir()
     proc = subprocess.run(
         [str(fuzz_bin()), *OPTS, f'-max_total_time={SECONDS}',
-         f'-artifact_prefix={tmp_path}/', str(corpus), str(SEEDS),
-         str(REGRESSIONS)],
+         f'-artifact_prefix={tmp_path}/', str(corpus), str(SEEDS)],
         capture_output=True, timeout=SECONDS * 10 + 900)
     found = [p for p in tmp_path.iterdir() if p.is_file()]
     if found:
