@@ -111,6 +111,21 @@ static int proc_report(struct proc *p, wasm_result r)
     return 128 + 6;
 }
 
+/* proc_unlist: take ended p out of the table and wake its foreground
+ * waiter, which sleeps in console_getc (proc_wait); it runs, and sees p
+ * gone, once this thread exits. */
+static void proc_unlist(struct proc *p)
+{
+    uint64_t fl = irq_save();
+    for (int i = 0; i < PROC_MAX; i++)
+        if (ptable[i] == p)
+            ptable[i] = NULL;
+    if (p->waiter && p->waiter->state == THREAD_SLEEPING)
+        thread_interrupt(p->waiter);
+    thread_current()->owner = NULL;
+    irq_restore(fl);
+}
+
 /* proc_main: the process's thread: run the start function (if any) and
  * _start, report, free everything, leave the table, exit. */
 static void proc_main(void *arg)
@@ -129,14 +144,7 @@ static void proc_main(void *arg)
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
     proc_engine_free(p);
-    uint64_t fl = irq_save();
-    for (int i = 0; i < PROC_MAX; i++)
-        if (ptable[i] == p)
-            ptable[i] = NULL;
-    if (p->waiter && p->waiter->state == THREAD_SLEEPING)
-        thread_interrupt(p->waiter);        /* a foreground run waits */
-    thread_current()->owner = NULL;
-    irq_restore(fl);
+    proc_unlist(p);
     proc_destroy(p);
     thread_exit(code);
 }
