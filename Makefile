@@ -70,6 +70,7 @@ include services/Makefrag
 include harness/Makefrag
 include book/Makefrag
 include bench/Makefrag
+include spec/Makefrag
 
 all: $(BUILD)/wisp.iso ## build the kernel ISO, build/wisp.iso (make CC=clang-14 for clang)
 
@@ -99,5 +100,3 @@ demo: ## (not yet) boot the complete reference system into the Wasm shell
 	@echo "not yet: make demo needs the services and the shell" >&2; exit 1
 solved: ## (not yet) build the reference system with every lab solved
 	@echo "not yet: make solved needs solutions/ and the carving tool" >&2; exit 1
-spec: ## (not yet) check the formal specification's models
-	@echo "not yet: make spec needs the models in spec/" >&2; exit 1
