@@ -9,7 +9,9 @@ compile, link, instantiate, make the exec and the thread) and of
 spawn-to-reaped (the whole life of the program, its output included),
 and the kernel bytes one live process holds beyond its linear memory:
 its kernel-heap blocks (headers included; the compiled module among
-them) plus its thread's stack.  Two boots must agree within 1%.
+them) plus its thread's stack; then the bytes a second process of the
+same program costs while the first runs (it shares the compiled module).
+Two boots must agree within 1%.
 """
 import os
 import re
@@ -20,6 +22,8 @@ SPAWNS = 5
 RUNS = 2
 COST_RE = re.compile(r"^spawncost: \S+ x\d+: spawn (\d+) cycles, spawn to "
                      r"reaped (\d+) cycles \(means\)$", re.M)
+SECOND_RE = re.compile(r"^spawncost: a second process of the same program: "
+                       r"(\d+) = heap", re.M)
 BYTES_RE = re.compile(r"^spawncost: kernel bytes per process: (\d+) = heap "
                       r"(\d+) \(module (\d+), the rest (\d+)\) \+ thread "
                       r"stack (\d+)$", re.M)
@@ -34,11 +38,12 @@ def measure(ctx, wisp_class, prog):
         w.boot()
         out = w.cmd(f'spawncost {SPAWNS} {prog}', timeout=600)
     cost, size = COST_RE.search(out), BYTES_RE.search(out)
-    if not cost or not size:
+    second = SECOND_RE.search(out)
+    if not cost or not size or not second:
         raise ctx.RunError(f'no spawncost lines in {out!r}')
     return tuple(map(int, cost.groups())) + (
         int(size.group(1)), int(size.group(3)), int(size.group(4)),
-        int(size.group(5)))
+        int(size.group(5)), int(second.group(1)))
 
 
 def row(ctx, wisp_class, prog, t):
@@ -49,9 +54,9 @@ def row(ctx, wisp_class, prog, t):
     spawns = [r[0] for r in results]
     if max(spawns) > min(spawns) * 1.01:
         t.failures.append(f'kernel_spawn: {prog}: runs disagree: {spawns}')
-    spawn, life, total, module, rest, stack = results[0]
-    t.rows.append([prog, f'{spawn:,}', f'{life:,}',
-                   f'{total:,}', f'{module:,}', f'{rest:,}', f'{stack:,}'])
+    spawn, life, total, module, rest, stack, second = results[0]
+    t.rows.append([prog, f'{spawn:,}', f'{life:,}', f'{total:,}',
+                   f'{module:,}', f'{rest:,}', f'{stack:,}', f'{second:,}'])
 
 
 def run(ctx):
@@ -60,10 +65,11 @@ def run(ctx):
     t = ctx.Table('Kernel processes: spawn cost (guest instructions, QEMU '
                   '-icount shift=0) and kernel bytes per process',
                   ['program', 'spawn', 'spawn to reaped', 'bytes/process',
-                   'module', 'the rest', 'thread stack'])
+                   'module', 'the rest', 'thread stack',
+                   'bytes/2nd process'])
     iso = ctx.root / 'build' / 'wisp.iso'
     if not iso.is_file():
-        t.rows.append(['-'] * 7)
+        t.rows.append(['-'] * 8)
         t.failures.append(f'kernel_spawn: {iso} missing: run make first')
         return t
     sys.path.insert(0, str(ctx.root / 'harness'))
@@ -73,12 +79,14 @@ def run(ctx):
         try:
             row(ctx, Wisp, prog, t)
         except (HarnessError, ctx.RunError) as e:
-            t.rows.append([prog] + ['FAIL'] * 6)
+            t.rows.append([prog] + ['FAIL'] * 7)
             t.failures.append(f'kernel_spawn: {prog}: {e}')
     t.notes.append('bytes/process = the heap blocks one live process holds '
                    '(module + "the rest": instance, exec, process, thread '
                    'structure, arguments) + its kernel stack; linear memory '
-                   'is not counted.  The exec is PROC_VALUE_SLOTS x 8 + '
+                   'is not counted.  A second process of a program that is '
+                   'already running shares its compiled module '
+                   '(kernel/proc/modcache.c): bytes/2nd process.  The exec is PROC_VALUE_SLOTS x 8 + '
                    'PROC_CALL_DEPTH x 24 bytes plus the engine\'s host-call '
                    'buffer (2 x WL_MAX_PARAMS wasm_values, 32000 bytes), '
                    'and the instance arena takes at least 16 KiB: with '

@@ -181,3 +181,20 @@ def test_a_program_rejects_its_own_bad_arguments(monitor):
     out = monitor.cmd("run counter x -3")
     assert "counter: STEPS must be a positive number" in out
     assert exit_line(out, "counter.wasm")[1] == 2
+
+
+def test_spawncost_reports_cycles_and_bytes(monitor):
+    """spawncost's numbers add up, and a second process of a running
+    program costs less than the first (it shares the compiled module)."""
+    out = monitor.cmd("spawncost 2 hello", timeout=120)
+    assert len(re.findall(r"^\[pid \d+ hello.wasm\] exit 0$", out, re.M)) == 4
+    m = re.search(r"^spawncost: hello x2: spawn (\d+) cycles, spawn to reaped (\d+) "
+                  r"cycles \(means\)$", out, re.M)
+    assert m and 0 < int(m.group(1)) < int(m.group(2)), out
+    b = re.search(r"^spawncost: kernel bytes per process: (\d+) = heap (\d+) \(module "
+                  r"(\d+), the rest (\d+)\) \+ thread stack (\d+)$", out, re.M)
+    total, heap, module, rest, stack = map(int, b.groups())
+    assert total == heap + stack and heap == module + rest and module > 0, out
+    second = int(re.search(r"^spawncost: a second process of the same program: "
+                           r"(\d+) = heap", out, re.M).group(1))
+    assert second <= total - module + 1024, out

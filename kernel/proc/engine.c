@@ -4,8 +4,9 @@
  * Each process has its own wasm_runtime whose allocator context is the
  * process, so every byte the engine takes for it is counted (ps shows
  * it) and given back when it ends:
- *   - engine objects (the compiled module, the instance, the exec's value
- *     and call stacks) come from the kernel heap;
+ *   - engine objects (the instance, the exec's value and call stacks)
+ *     come from the kernel heap; the compiled module is shared by all
+ *     processes of one program and counted apart (modcache.c);
  *   - linear memory is a virtual region of PROC_MEM_MAX_PAGES pages
  *     reserved at instantiation, whose pages are mapped as memory.grow
  *     asks: the memory grows in place, never copied, and its address
@@ -19,6 +20,7 @@
 #include "thread.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
+#include "proc/modcache.h"
 
 #define PROC_MEM_MAX_BYTES ((size_t)PROC_MEM_MAX_PAGES * 65536)
 
@@ -126,7 +128,7 @@ bool proc_exec_setup(struct proc *p)
 /*
  * proc_engine_free: give back every engine object of p, in the reverse
  * order of creation (the exec, the instance with its linear memory, the
- * module).  Safe on a half-built process.
+ * reference to the shared module).  Safe on a half-built process.
  */
 void proc_engine_free(struct proc *p)
 {
@@ -137,7 +139,7 @@ void proc_engine_free(struct proc *p)
     if (p->inst)
         wasm_instance_free(p->inst);
     if (p->module)
-        wasm_module_free(p->module);
+        modcache_put(p->module);
     p->exec = NULL;
     p->inst = NULL;
     p->module = NULL;

@@ -22,6 +22,7 @@
 #include "arch/x86_64/irq.h"
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
+#include "proc/modcache.h"
 
 static struct proc *ptable[PROC_MAX];   /* NULL = free slot */
 static int next_pid = 1;
@@ -31,6 +32,7 @@ void proc_init(void)
 {
     if (!hostcall_init())
         panic("proc: out of memory making the host functions");
+    modcache_init();
 }
 
 /* proc_current: the process the running thread belongs to, or NULL. */
@@ -223,12 +225,11 @@ static const char *build(struct proc *p, const struct initrd_file *f,
     wasm_error we;
     wasm_extern e;
     const char *why;
-    p->module = wasm_module_load(&p->rt, f->data, f->size, &we);
+    p->module = modcache_get(f, &p->module_bytes, &we);
     if (!p->module) {
         load_error(err, n, &we);
         return err;
     }
-    p->module_bytes = p->heap_bytes;
     if ((why = link(p, err, n)) != NULL)
         return why;
     p->inst = wasm_instantiate(&p->rt, p->module, p->imports,

@@ -39,7 +39,7 @@ struct proc {
     struct thread *thread;
     struct thread *waiter;          /* a foreground `run`, or NULL */
     wasm_runtime rt;                /* allocator = this process's */
-    wasm_module *module;
+    wasm_module *module;            /* shared: kernel/proc/modcache.c */
     wasm_instance *inst;
     wasm_exec *exec;
     wasm_extern *imports;           /* one per import of the module */
@@ -47,7 +47,8 @@ struct proc {
     char **argv;                    /* argv[0] = name; packed after it */
     size_t argbytes;                /* bytes of the strings with NULs */
     size_t heap_bytes;              /* engine objects on the kernel heap */
-    size_t module_bytes;            /* ... of which the compiled module */
+    size_t module_bytes;            /* the compiled module's (shared by
+                                       every process of this program) */
     size_t mem_bytes;               /* linear memory mapped */
     struct proc_handles handles;
 };

@@ -130,12 +130,15 @@ static size_t heap_in_use(void)
     return st.bytes_in_use;
 }
 
+static void spawn_second(const char *name);
+
 /*
  * pcmd_spawncost: spawncost [N [NAME]]: spawn NAME (default hello) N
  * times (default 10), one after the other, and print the mean cycles of
  * proc_spawn alone and of spawn-to-reaped, and the kernel bytes one
  * process holds beyond its linear memory: its heap blocks (the compiled
- * module among them) plus its thread's stack.
+ * module among them) plus its thread's stack; then the same for a second
+ * process of the program started while a first one runs.
  */
 void pcmd_spawncost(int argc, char **argv)
 {
@@ -170,4 +173,26 @@ void pcmd_spawncost(int argc, char **argv)
             "(module %zu, the rest %zu) + thread stack %d\n",
             heap + THREAD_STACK_SIZE, heap, module, heap - module,
             THREAD_STACK_SIZE);
+    spawn_second(name);
+}
+
+/* spawn_second: the bytes a second process of `name` costs while a first
+ * one runs (it shares the first one's compiled module). */
+static void spawn_second(const char *name)
+{
+    char err[160];
+    int first = proc_spawn(name, 1, (char **)&name, err, sizeof err);
+    size_t h0 = heap_in_use();
+    int second = proc_spawn(name, 1, (char **)&name, err, sizeof err);
+    size_t heap = heap_in_use() - h0;
+    if (first > 0)
+        proc_wait(first);
+    if (second > 0)
+        proc_wait(second);
+    if (first < 0 || second < 0)
+        kprintf("spawncost: %s: %s\n", name, err);
+    else
+        kprintf("spawncost: a second process of the same program: %zu = "
+                "heap %zu + thread stack %d\n", heap + THREAD_STACK_SIZE,
+                heap, THREAD_STACK_SIZE);
 }
