@@ -54,8 +54,11 @@ static void usage(FILE *f)
 /* Stores option value v in list[*n]; false when there are too many. */
 static bool opt_push(char **list, int *n, char *v)
 {
-    if (*n >= RUN_MAX_OPTS)
+    if (*n >= RUN_MAX_OPTS) {
+        fprintf(stderr, "wisp-run: more than %d --dir or --env options\n",
+                RUN_MAX_OPTS);
         return false;
+    }
     list[(*n)++] = v;
     return true;
 }
