@@ -915,9 +915,11 @@ OP_WEIGHTS = (("call", 14), ("recv", 14), ("reply", 12), ("send", 7),
               ("exit", 2), ("kill", 2))
 
 
-def _pick_slot(rng, p, kind=None):
-    """Mostly a slot p holds (of `kind` if it has one), sometimes any."""
-    mine = [sl for sl, h in p.handles.items() if kind is None or h.kind == kind]
+def _pick_slot(rng, p, kind=None, right=0):
+    """Mostly a slot p holds (of `kind`, with `right`, if it has one),
+    sometimes any slot at all."""
+    mine = [sl for sl, h in p.handles.items()
+            if (kind is None or h.kind == kind) and h.rights & right == right]
     if mine and rng.random() < 0.9:
         return rng.choice(sorted(mine))
     return rng.randrange(HANDLES_MAX + 2)
@@ -929,7 +931,7 @@ def _gen_msg(rng, p):
     if rng.random() < 0.5:
         a.append(("words", tuple(rng.randrange(100) for _ in range(rng.choice((1, 2, 8, 9))))))
     if rng.random() < 0.3:
-        a.append(("buf", (rng.choice((0, 65536, MEM_SIZE - 8)),
+        a.append(("buf", (rng.choice((0, 0, 65536, MEM_SIZE - 8)),
                           rng.choice((0, 8, 100, 4096, MSG_BUF_MAX, MSG_BUF_MAX + 1)))))
     if rng.random() < 0.2 and p.handles:
         n = min(len(p.handles), rng.choice((1, 2, 5)))
@@ -941,6 +943,11 @@ def _gen_msg(rng, p):
 def _gen_step(rng, s, pid):
     """A random step for running process pid in state s."""
     p, op = s.procs[pid], rng.choices(*zip(*OP_WEIGHTS))[0]
+    has_reply = any(h.kind == "reply" for h in p.handles.values())
+    if has_reply and rng.random() < 0.5:
+        op = rng.choice(("reply", "reply_recv"))
+    elif op in ("reply", "reply_recv") and not has_reply and rng.random() < 0.8:
+        op = rng.choice(("call", "recv"))
     others = [q for q, pr in s.procs.items() if q != pid and pr.state == "running"]
     if op == "kill":
         live = [q for q, pr in s.procs.items() if pr.state != "dead"]
@@ -956,13 +963,14 @@ def _gen_step(rng, s, pid):
     elif op == "give":
         a += [("h", _pick_slot(rng, p)), ("to", rng.choice(others))]
     elif op in ("signal", "wait"):
-        a.append(("h", _pick_slot(rng, p, "ntfn")))
+        a.append(("h", _pick_slot(rng, p, "ntfn", R_SEND if op == "signal" else R_RECV)))
     elif STEP_ARGS[op][-1:] == ("h",):
-        a.append(("h", _pick_slot(rng, p, "ep")))
+        a.append(("h", _pick_slot(rng, p, "ep", R_RECV if "recv" in op else R_SEND)))
     if op in HAS_MSG:
         a += _gen_msg(rng, p)
     if op in HAS_RBUF:
-        a.append(("rbuf", (rng.choice((0, MEM_SIZE - 16)), rng.choice((0, 16, 4096, 70000)))))
+        a.append(("rbuf", (rng.choice((0, 0, 0, MEM_SIZE - 16)),
+                           rng.choice((0, 16, 4096, 4096, 70000)))))
     return Step(pid, op, tuple(a))
 
 
@@ -977,7 +985,7 @@ def gen_script(seed, max_steps=40):
         steps += [Step(1, "dup", (("h", 0), ("rights", R_SEND | R_GRANT), ("badge", q))),
                   Step(1, "give", (("h", q), ("to", q))),
                   Step(1, "give", (("h", 1), ("to", q)))]
-        if rng.random() < 0.3:
+        if rng.random() < 0.5:
             steps.append(Step(1, "give", (("h", 0), ("to", q))))
     s = run_script(Script(nprocs, tuple(steps)))[1]
     for _ in range(rng.randint(1, max_steps)):
