@@ -433,9 +433,9 @@ def test_invariants_hold_after_every_step(seed):
 def test_every_call_gets_at_most_one_answer_and_blocked_ones_none_yet(seed):
     trace, s = M.run_script(M.gen_script(seed))
     done, still = answers_per_call(trace[:trace.index("final")])
-    # a caller that stepped again was answered exactly once; one killed
-    # while blocked got no answer (the dead get nothing)
-    assert all(n == (0 if op == "kill" else 1) for op, n in done)
+    # a caller that stepped again was answered exactly once; a kill (which
+    # may come while it still waits: the dead get nothing) at most once
+    assert all(n == 1 or (op == "kill" and n == 0) for op, n in done)
     for pid, n in still.items():
         p = s.procs[pid]
         assert (n == 1) == (p.state == "running")
