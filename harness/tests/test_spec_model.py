@@ -453,3 +453,12 @@ def test_reply_handles_are_one_shot(seed):
                 replies[h.obj] = replies.get(h.obj, 0) + 1
     assert all(n == 1 for n in replies.values())
     assert {k for k, o in s.objs.items() if o.kind == "reply"} == set(replies)
+
+
+def test_spec_example_trace_is_the_models():
+    # the script and trace shown in spec/ipc.md, "Scripts and traces"
+    doc = (ROOT / "spec/ipc.md").read_text()
+    part = doc[doc.index("## Scripts and traces"):]
+    blocks = re.findall(r"```\n(.*?)```", part, re.S)
+    trace, _ = M.run_script(M.parse_script(blocks[0]))
+    assert "\n".join(trace) + "\n" == blocks[1]
