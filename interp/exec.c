@@ -222,7 +222,8 @@ static wasm_result run(wasm_exec *ex)
             uint32_t i = U32(1), n = pc[2];
             if (i > n)
                 i = n;
-            pc += 3 + i + (int32_t)pc[3 + i];
+            /* signed: a loop target lies behind (i alone is unsigned) */
+            pc += (ptrdiff_t)(3 + i) + (int32_t)pc[3 + i];
             SAFEPOINT();
             break;
         }

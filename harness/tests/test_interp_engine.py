@@ -285,3 +285,37 @@ def test_entry_frame_larger_than_the_stack_traps(tmp_path):
     assert probe(tmp_path / 'w.wasm', 'f', *args)[1][0] == 'result i64 12'
     status, lines = probe('--slots', 6, tmp_path / 'w.wasm', 'f', *args)
     assert status == 3 and lines[0].startswith('trap: call stack exhausted')
+
+
+def test_br_table_back_to_a_loop(tmp_path):
+    # br_table's target is a distance that is negative for a loop; the
+    # fuzzer found it once added as unsigned (a jump 4 GiB away)
+    wat = tmp_path / 'bt.wat'
+    wat.write_text('''(module (func (export "f") (param i32) (result i32)
+        (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_table $l $l (i32.lt_u (local.get 1) (local.get 0)))
+          unreachable)
+        (local.get 1)))''')
+    # index 1 (i < n) and 0 (i >= n) both go back: only fuel ends it
+    subprocess.run(['wat2wasm', str(wat), '-o', str(tmp_path / 'bt.wasm')],
+                   check=True)
+    status, lines = probe('--fuel', 1000, '--stop-after', 2,
+                          tmp_path / 'bt.wasm', 'f', 10)
+    assert status == 3
+    assert lines[0] == 'trap: stopped by embedder in func 0'
+
+
+def test_br_table_picks_its_label(tmp_path):
+    wat = tmp_path / 'sel.wat'
+    wat.write_text('''(module (func (export "f") (param i32) (result i32)
+        (local i32)
+        (block $out
+          (loop $l
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_table $l $out (i32.ge_u (local.get 1) (local.get 0)))))
+        (local.get 1)))''')
+    subprocess.run(['wat2wasm', str(wat), '-o', str(tmp_path / 'sel.wasm')],
+                   check=True)
+    assert probe(tmp_path / 'sel.wasm', 'f', 1000)[1][0] == 'result i32 1000'
