@@ -402,26 +402,6 @@ def test_spec_names_every_model_operation():
 
 
 # --- properties over random scripts ------------------------------------------------
-def answers_per_call(trace):
-    """For each call that blocked: how many answers (wakes) its caller got
-    before it stepped again or the script ended."""
-    out, open_calls = [], {}
-    for ln in trace:
-        m = re.match(r"\d+: (wake )?(\d+) (\S+ )?-> (\S+)", ln)
-        if not m:
-            continue
-        pid = int(m[2])
-        if m[1]:
-            if pid in open_calls:
-                open_calls[pid] += 1
-        else:
-            if pid in open_calls:
-                out.append((m[3].strip(), open_calls.pop(pid)))
-            if m[3] == "call " and m[4] == "blocked":
-                open_calls[pid] = 0
-    return out, open_calls
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=2**31))
 def test_invariants_hold_after_every_step(seed):
@@ -430,16 +410,22 @@ def test_invariants_hold_after_every_step(seed):
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=2**31))
-def test_every_call_gets_at_most_one_answer_and_blocked_ones_none_yet(seed):
+def test_every_call_gets_exactly_one_answer(seed):
     trace, s = M.run_script(M.gen_script(seed))
-    done, still = answers_per_call(trace[:trace.index("final")])
-    # a caller that stepped again was answered exactly once; a kill (which
-    # may come while it still waits: the dead get nothing) at most once
-    assert all(n == 1 or (op == "kill" and n == 0) for op, n in done)
-    for pid, n in still.items():
-        p = s.procs[pid]
-        assert (n == 1) == (p.state == "running")
-        assert n == 0 or p.state != "dead"
+    assert M.call_answers(trace[:trace.index("final")], s) == []
+
+
+def test_call_answer_check_can_fail():
+    trace, s = run(SETUP + "2 call 0\n1 recv 0\n1 reply 3\n")
+    assert M.call_answers(trace, s) == []
+    assert M.call_answers(trace + [f"{N + 3}: wake 2 -> EPIPE"], s) != []   # twice
+    assert M.call_answers(trace[:-1], s) != []                             # never
+
+
+def test_first_divergence():
+    assert M.first_divergence(["a", "b"], ["a", "b"]) is None
+    assert M.first_divergence(["a", "b"], ["a", "c"]) == (2, "b", "c")
+    assert M.first_divergence(["a"], ["a", "x"]) == (2, None, "x")
 
 
 @settings(max_examples=100, deadline=None)

@@ -33,6 +33,7 @@ Run as a program:  model.py run SCRIPT      print the trace of a script file
 """
 
 import random
+import re
 import sys
 from dataclasses import dataclass, field, replace
 
@@ -898,6 +899,44 @@ def run_script(sc, check=False):
     return trace + ["final"] + format_state(s), s
 
 
+def call_answers(trace, s):
+    """Check of a trace and its final state s: every call that blocked got
+    exactly one answer before its process stepped again (a kill may come
+    before the answer: then none), and a caller still blocked at the end
+    has none yet.  Returns the violations (an empty list when it holds)."""
+    bad, waiting = [], {}               # pid -> answers since its call
+    for ln in trace:
+        m = re.match(r"(\d+): (wake )?(\d+) (\S+ )?-> (\S+)", ln)
+        if not m:
+            continue
+        pid = int(m[3])
+        if m[2]:
+            if pid in waiting:
+                waiting[pid] += 1
+            continue
+        if pid in waiting:
+            n, op = waiting.pop(pid), m[4].strip()
+            if not (n == 1 or (op == "kill" and n == 0)):
+                bad.append(f"step {m[1]}: the call of pid {pid} got {n} answers")
+        if m[4] == "call " and m[5] == BLOCKED:
+            waiting[pid] = 0
+    for pid, n in waiting.items():
+        if n != (1 if s.procs[pid].state == "running" else 0):
+            bad.append(f"pid {pid} ({s.procs[pid].state}) got {n} answers")
+    return bad
+
+
+def first_divergence(expected, actual):
+    """The first line where two traces differ, as (line number from 1,
+    expected line, actual line; None past an end), or None if equal."""
+    for i in range(max(len(expected), len(actual))):
+        e = expected[i] if i < len(expected) else None
+        a = actual[i] if i < len(actual) else None
+        if e != a:
+            return i + 1, e, a
+    return None
+
+
 def is_valid(sc):
     """Whether every step of the script can be issued (no ScriptError)."""
     try:
@@ -1020,11 +1059,12 @@ def shrink(sc, shows):
 
 # --- Command line -----------------------------------------------------------
 def _invariant_breaks(sc):
+    """Whether an invariant or the one-answer-per-call rule breaks."""
     try:
-        run_script(sc, check=True)
-        return False
+        trace, s = run_script(sc, check=True)
     except AssertionError:
         return True
+    return bool(call_answers(trace, s))
 
 
 def _check(n, seed):
@@ -1034,11 +1074,14 @@ def _check(n, seed):
         if _invariant_breaks(sc):
             small = shrink(sc, _invariant_breaks)
             try:
-                run_script(small, check=True)
+                trace, s = run_script(small, check=True)
+                why = call_answers(trace, s)
             except AssertionError as e:
-                print(f"seed {k}: invariant broken {e}\n{format_script(small)}")
+                why = e
+            print(f"seed {k}: {why}; shortest script:\n{format_script(small)}")
             return 1
-    print(f"model: {n} random scripts (seeds {seed}..{seed + n - 1}): invariants hold")
+    print(f"model: {n} random scripts (seeds {seed}..{seed + n - 1}): "
+          "invariants and one answer per call hold")
     return 0
 
 
