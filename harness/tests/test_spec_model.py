@@ -1,5 +1,5 @@
-"""Tests of the IPC reference model, spec/ipc/model.py: each operation's
-pre/postconditions as spec/ipc.md states them, FIFO order, call/reply
+"""Tests of the IPC reference model (spec/ipc/model.py, script.py): each
+operation's pre/postconditions as spec/ipc.md states them, FIFO order, call/reply
 exactly once, death, rights and badges, the script and trace formats, and
 invariants over random scripts (Hypothesis)."""
 
@@ -15,13 +15,14 @@ from hypothesis import given, settings, strategies as st
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "spec" / "ipc"))
 import model as M  # noqa: E402
+import script as S  # noqa: E402
 
 
 def run(body, nprocs=3, check=True):
     """Trace lines (without the final state) and the final state of a
     script given as its step lines."""
-    sc = M.parse_script(f"{M.SCRIPT_MAGIC}\nprocs {nprocs}\n{body}")
-    trace, s = M.run_script(sc, check=check)
+    sc = S.parse_script(f"{S.SCRIPT_MAGIC}\nprocs {nprocs}\n{body}")
+    trace, s = S.run_script(sc, check=check)
     return trace[:trace.index("final")], s
 
 
@@ -90,7 +91,7 @@ def test_close_frees_object_with_last_handle():
 
 
 def test_operations_are_pure():
-    s0 = M.run_script(M.gen_script(7))[1]
+    s0 = S.run_script(S.gen_script(7))[1]
     before = copy.deepcopy(s0)
     for op in (lambda s: M.op_ep_create(s, 1), lambda s: M.op_close(s, 1, 0),
                lambda s: M.op_send(s, 1, 0, M.Msg()), lambda s: M.op_exit(s, 1)
@@ -334,10 +335,10 @@ ep1 sendq=2 recvq=-"""
 
 
 def test_trace_format_golden():
-    sc = M.parse_script("wisp-ipc-script 1\nprocs 2\n1 ep_create\n1 dup 0 s-- 7\n"
+    sc = S.parse_script("wisp-ipc-script 1\nprocs 2\n1 ep_create\n1 dup 0 s-- 7\n"
                         "1 give 1 2\n2 call 0 label=5 words=1,2 buf=0+100 rbuf=0+64\n"
                         "1 recv 0 rbuf=0+64  # comment\n1 reply 2 label=9 words=3\n2 send 0\n")
-    assert "\n".join(M.run_script(sc)[0]) == GOLDEN
+    assert "\n".join(S.run_script(sc)[0]) == GOLDEN
 
 
 @pytest.mark.parametrize("text", ["procs 2\n", "wisp-ipc-script 1\nprocs 2\n1 fly 0\n",
@@ -346,13 +347,13 @@ def test_trace_format_golden():
                                   "wisp-ipc-script 1\nprocs 2\n1 send 0 bogus=1\n"])
 def test_bad_scripts_are_clear_errors(text):
     with pytest.raises(ValueError):
-        M.parse_script(text)
+        S.parse_script(text)
 
 
 def test_cli_run_and_errors(tmp_path):
     f = tmp_path / "s.txt"
-    f.write_text(M.format_script(M.gen_script(5)))
-    py = ["/usr/bin/python3", str(ROOT / "spec/ipc/model.py")]
+    f.write_text(S.format_script(S.gen_script(5)))
+    py = ["/usr/bin/python3", str(ROOT / "spec/ipc/script.py")]
     r = subprocess.run(py + ["run", str(f)], capture_output=True, text=True)
     assert r.returncode == 0 and "\nfinal\n" in r.stdout
     f.write_text("wisp-ipc-script 1\nprocs 1\n1 jump\n")
@@ -362,26 +363,26 @@ def test_cli_run_and_errors(tmp_path):
 
 def test_generator_is_deterministic_and_round_trips():
     for seed in range(50):
-        sc = M.gen_script(seed)
-        assert sc == M.gen_script(seed) and M.is_valid(sc)
-        assert M.parse_script(M.format_script(sc)) == sc
+        sc = S.gen_script(seed)
+        assert sc == S.gen_script(seed) and S.is_valid(sc)
+        assert S.parse_script(S.format_script(sc)) == sc
 
 
 def test_shrinker_finds_a_short_script():
     def shows(sc):      # "some caller got EPIPE", standing in for a divergence
-        return any(re.search(r"wake \d+ -> EPIPE", ln) for ln in M.run_script(sc)[0])
-    found = [sc for sc in map(M.gen_script, range(300)) if shows(sc)]
+        return any(re.search(r"wake \d+ -> EPIPE", ln) for ln in S.run_script(sc)[0])
+    found = [sc for sc in map(S.gen_script, range(300)) if shows(sc)]
     assert found
     big = max(found, key=lambda sc: len(sc.steps))
-    small = M.shrink(big, shows)
-    assert shows(small) and M.is_valid(small) and len(small.steps) < len(big.steps)
+    small = S.shrink(big, shows)
+    assert shows(small) and S.is_valid(small) and len(small.steps) < len(big.steps)
     for i in range(len(small.steps)):       # 1-minimal: no step can go
-        cand = M.Script(small.nprocs, small.steps[:i] + small.steps[i + 1:])
-        assert not (M.is_valid(cand) and shows(cand))
+        cand = S.Script(small.nprocs, small.steps[:i] + small.steps[i + 1:])
+        assert not (S.is_valid(cand) and shows(cand))
 
 
 def test_invariant_checker_can_fail():
-    s = M.run_script(M.gen_script(1))[1]
+    s = S.run_script(S.gen_script(1))[1]
     s.procs[1].handles[15] = M.Handle(999, "ep", M.R_ALL, 0)
     assert any("freed object" in b for b in M.check_invariants(s))
 
@@ -405,33 +406,33 @@ def test_spec_names_every_model_operation():
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=2**31))
 def test_invariants_hold_after_every_step(seed):
-    M.run_script(M.gen_script(seed), check=True)
+    S.run_script(S.gen_script(seed), check=True)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=2**31))
 def test_every_call_gets_exactly_one_answer(seed):
-    trace, s = M.run_script(M.gen_script(seed))
-    assert M.call_answers(trace[:trace.index("final")], s) == []
+    trace, s = S.run_script(S.gen_script(seed))
+    assert S.call_answers(trace[:trace.index("final")], s) == []
 
 
 def test_call_answer_check_can_fail():
     trace, s = run(SETUP + "2 call 0\n1 recv 0\n1 reply 3\n")
-    assert M.call_answers(trace, s) == []
-    assert M.call_answers(trace + [f"{N + 3}: wake 2 -> EPIPE"], s) != []   # twice
-    assert M.call_answers(trace[:-1], s) != []                             # never
+    assert S.call_answers(trace, s) == []
+    assert S.call_answers(trace + [f"{N + 3}: wake 2 -> EPIPE"], s) != []   # twice
+    assert S.call_answers(trace[:-1], s) != []                             # never
 
 
 def test_first_divergence():
-    assert M.first_divergence(["a", "b"], ["a", "b"]) is None
-    assert M.first_divergence(["a", "b"], ["a", "c"]) == (2, "b", "c")
-    assert M.first_divergence(["a"], ["a", "x"]) == (2, None, "x")
+    assert S.first_divergence(["a", "b"], ["a", "b"]) is None
+    assert S.first_divergence(["a", "b"], ["a", "c"]) == (2, "b", "c")
+    assert S.first_divergence(["a"], ["a", "x"]) == (2, None, "x")
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=2**31))
 def test_reply_handles_are_one_shot(seed):
-    trace, s = M.run_script(M.gen_script(seed))
+    trace, s = S.run_script(S.gen_script(seed))
     replies = {}
     for p in s.procs.values():
         for h in p.handles.values():
@@ -446,5 +447,5 @@ def test_spec_example_trace_is_the_models():
     doc = (ROOT / "spec/ipc.md").read_text()
     part = doc[doc.index("## Scripts and traces"):]
     blocks = re.findall(r"```\n(.*?)```", part, re.S)
-    trace, _ = M.run_script(M.parse_script(blocks[0]))
+    trace, _ = S.run_script(S.parse_script(blocks[0]))
     assert "\n".join(trace) + "\n" == blocks[1]
