@@ -3,10 +3,10 @@
  *
  * NC clients each make CALLS calls on one endpoint; NS servers loop
  * recv -> reply.  Each of the first MORTAL servers may die at any moment
- * (holding a reply capability, waiting in recv, or just after a reply);
- * with MORTAL == NS the endpoint can lose its last receiver.  The kernel's part of
- * every operation is one atomic step, as in the kernel, where IPC runs
- * with interrupts masked.  The names follow spec/ipc/model.py and
+ * (holding a reply capability, waiting in recv, or just after a reply), or
+ * live on; with MORTAL == NS the endpoint can lose its last receiver.  The
+ * kernel's part of every operation is one atomic step, as in the kernel,
+ * where IPC runs with interrupts masked.  The names follow spec/ipc/model.py and
  * spec/ipc.md: sendq, recvq, a one-shot reply capability per call
  * (holder[c]), EPIPE ("peer dead").
  *
@@ -211,6 +211,11 @@ proctype client(byte c) {
 
 proctype server(byte s) {
 	byte i, j, c;
+	bool mortal;
+	if      /* whether this run lets it die: runs with no death are checked too */
+	:: mortal = (s < MORTAL)
+	:: mortal = false
+	fi;
 loop:
 	k_recv(s);
 end:	/* blocked in recv until a caller comes; server 0 may die here */
@@ -221,11 +226,11 @@ end:	/* blocked in recv until a caller comes; server 0 may die here */
 		:: k_reply(s, c); c = 0;
 			if
 			:: goto loop
-			:: s < MORTAL -> goto die       /* dies after a reply */
+			:: mortal -> goto die       /* dies after a reply */
 			fi
-		:: s < MORTAL -> goto die           /* dies holding a reply cap */
+		:: mortal -> goto die           /* dies holding a reply cap */
 		fi
-	:: s < MORTAL -> goto die                   /* dies in recv */
+	:: mortal -> goto die                   /* dies in recv */
 	fi;
 die:
 	k_die(s)
