@@ -449,3 +449,88 @@ def test_spec_example_trace_is_the_models():
     blocks = re.findall(r"```\n(.*?)```", part, re.S)
     trace, _ = S.run_script(S.parse_script(blocks[0]))
     assert "\n".join(trace) + "\n" == blocks[1]
+
+
+# --- a Hypothesis state machine: Hypothesis picks (and shrinks) the steps ---
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule  # noqa: E402
+
+SLOTS = st.integers(min_value=0, max_value=M.HANDLES_MAX)
+RBUF = st.sampled_from([None, (0, 0), (0, 16), (0, 4096), (M.MEM_SIZE - 8, 16)])
+MSGS = st.builds(M.Msg, label=st.sampled_from([0, 1, M.U32 - 1]),
+                 words=st.lists(st.integers(0, 9), max_size=9).map(tuple),
+                 buf=st.sampled_from([None, (0, 10), (0, M.MSG_BUF_MAX + 1)]),
+                 handles=st.lists(st.tuples(SLOTS, st.sampled_from("mc")),
+                                  max_size=2).map(tuple))
+
+
+class IpcMachine(RuleBasedStateMachine):
+    """Three processes start as SETUP leaves them; each rule is one
+    operation by a running process (or a kill); after every rule the
+    invariants hold and the operation left its input state untouched."""
+
+    def __init__(self):
+        super().__init__()
+        self.s = run(SETUP)[1]
+
+    def do(self, data, op, *args):
+        running = sorted(p for p, pr in self.s.procs.items() if pr.state == "running")
+        if not running:
+            return
+        pid = data.draw(st.sampled_from(running))
+        before = copy.deepcopy(self.s)
+        self.s, res = op(self.s, pid, *[data.draw(a) for a in args])
+        if res.ret.err not in (M.OK, M.BLOCKED) and op is not M.op_reply_recv:
+            assert self.s == before         # an error changes nothing
+
+    @rule(data=st.data())
+    def create(self, data):
+        self.do(data, data.draw(st.sampled_from([M.op_ep_create, M.op_ntfn_create])))
+
+    @rule(data=st.data())
+    def dup(self, data):
+        self.do(data, M.op_dup, SLOTS, st.integers(0, 7), st.sampled_from([0, 0, 5]))
+
+    @rule(data=st.data())
+    def close(self, data):
+        self.do(data, M.op_close, SLOTS)
+
+    @rule(data=st.data())
+    def send(self, data):
+        op = data.draw(st.sampled_from([M.op_send, M.op_try_send]))
+        self.do(data, op, SLOTS, MSGS)
+
+    @rule(data=st.data())
+    def call(self, data):
+        self.do(data, M.op_call, SLOTS, MSGS, RBUF)
+
+    @rule(data=st.data())
+    def recv(self, data):
+        op = data.draw(st.sampled_from([M.op_recv, M.op_try_recv]))
+        self.do(data, op, SLOTS, RBUF)
+
+    @rule(data=st.data())
+    def reply(self, data):
+        self.do(data, M.op_reply, SLOTS, MSGS)
+
+    @rule(data=st.data())
+    def reply_recv(self, data):
+        self.do(data, M.op_reply_recv, SLOTS, MSGS, SLOTS, RBUF)
+
+    @rule(data=st.data())
+    def notify(self, data):
+        self.do(data, data.draw(st.sampled_from([M.op_signal, M.op_wait])), SLOTS)
+
+    @rule(data=st.data())
+    def kill(self, data):
+        live = sorted(p for p, pr in self.s.procs.items() if pr.state != "dead")
+        if live:
+            self.s = M.op_exit(self.s, data.draw(st.sampled_from(live)))[0]
+
+    @invariant()
+    def invariants_hold(self):
+        assert M.check_invariants(self.s) == []
+
+
+IpcMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30,
+                                        deadline=None)
+test_ipc_state_machine = IpcMachine.TestCase

@@ -274,7 +274,7 @@ def _transfer(s, src, msg, badge, dst, rbuf):
     return f
 
 
-def _rendezvous(s, sender, kind, msg, badge, receiver, rbuf, wakes):
+def _rendezvous(s, sender, kind, msg, badge, receiver, rbuf):
     """Deliver sender's message to receiver: the receiver's fields.  A
     call ("call") also creates a reply object for the sender, installs its
     handle in the receiver's table ("reply" field) and leaves the sender
@@ -420,7 +420,7 @@ def _send(state, pid, slot, msg, kind, rbuf, block):
     if o.recvq:
         r = o.recvq.pop(0)
         rp = s.procs[r]
-        f = _rendezvous(s, pid, kind, msg, h.badge, r, rp.rbuf, wakes)
+        f = _rendezvous(s, pid, kind, msg, h.badge, r, rp.rbuf)
         _wake(s, r, Ret(OK, tuple(f)), wakes)
         return s, Result(Ret(BLOCKED if kind == "call" else OK), tuple(wakes))
     if not block:
@@ -480,7 +480,7 @@ def _recv(state, pid, slot, rbuf, block):
         q = o.sendq.pop(0)
         qp = s.procs[q]
         kind, msg, badge = qp.state, qp.msg, qp.badge
-        f = _rendezvous(s, q, kind, msg, badge, pid, rbuf, wakes)
+        f = _rendezvous(s, q, kind, msg, badge, pid, rbuf)
         if kind == "send":
             _wake(s, q, Ret(OK), wakes)
         return s, Result(Ret(OK, tuple(f)), tuple(wakes))
