@@ -477,8 +477,9 @@ class IpcMachine(RuleBasedStateMachine):
         if not running:
             return
         pid = data.draw(st.sampled_from(running))
-        before = copy.deepcopy(self.s)
+        old, before = self.s, copy.deepcopy(self.s)
         self.s, res = op(self.s, pid, *[data.draw(a) for a in args])
+        assert old == before                # pure: the input state is untouched
         if res.ret.err not in (M.OK, M.BLOCKED) and op is not M.op_reply_recv:
             assert self.s == before         # an error changes nothing
 
