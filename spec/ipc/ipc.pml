@@ -5,6 +5,7 @@
  * recv -> reply.  Each of the first MORTAL servers may die at any moment
  * (holding a reply capability, waiting in recv, or just after a reply), or
  * live on; with MORTAL == NS the endpoint can lose its last receiver.  The
+ * first MORTAL_CLIENTS clients may be killed while blocked in a call.  The
  * kernel's part of every operation is one atomic step, as in the kernel,
  * where IPC runs with interrupts masked.  The names follow spec/ipc/model.py and
  * spec/ipc.md: sendq, recvq, a one-shot reply capability per call
@@ -15,7 +16,7 @@
  *     waits forever, even when its server dies), servers end only while
  *     waiting in recv;
  *   - every call gets exactly one answer, a reply or EPIPE (assertions in
- *     kr_answer and in the client);
+ *     kr_answer and in the client), and a killed client none;
  *   - the endpoint's send queue is FIFO (assertion in kr_dequeue).
  *
  * Planted bugs (each must be caught; make spec fails if spin passes one):
@@ -35,6 +36,9 @@
 #ifndef MORTAL
 #define MORTAL 2        /* servers 0 .. MORTAL-1 may die at any moment */
 #endif
+#ifndef MORTAL_CLIENTS
+#define MORTAL_CLIENTS 1 /* clients 0 .. MORTAL_CLIENTS-1 may be killed mid-call */
+#endif
 #ifndef CALLS
 #define CALLS 1         /* calls per client */
 #endif
@@ -50,6 +54,7 @@
 #define QUEUED  1       /* blocked: in the endpoint's send queue */
 #define WAITREP 2       /* blocked: a server holds its reply capability */
 #define ANSWERED 3      /* woken with a reply or an error */
+#define DEAD    4       /* killed while blocked in its call */
 
 byte cst[NC];           /* client state */
 byte result[NC];        /* OK or EPIPE: the answer to the current call */
@@ -196,15 +201,42 @@ inline k_die(s) {
 	}
 }
 
+/* Client c dies while blocked in its call: it leaves the send queue, or
+ * its reply object forgets it (the server's reply will be EPIPE). */
+inline k_cdie(c) {
+	atomic {
+		if
+		:: cst[c] == QUEUED ->
+			i = 0; j = 0;
+			do
+			:: i < sendn -> if
+				:: sendq[i] != c -> sendq[j] = sendq[i]; j++
+				:: else -> skip
+				fi; i++
+			:: else -> break
+			od;
+			sendn = j
+		:: else -> holder[c] = NONE
+		fi;
+		cst[c] = DEAD;
+		i = 0; j = 0
+	}
+}
+
 proctype client(byte c) {
 	byte i, j, s, n = 0;
 	do
 	:: n < CALLS ->
 		k_call(c);
-		(cst[c] == ANSWERED);   /* blocked until the one answer */
-		n++;
-		assert(answers[c] == n);
-		cst[c] = IDLE
+		if
+		:: cst[c] == ANSWERED ->        /* blocked until the one answer */
+			n++;
+			assert(answers[c] == n);
+			cst[c] = IDLE
+		:: c < MORTAL_CLIENTS && cst[c] != ANSWERED ->
+			k_cdie(c);              /* killed while blocked */
+			break
+		fi
 	:: else -> break
 	od
 }
