@@ -69,3 +69,11 @@ def test_make_spec_fails_when_a_bug_variant_passes(tmp_path):
     assert r.returncode != 0, r.stdout
     assert "spin: ipc.pml: no errors" in r.stdout
     assert "planted bug BUG_NONE NOT caught" in r.stderr
+
+
+def test_make_help_lists_the_spec_targets():
+    out = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True,
+                         text=True).stdout
+    for target in ("spec", "spec-long", "spec-pml"):
+        line = next(ln for ln in out.splitlines() if ln.split()[1:2] == [target])
+        assert "(no description" not in line
