@@ -8,10 +8,12 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FUZZ_BIN = ROOT / 'build' / 'host' / 'fuzz_engine'
+# gen-* inputs are choices for the generator target (fuzz_gen.c)
+FUZZ_GEN_BIN = ROOT / 'build' / 'host' / 'fuzz_gen'
 REGRESSIONS = ROOT / 'interp' / 'fuzz' / 'regressions'
 INPUTS = sorted(p for p in REGRESSIONS.iterdir()
                 if p.name.startswith(('crash-', 'edge-', 'leak-',
-                                      'timeout-', 'oom-')))
+                                      'timeout-', 'oom-', 'gen-')))
 
 
 def test_there_are_regression_inputs():
@@ -20,9 +22,10 @@ def test_there_are_regression_inputs():
 
 @pytest.mark.parametrize('path', INPUTS, ids=[p.name for p in INPUTS])
 def test_regression_input_replays_cleanly(path):
-    if not FUZZ_BIN.exists():
-        pytest.fail(f'{FUZZ_BIN} is missing: `make test` builds it')
-    proc = subprocess.run([str(FUZZ_BIN), '-timeout=20', '-rss_limit_mb=2560',
+    binary = FUZZ_GEN_BIN if path.name.startswith('gen-') else FUZZ_BIN
+    if not binary.exists():
+        pytest.fail(f'{binary} is missing: `make test` builds it')
+    proc = subprocess.run([str(binary), '-timeout=20', '-rss_limit_mb=2560',
                            str(path)], capture_output=True, timeout=600)
     log = proc.stderr.decode('utf-8', 'replace')
     assert proc.returncode == 0, '\n'.join(log.splitlines()[-60:])
