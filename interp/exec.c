@@ -67,13 +67,27 @@ static wasm_hook_action safepoint(wasm_exec *ex, uint32_t *tick)
     return act;
 }
 
-/* Calls host function f with the arguments in slots[0..]; its results
- * replace them.  Returns its status; *msg / *code as it set them. */
-static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
-                             wasm_instance *caller, wasm_result *res)
+/*
+ * Calls host function f with the arguments in slots[0..]; its results
+ * replace them.  Returns its status; *msg / *code as it set them.  The
+ * values travel in a buffer on the C stack (WL_HOST_VALUES of them, more
+ * than any WASI or Wisp import needs), or on the heap for a bigger
+ * arity, so an exec holds no buffer sized for the worst case.  Not
+ * inlined: the buffer must not enlarge the interpreter loop's frame.
+ */
+static __attribute__((noinline)) wasm_status
+host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
+          wasm_instance *caller, wasm_result *res)
 {
     const wasm_functype *ft = f->type;
-    wasm_value *in = ex->hostbuf, *out = ex->hostbuf + ft->nparams;
+    size_t n = (size_t)ft->nparams + ft->nresults;
+    wasm_value buf[WL_HOST_VALUES], *in = buf;
+    if (n > WL_HOST_VALUES && !(in = wl_alloc(ex->rt, n * sizeof *in))) {
+        res->trap = WASM_TRAP_HOST;
+        res->message = "out of memory for a host call's values";
+        return WASM_TRAPPED;
+    }
+    wasm_value *out = in + ft->nparams;
     for (uint32_t i = 0; i < ft->nparams; i++)
         in[i] = wl_bits_value(ft->params[i], slots[i]);
     for (uint32_t i = 0; i < ft->nresults; i++)
@@ -91,6 +105,8 @@ static wasm_status host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
         res->message = call.trap_message ? call.trap_message
                                          : wasm_trap_message(WASM_TRAP_HOST);
     }
+    if (in != buf)
+        wl_free(ex->rt, in, n * sizeof *in);
     return st;
 }
 
@@ -297,9 +313,10 @@ static wasm_result run(wasm_exec *ex)
                 SAFEPOINT();
                 break;
             }
-            TRAPIF(ex->depth >= ex->max_depth ||
-                   nfp + callee->code->frame > ex->stack_end,
-                   WASM_TRAP_CALL_STACK_EXHAUSTED);
+            if (UNLIKELY(ex->depth >= ex->max_depth ||
+                         nfp + callee->code->frame > ex->stack_end))
+                TRAPIF(!wl_exec_grow(ex, &fp, &nfp, callee->code->frame),
+                       WASM_TRAP_CALL_STACK_EXHAUSTED);
             ex->frames[ex->depth].pc = pc;
             ex->frames[ex->depth].fp = fp;
             ex->frames[ex->depth].func = fn;
@@ -431,21 +448,86 @@ done:
     // book: exits
 }
 
-/* An exec with a value stack and a call stack sized by rt. */
+/* Slots in [0, n) of a stack grown by doubling from `start` to cover
+ * `need`, capped at `max`; 0 when need is over max. */
+static size_t grown(size_t have, size_t start, size_t need, size_t max)
+{
+    size_t n = have ? have : start;
+    while (n < need)
+        n *= 2;
+    if (n > max)
+        n = max;
+    return need > max ? 0 : n;
+}
+
+/* Grows the call stack to hold one more frame; false at the runtime's
+ * max_call_depth or out of memory (nothing changed). */
+static bool grow_frames(wasm_exec *ex)
+{
+    size_t n = grown(ex->max_depth, WL_FRAMES_START, ex->depth + (size_t)1,
+                     ex->rt->max_call_depth);
+    wl_frame *f = n ? wl_alloc(ex->rt, n * sizeof *f) : NULL;
+    if (!f)
+        return false;
+    memcpy(f, ex->frames, (size_t)ex->depth * sizeof *f);
+    wl_free(ex->rt, ex->frames, (size_t)ex->max_depth * sizeof *f);
+    ex->frames = f;
+    ex->max_depth = (uint32_t)n;
+    return true;
+}
+
+/*
+ * Grows the stacks so that one more call frame fits and a frame of
+ * `need` slots fits at *nfp: each doubles, up to the runtime's limits.
+ * The value stack moves, so *fp, *nfp and every saved frame pointer are
+ * rebased (ex->fp is not: it is written before any read, at a pause).
+ * Returns false at a limit or out of memory (the call traps "call stack
+ * exhausted").  Runs only where a call found its stacks full, so an exec
+ * costs what its program uses, and the loop does no extra work.
+ */
+bool wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp, uint32_t need)
+{
+    if (ex->depth >= ex->max_depth && !grow_frames(ex))
+        return false;
+    size_t have = (size_t)(ex->stack_end - ex->stack);
+    size_t want = (size_t)(*nfp - ex->stack) + need;
+    if (want <= have)
+        return true;
+    size_t n = grown(have, WL_STACK_START, want, ex->rt->value_stack_slots);
+    uint64_t *s = n ? wl_alloc(ex->rt, n * 8) : NULL;
+    if (!s)
+        return false;
+    memcpy(s, ex->stack, have * 8);
+    for (uint32_t i = 0; i < ex->depth; i++)
+        ex->frames[i].fp = s + (ex->frames[i].fp - ex->stack);
+    *fp = s + (*fp - ex->stack);
+    *nfp = s + (*nfp - ex->stack);
+    wl_free(ex->rt, ex->stack, have * 8);
+    ex->stack = s;
+    ex->stack_end = s + n;
+    return true;
+}
+
+/* An exec whose value and call stacks start small (WL_STACK_START slots,
+ * WL_FRAMES_START frames) and grow as calls need, up to rt's limits. */
 wasm_exec *wasm_exec_new(const wasm_runtime *rt)
 {
     wasm_exec *ex = wl_alloc(rt, sizeof *ex);
     if (!ex)
         return NULL;
     ex->rt = rt;
-    ex->stack = wl_alloc(rt, (size_t)rt->value_stack_slots * 8);
-    ex->frames = wl_alloc(rt, (size_t)rt->max_call_depth * sizeof(wl_frame));
+    size_t slots = grown(0, WL_STACK_START, 1, rt->value_stack_slots);
+    size_t depth = grown(0, WL_FRAMES_START, 1, rt->max_call_depth);
+    ex->stack = wl_alloc(rt, slots * 8);
+    ex->frames = wl_alloc(rt, depth * sizeof(wl_frame));
     if (!ex->stack || !ex->frames) {
-        wasm_exec_free(ex);
+        wl_free(rt, ex->stack, slots * 8);
+        wl_free(rt, ex->frames, depth * sizeof(wl_frame));
+        wl_free(rt, ex, sizeof *ex);
         return NULL;
     }
-    ex->stack_end = ex->stack + rt->value_stack_slots;
-    ex->max_depth = rt->max_call_depth;
+    ex->stack_end = ex->stack + slots;
+    ex->max_depth = (uint32_t)depth;
     ex->state = EX_IDLE;
     return ex;
 }
@@ -456,8 +538,8 @@ void wasm_exec_free(wasm_exec *ex)
     if (!ex)
         return;
     const wasm_runtime *rt = ex->rt;
-    wl_free(rt, ex->stack, (size_t)rt->value_stack_slots * 8);
-    wl_free(rt, ex->frames, (size_t)rt->max_call_depth * sizeof(wl_frame));
+    wl_free(rt, ex->stack, (size_t)(ex->stack_end - ex->stack) * 8);
+    wl_free(rt, ex->frames, (size_t)ex->max_depth * sizeof(wl_frame));
     wl_free(rt, ex, sizeof *ex);
 }
 
@@ -523,14 +605,16 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
     size_t need = f->host ? (ft->nparams > ft->nresults ? ft->nparams
                                                         : ft->nresults)
                           : f->code->frame;
-    if (need > (size_t)(ex->stack_end - ex->stack)) {
+    uint64_t *base = ex->stack, *nbase = base;   /* for wl_exec_grow */
+    ex->depth = 0;
+    if (need > (size_t)(ex->stack_end - ex->stack) &&
+        !wl_exec_grow(ex, &base, &nbase, (uint32_t)need)) {
         wasm_result res = { WASM_TRAPPED, WASM_TRAP_CALL_STACK_EXHAUSTED,
                             wasm_trap_message(WASM_TRAP_CALL_STACK_EXHAUSTED),
                             f->index, 0 };
         return res;
     }
     ex->entry = f;
-    ex->depth = 0;
     ex->bt_func = NULL;
     for (uint32_t i = 0; i < nargs; i++)
         ex->stack[i] = wl_value_bits(&args[i]);

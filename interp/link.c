@@ -89,6 +89,31 @@ static uint64_t eval_const(const wasm_instance *inst, const wl_const *c)
     }
 }
 
+/* bytes rounded up to the arena's 8-byte pieces. */
+static size_t r8(size_t bytes)
+{
+    return (bytes + 7) & ~(size_t)7;
+}
+
+/* The arena bytes an instance of m takes: the instance itself, the
+ * arrays of alloc_arrays and the items of eval_elems (keep the three in
+ * step; a miss costs a WL_ARENA_BLOCK, never correctness). */
+static size_t instance_bytes(const wasm_module *m)
+{
+    size_t n = r8(sizeof(wasm_instance)) +
+               r8((m->nfuncs + (size_t)1) * sizeof(wasm_func *)) +
+               r8((m->nfuncs + (size_t)1) * sizeof(wasm_func)) +
+               r8((m->ntables + (size_t)1) * sizeof(void *)) +
+               r8((m->nmems + (size_t)1) * sizeof(void *)) +
+               r8((m->nglobals + (size_t)1) * sizeof(void *)) +
+               r8((m->nelems + (size_t)1) * sizeof(void *)) +
+               r8((m->nelems + (size_t)1) * sizeof(uint32_t)) +
+               r8(m->ndatas + (size_t)1);
+    for (uint32_t i = 0; i < m->nelems; i++)
+        n += r8((m->elems[i].count + (size_t)1) * sizeof(wasm_ref));
+    return n;
+}
+
 /* Arena arrays of the instance; false when out of memory. */
 static bool alloc_arrays(wasm_instance *inst)
 {
@@ -228,8 +253,9 @@ wasm_instance *wasm_instantiate(const wasm_runtime *rt, const wasm_module *m,
     wasm_error scratch;
     err = wl_error_init(err, &scratch);
     wl_arena arena;
-    wl_arena_init(&arena, rt);
-    wasm_instance *inst = wl_arena_alloc(&arena, sizeof *inst);
+    wasm_instance *inst = NULL;
+    if (wl_arena_init_exact(&arena, rt, instance_bytes(m)))
+        inst = wl_arena_alloc(&arena, sizeof *inst);
     if (!inst) {
         wl_error(err, WASM_ERR_NOMEM, 0, "out of memory");
         return NULL;

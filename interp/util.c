@@ -48,6 +48,31 @@ void wl_arena_init(wl_arena *a, const wasm_runtime *rt)
     a->left = 0;
 }
 
+/* Makes a new block of `want` bytes (its header included) the arena's
+ * current one; false when out of memory. */
+static bool arena_block(wl_arena *a, size_t want)
+{
+    wl_block *b = wl_alloc(a->rt, want);
+    if (!b)
+        return false;
+    b->next = a->head;
+    b->bytes = want;
+    a->head = b;
+    a->cur = (uint8_t *)(b + 1);
+    a->left = want - sizeof(wl_block);
+    return true;
+}
+
+/* An arena whose first block holds exactly `bytes` (pieces rounded up to
+ * 8 as wl_arena_alloc does): for an object whose size is known up front,
+ * an instance, which then costs no WL_ARENA_BLOCK minimum.  A piece
+ * beyond it still works (a new block).  False when out of memory. */
+bool wl_arena_init_exact(wl_arena *a, const wasm_runtime *rt, size_t bytes)
+{
+    wl_arena_init(a, rt);
+    return arena_block(a, bytes + sizeof(wl_block));
+}
+
 /* A zeroed, 8-byte aligned piece of `bytes` living as long as the arena;
  * NULL when out of memory. */
 void *wl_arena_alloc(wl_arena *a, size_t bytes)
@@ -55,16 +80,8 @@ void *wl_arena_alloc(wl_arena *a, size_t bytes)
     bytes = (bytes + 7) & ~(size_t)7;
     if (bytes > a->left) {
         size_t want = bytes + sizeof(wl_block);
-        if (want < WL_ARENA_BLOCK)
-            want = WL_ARENA_BLOCK;
-        wl_block *b = wl_alloc(a->rt, want);
-        if (!b)
+        if (!arena_block(a, want < WL_ARENA_BLOCK ? WL_ARENA_BLOCK : want))
             return NULL;
-        b->next = a->head;
-        b->bytes = want;
-        a->head = b;
-        a->cur = (uint8_t *)(b + 1);
-        a->left = want - sizeof(wl_block);
     }
     void *p = a->cur;
     a->cur += bytes;

@@ -43,6 +43,15 @@ int memcmp(const void *a, const void *b, size_t n);
 #define WL_PAGE           65536u    /* bytes in a Wasm page */
 #define WL_MAX_PAGES      65536u    /* the spec's 4 GiB memory limit */
 #define WL_FUEL_CHUNK     4096u     /* safe points between interrupt checks */
+#define WL_STACK_START    128u      /* an exec's first value stack, in slots
+                                       (doubles as calls need, up to
+                                       wasm_runtime.value_stack_slots) */
+#define WL_FRAMES_START   16u       /* ... and its first call stack, frames
+                                       (up to max_call_depth) */
+#define WL_HOST_VALUES    16u       /* params + results of a host call kept
+                                       on the C stack (WASI's largest,
+                                       path_open, has 10); more go to the
+                                       heap for the call */
 
 /* ---- allocation ------------------------------------------------------------ */
 
@@ -56,6 +65,7 @@ typedef struct {
 } wl_arena;
 
 void wl_arena_init(wl_arena *a, const wasm_runtime *rt);
+bool wl_arena_init_exact(wl_arena *a, const wasm_runtime *rt, size_t bytes);
 void *wl_arena_alloc(wl_arena *a, size_t bytes);
 void wl_arena_free(wl_arena *a);
 void *wl_alloc(const wasm_runtime *rt, size_t bytes);
@@ -328,7 +338,9 @@ struct wasm_exec {
     uint32_t chunk;             /* safe points granted at the last refill */
     wasm_func *bt_func;         /* after a trap: the trapping function */
     uint32_t bt_depth;          /* ... and the frames below it */
-    wasm_value hostbuf[2 * WL_MAX_PARAMS];
 };
+
+/* exec.c: more stack for a call (see there) */
+bool wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp, uint32_t need);
 
 #endif /* WISP_WASM_INT_H */
