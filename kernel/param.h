@@ -47,8 +47,9 @@
 /* Bytes of each thread's kernel stack (an unmapped guard page lies below
  * it, so an overflow faults).  The interpreter and host calls run on it;
  * the engine keeps Wasm frames and values in its own memory, and its
- * deepest C frame is under 512 bytes, so 8 KiB leaves a wide margin while
- * keeping a process's kernel memory small (issue 3 aims at 16 KiB). */
+ * deepest C frames (the loop, then a host call with its arguments on the
+ * C stack) take under 1 KiB, so 8 KiB leaves a wide margin while keeping
+ * a process's kernel memory small (issue 3 aims at 16 KiB). */
 #define THREAD_STACK_SIZE 8192
 
 /* Longest thread name kept, including the NUL. */
@@ -81,14 +82,16 @@
  * the virtual region reserved at spawn; memory.grow past it returns -1. */
 #define PROC_MEM_MAX_PAGES 256
 
-/* The engine's value stack per process, in 8-byte slots: the locals and
- * operands of every active Wasm call (4 KiB).  wasi-libc's printf path,
- * the deepest common one, is under 10 calls whose largest frame
- * (printf_core) has 42 locals.  Running out traps "call stack
- * exhausted". */
+/* The engine's value stack per process at most, in 8-byte slots: the
+ * locals and operands of every active Wasm call (4 KiB).  It starts at
+ * 1 KiB and doubles as calls need (interp/exec.c, wl_exec_grow).
+ * wasi-libc's printf path, the deepest common one, is under 10 calls
+ * whose largest frame (printf_core) has 42 locals.  Running out traps
+ * "call stack exhausted". */
 #define PROC_VALUE_SLOTS 512
 
-/* Deepest Wasm call nesting per process (24 bytes a frame). */
+/* Deepest Wasm call nesting per process (24 bytes a frame; the call
+ * stack starts at 16 frames and doubles as calls need). */
 #define PROC_CALL_DEPTH 256
 
 /* Most elements of any table a process creates or grows. */

@@ -10,7 +10,8 @@ spawn-to-reaped (the whole life of the program, its output included),
 and the kernel bytes one live process holds beyond its linear memory:
 its kernel-heap blocks (headers included; the compiled module among
 them) plus its thread's stack; then the bytes a second process of the
-same program costs while the first runs (it shares the compiled module).
+same program costs while the first runs (it shares the compiled module),
+and what it holds at its peak (the engine's stacks grow as calls need).
 Two boots must agree within 1%.
 """
 import os
@@ -24,26 +25,27 @@ COST_RE = re.compile(r"^spawncost: \S+ x\d+: spawn (\d+) cycles, spawn to "
                      r"reaped (\d+) cycles \(means\)$", re.M)
 SECOND_RE = re.compile(r"^spawncost: a second process of the same program: "
                        r"(\d+) = heap", re.M)
+PEAK_RE = re.compile(r"^spawncost: \.\.\. at its peak: (\d+) ", re.M)
 BYTES_RE = re.compile(r"^spawncost: kernel bytes per process: (\d+) = heap "
                       r"(\d+) \(module (\d+), the rest (\d+)\) \+ thread "
                       r"stack (\d+)$", re.M)
 
 
 def measure(ctx, wisp_class, prog):
-    """One boot: (spawn, life, total bytes, module bytes, the rest, stack)
-    from `spawncost SPAWNS prog`."""
+    """One boot: (spawn, life, total bytes, module bytes, the rest, stack,
+    2nd process, 2nd at its peak) from `spawncost SPAWNS prog`."""
     with wisp_class(iso=str(ctx.root / 'build' / 'wisp.iso'),
                     name='bench-kernel-spawn',
                     extra_args=['-icount', 'shift=0']) as w:
         w.boot()
         out = w.cmd(f'spawncost {SPAWNS} {prog}', timeout=600)
     cost, size = COST_RE.search(out), BYTES_RE.search(out)
-    second = SECOND_RE.search(out)
-    if not cost or not size or not second:
+    second, peak = SECOND_RE.search(out), PEAK_RE.search(out)
+    if not cost or not size or not second or not peak:
         raise ctx.RunError(f'no spawncost lines in {out!r}')
     return tuple(map(int, cost.groups())) + (
         int(size.group(1)), int(size.group(3)), int(size.group(4)),
-        int(size.group(5)), int(second.group(1)))
+        int(size.group(5)), int(second.group(1)), int(peak.group(1)))
 
 
 def row(ctx, wisp_class, prog, t):
@@ -54,9 +56,10 @@ def row(ctx, wisp_class, prog, t):
     spawns = [r[0] for r in results]
     if max(spawns) > min(spawns) * 1.01:
         t.failures.append(f'kernel_spawn: {prog}: runs disagree: {spawns}')
-    spawn, life, total, module, rest, stack, second = results[0]
+    spawn, life, total, module, rest, stack, second, peak = results[0]
     t.rows.append([prog, f'{spawn:,}', f'{life:,}', f'{total:,}',
-                   f'{module:,}', f'{rest:,}', f'{stack:,}', f'{second:,}'])
+                   f'{module:,}', f'{rest:,}', f'{stack:,}', f'{second:,}',
+                   f'{peak:,}'])
 
 
 def run(ctx):
@@ -66,10 +69,10 @@ def run(ctx):
                   '-icount shift=0) and kernel bytes per process',
                   ['program', 'spawn', 'spawn to reaped', 'bytes/process',
                    'module', 'the rest', 'thread stack',
-                   'bytes/2nd process'])
+                   'bytes/2nd process', '2nd at its peak'])
     iso = ctx.root / 'build' / 'wisp.iso'
     if not iso.is_file():
-        t.rows.append(['-'] * 8)
+        t.rows.append(['-'] * 9)
         t.failures.append(f'kernel_spawn: {iso} missing: run make first')
         return t
     sys.path.insert(0, str(ctx.root / 'harness'))
@@ -79,17 +82,19 @@ def run(ctx):
         try:
             row(ctx, Wisp, prog, t)
         except (HarnessError, ctx.RunError) as e:
-            t.rows.append([prog] + ['FAIL'] * 7)
+            t.rows.append([prog] + ['FAIL'] * 8)
             t.failures.append(f'kernel_spawn: {prog}: {e}')
     t.notes.append('bytes/process = the heap blocks one live process holds '
                    '(module + "the rest": instance, exec, process, thread '
                    'structure, arguments) + its kernel stack; linear memory '
                    'is not counted.  A second process of a program that is '
                    'already running shares its compiled module '
-                   '(kernel/proc/modcache.c): bytes/2nd process.  The exec is PROC_VALUE_SLOTS x 8 + '
-                   'PROC_CALL_DEPTH x 24 bytes plus the engine\'s host-call '
-                   'buffer (2 x WL_MAX_PARAMS wasm_values, 32000 bytes), '
-                   'and the instance arena takes at least 16 KiB: with '
-                   'those two engine constants the issue\'s 16 KiB aim is '
-                   'out of reach for any module.')
+                   '(kernel/proc/modcache.c): bytes/2nd process, right '
+                   'after its spawn.  The exec\'s value and call stacks start '
+                   'at 128 slots and 16 frames and double as calls need, up '
+                   'to PROC_VALUE_SLOTS and PROC_CALL_DEPTH, so a process '
+                   'holds more while it runs: 2nd at its peak (the old and '
+                   'the new stack of a growth included).  Host-call values '
+                   'travel on the C stack; the instance is allocated to its '
+                   'exact size.')
     return t

@@ -70,7 +70,8 @@ def test_two_cpu_bound_programs_both_make_progress(monitor):
     done = rf"\[pid {pid} counter.wasm\] exit 0\n"
     if not re.search(done, monitor.log):        # a may end after b
         monitor.expect(done, timeout=240)
-    steps = re.findall(r"^([ab]): step \d/6$", monitor.log, re.M)
+    # a step may follow the prompt on its line: "monitor> a: step 1/6"
+    steps = re.findall(r"^(?:monitor> )?([ab]): step \d/6$", monitor.log, re.M)
     assert steps.count("a") == 6 and steps.count("b") == 6, monitor.log
     first_b, last_a = steps.index("b"), len(steps) - 1 - steps[::-1].index("a")
     assert first_b < last_a, f"a ran to its end before b started: {steps}"
@@ -198,3 +199,8 @@ def test_spawncost_reports_cycles_and_bytes(monitor):
     second = int(re.search(r"^spawncost: a second process of the same program: "
                            r"(\d+) = heap", out, re.M).group(1))
     assert second <= total - module + 1024, out
+    # hello's printf calls outgrow the exec's first stacks, which grow
+    p = re.search(r"^spawncost: \.\.\. at its peak: (\d+) \(its stacks grew "
+                  r"by (\d+) while it ran\)$", out, re.M)
+    assert p and int(p.group(1)) == second + int(p.group(2)), out
+    assert int(p.group(2)) > 0, out

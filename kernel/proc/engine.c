@@ -31,6 +31,8 @@ static void *eng_alloc(void *ctx, size_t bytes)
     void *b = kzalloc(bytes ? bytes : 1);
     if (b)
         p->heap_bytes += bytes;
+    if (p->heap_bytes > p->heap_peak)
+        p->heap_peak = p->heap_bytes;
     return b;
 }
 

@@ -26,6 +26,7 @@
 
 static struct proc *ptable[PROC_MAX];   /* NULL = free slot */
 static int next_pid = 1;
+static size_t last_heap_peak;           /* of the last process that ended */
 
 /* proc_init: make the host functions.  Needs kheap_init. */
 void proc_init(void)
@@ -59,6 +60,17 @@ size_t proc_module_bytes(int pid)
 {
     struct proc *p = find(pid);
     return p ? p->module_bytes : 0;
+}
+
+size_t proc_heap_bytes(int pid)
+{
+    struct proc *p = find(pid);
+    return p ? p->heap_bytes : 0;
+}
+
+size_t proc_last_heap_peak(void)
+{
+    return last_heap_peak;
 }
 
 int proc_count(void)
@@ -145,6 +157,7 @@ static void proc_main(void *arg)
         r.status = WASM_TRAPPED;
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
+    last_heap_peak = p->heap_peak;
     proc_engine_free(p);
     proc_unlist(p);
     proc_destroy(p);

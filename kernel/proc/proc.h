@@ -47,6 +47,8 @@ struct proc {
     char **argv;                    /* argv[0] = name; packed after it */
     size_t argbytes;                /* bytes of the strings with NULs */
     size_t heap_bytes;              /* engine objects on the kernel heap */
+    size_t heap_peak;               /* the most heap_bytes has been (the
+                                       exec's stacks grow as calls need) */
     size_t module_bytes;            /* the compiled module's (shared by
                                        every process of this program) */
     size_t mem_bytes;               /* linear memory mapped */
@@ -67,6 +69,8 @@ bool proc_kill(int pid);
 void proc_wait(int pid);
 bool proc_alive(int pid);
 size_t proc_module_bytes(int pid);  /* the compiled module's heap bytes */
+size_t proc_heap_bytes(int pid);    /* its engine objects' heap bytes */
+size_t proc_last_heap_peak(void);   /* heap_peak of the last one ended */
 int proc_count(void);
 struct proc *proc_current(void);    /* NULL in a plain kernel thread */
 /* proc_foreach: fn(p, arg) for every process in the table. */

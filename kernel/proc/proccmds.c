@@ -130,7 +130,7 @@ static size_t heap_in_use(void)
     return st.bytes_in_use;
 }
 
-static void spawn_second(const char *name);
+static void spawn_second(const char *name, size_t grew);
 
 /*
  * pcmd_spawncost: spawncost [N [NAME]]: spawn NAME (default hello) N
@@ -138,7 +138,9 @@ static void spawn_second(const char *name);
  * proc_spawn alone and of spawn-to-reaped, and the kernel bytes one
  * process holds beyond its linear memory: its heap blocks (the compiled
  * module among them) plus its thread's stack; then the same for a second
- * process of the program started while a first one runs.
+ * process of the program started while a first one runs, and what that
+ * one holds at its peak (the exec's stacks grow as the program's calls
+ * need, so a process ends up holding more than it spawned with).
  */
 void pcmd_spawncost(int argc, char **argv)
 {
@@ -146,7 +148,7 @@ void pcmd_spawncost(int argc, char **argv)
     const char *name = argc > 2 ? argv[2] : "hello";
     char err[160];
     uint64_t spawn = 0, life = 0;
-    size_t heap = 0, module = 0;
+    size_t heap = 0, module = 0, grew = 0;
     if (n < 1 || n > 1000 || argc > 3) {
         kprintf("usage: spawncost [N (1..1000) [NAME]]\n");
         return;
@@ -162,7 +164,10 @@ void pcmd_spawncost(int argc, char **argv)
         }
         heap = heap_in_use() - h0;
         module = proc_module_bytes(pid);
+        size_t engine = proc_heap_bytes(pid);
         proc_wait(pid);
+        if (proc_last_heap_peak() > engine)
+            grew = proc_last_heap_peak() - engine;
         spawn += t1 - t0;
         life += rdtsc() - t0;
     }
@@ -173,12 +178,13 @@ void pcmd_spawncost(int argc, char **argv)
             "(module %zu, the rest %zu) + thread stack %d\n",
             heap + THREAD_STACK_SIZE, heap, module, heap - module,
             THREAD_STACK_SIZE);
-    spawn_second(name);
+    spawn_second(name, grew);
 }
 
 /* spawn_second: the bytes a second process of `name` costs while a first
- * one runs (it shares the first one's compiled module). */
-static void spawn_second(const char *name)
+ * one runs (it shares the first one's compiled module), when spawned and
+ * at its peak (`grew`: how much a process's engine heap grew as it ran). */
+static void spawn_second(const char *name, size_t grew)
 {
     char err[160];
     int first = proc_spawn(name, 1, (char **)&name, err, sizeof err);
@@ -191,8 +197,11 @@ static void spawn_second(const char *name)
         proc_wait(second);
     if (first < 0 || second < 0)
         kprintf("spawncost: %s: %s\n", name, err);
-    else
+    else {
         kprintf("spawncost: a second process of the same program: %zu = "
                 "heap %zu + thread stack %d\n", heap + THREAD_STACK_SIZE,
                 heap, THREAD_STACK_SIZE);
+        kprintf("spawncost: ... at its peak: %zu (its stacks grew by %zu "
+                "while it ran)\n", heap + THREAD_STACK_SIZE + grew, grew);
+    }
 }
