@@ -24,30 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/host_alloc.h"
 #include "wasm.h"
 
 typedef struct {
     uint64_t fuel;
     int pause, stop_after, calls;
 } probe_hook;
-
-/* The allocator: calloc and free. */
-static void *p_alloc(void *ctx, size_t n) { (void)ctx; return calloc(1, n); }
-static void p_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; free(p); }
-
-/* realloc with a zeroed tail; 0 bytes releases. */
-static void *p_resize(void *ctx, void *old, size_t ob, size_t nb)
-{
-    (void)ctx;
-    if (nb == 0) {
-        free(old);
-        return NULL;
-    }
-    char *p = realloc(old, nb);
-    if (p && nb > ob)
-        memset(p + ob, 0, nb - ob);
-    return p;
-}
 
 /* The fuel hook: refills, then continues, pauses or stops. */
 static wasm_hook_action hook(wasm_exec *ex, void *ctx)
@@ -177,7 +160,7 @@ int main(int argc, char **argv)
 {
     probe_hook h = { 0 };
     wasm_runtime rt;
-    wasm_allocator a = { p_alloc, p_free, p_resize, NULL };
+    wasm_allocator a = host_allocator();
     bool interrupt = false;
     wasm_runtime_init(&rt, a);
     int i = 1;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../host/host_alloc.h"
 #include "../wasm.h"
 
 #define GEN_MAX_FUNCS 4         /* functions per module */
@@ -394,29 +395,6 @@ static size_t gen_module(gen *g, uint8_t *out)
 
 /* ---- running ------------------------------------------------------------ */
 
-static void *gen_alloc(void *ctx, size_t bytes)
-{
-    (void)ctx;
-    return calloc(1, bytes ? bytes : 1);
-}
-
-static void gen_free(void *ctx, void *block, size_t bytes)
-{
-    (void)ctx;
-    (void)bytes;
-    free(block);
-}
-
-static void *gen_resize(void *ctx, void *old, size_t old_bytes,
-                        size_t new_bytes)
-{
-    uint8_t *p = realloc(old, new_bytes ? new_bytes : 1);
-    (void)ctx;
-    if (p && new_bytes > old_bytes)
-        memset(p + old_bytes, 0, new_bytes - old_bytes);
-    return p;
-}
-
 static wasm_hook_action gen_stop(wasm_exec *ex, void *ctx)
 {
     (void)ex;
@@ -469,7 +447,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t bytes[GEN_MAX_MODULE];
     static gen g;
-    wasm_allocator al = {gen_alloc, gen_free, gen_resize, NULL};
+    wasm_allocator al = host_allocator();
     wasm_runtime rt;
     wasm_error err;
     wasm_module *m;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../host/host_alloc.h"
 #include "run.h"
 #include "wasi.h"
 
@@ -120,32 +121,6 @@ static bool parse_args(int argc, char **argv, run_opts *o)
     o->args = argv + i;          /* args[0] = prog, the guest's argv[0] */
     o->nargs = argc - i;
     return true;
-}
-
-/* ---- the host allocator ------------------------------------------------- */
-
-static void *host_alloc(void *ctx, size_t bytes)
-{
-    (void)ctx;
-    return calloc(1, bytes ? bytes : 1);
-}
-
-static void host_free(void *ctx, void *block, size_t bytes)
-{
-    (void)ctx;
-    (void)bytes;
-    free(block);
-}
-
-/* realloc that zeroes the new tail, as the engine requires. */
-static void *host_resize(void *ctx, void *old, size_t old_bytes,
-                         size_t new_bytes)
-{
-    uint8_t *p = realloc(old, new_bytes ? new_bytes : 1);
-    (void)ctx;
-    if (p && new_bytes > old_bytes)
-        memset(p + old_bytes, 0, new_bytes - old_bytes);
-    return p;
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -352,7 +327,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    wasm_allocator a = {host_alloc, host_free, host_resize, NULL};
+    wasm_allocator a = host_allocator();
     wasm_runtime rt;
     wasm_error err;
     wasm_module *m;

@@ -9,38 +9,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "spectest.h"
+#include "../host/host_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the allocator ----------------------------------------------------- */
-
-/* wasm_allocator.alloc: a zeroed block. */
-static void *host_alloc(void *ctx, size_t bytes)
-{
-    (void)ctx;
-    return calloc(1, bytes ? bytes : 1);
-}
-
-/* wasm_allocator.free. */
-static void host_free(void *ctx, void *block, size_t bytes)
-{
-    (void)ctx;
-    (void)bytes;
-    free(block);
-}
-
-/* wasm_allocator.mem_resize: realloc, zeroing the new tail; on failure
- * `old` is left as it was (realloc's own guarantee). */
-static void *host_resize(void *ctx, void *old, size_t old_bytes,
-                         size_t new_bytes)
-{
-    (void)ctx;
-    char *p = realloc(old, new_bytes ? new_bytes : 1);
-    if (p != NULL && new_bytes > old_bytes)
-        memset(p + old_bytes, 0, new_bytes - old_bytes);
-    return p;
-}
 
 /* The fuel hook: a call that used SPEC_FUEL safe points is a runaway
  * (the engine then traps "stopped by embedder"). */
@@ -152,8 +124,7 @@ bool spec_world_init(spec_world *w, bool verbose)
 {
     memset(w, 0, sizeof(*w));
     w->verbose = verbose;
-    wasm_runtime_init(&w->rt, (wasm_allocator){ host_alloc, host_free,
-                                                host_resize, NULL });
+    wasm_runtime_init(&w->rt, host_allocator());
     w->exec = wasm_exec_new(&w->rt);
     if (w->exec == NULL || !host_module_init(w)) {
         fprintf(stderr, "spectest: out of memory creating the host module\n");
