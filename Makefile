@@ -42,11 +42,14 @@ TOOLS_build  := nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst xorriso \
                 mformat clang-14 ld.lld-14
 TOOLS_book   := pandoc
 TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc \
-                pytest xdist pexpect hypothesis
+                pytest xdist pexpect hypothesis wast2json wasm-interp node spin
 TOOLS_qemu   := qemu-system-x86_64
 TOOLS_qemu-gdb := qemu-system-x86_64
 TOOLS_gdb    := gdb
 TOOLS_compile_commands.json := bear
+TOOLS_spectest := wast2json
+TOOLS_bench  := node wasm-interp wast2json qemu-system-x86_64
+TOOLS_spec   := spin
 WISP_GOALS   := $(filter-out $(NOTOOL_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(WISP_GOALS),)
 WISP_NEED    := $(sort $(if $(filter-out book,$(WISP_GOALS)),$(TOOLS_build)) \
