@@ -26,6 +26,10 @@ def test_a_full_buffer_drops_and_counts_bytes(monitor):
     line = b"spin 3000\r"
     monitor.send(line + flood)              # arrives while the kernel spins
     monitor.expect(r"spun \d+ ms\n")
+    # Wait until the monitor is draining the full buffer (it echoes the
+    # first x's) before typing Enter: sent any earlier, the Enter would find
+    # the buffer still full and be dropped too, as the kernel should.
+    monitor.expect(r"monitor> x{100}")
     monitor.send(b"\r")                     # ends the (too long) line of x
     monitor.expect(r"line too long \(max \d+\), ignored\n")
     monitor.expect(r"monitor> ")
