@@ -314,9 +314,10 @@ static wasm_result run(wasm_exec *ex)
                 break;
             }
             if (UNLIKELY(ex->depth >= ex->max_depth ||
-                         nfp + callee->code->frame > ex->stack_end))
-                TRAPIF(!wl_exec_grow(ex, &fp, &nfp, callee->code->frame),
-                       WASM_TRAP_CALL_STACK_EXHAUSTED);
+                         nfp + callee->code->frame > ex->stack_end)) {
+                trap = wl_exec_grow(ex, &fp, &nfp, callee->code->frame);
+                TRAPIF(trap != WASM_TRAP_NONE, trap);
+            }
             ex->frames[ex->depth].pc = pc;
             ex->frames[ex->depth].fp = fp;
             ex->frames[ex->depth].func = fn;
@@ -460,20 +461,23 @@ static size_t grown(size_t have, size_t start, size_t need, size_t max)
     return need > max ? 0 : n;
 }
 
-/* Grows the call stack to hold one more frame; false at the runtime's
- * max_call_depth or out of memory (nothing changed). */
-static bool grow_frames(wasm_exec *ex)
+/* Grows the call stack to hold one more frame: WASM_TRAP_NONE, or
+ * WASM_TRAP_CALL_STACK_EXHAUSTED at the runtime's max_call_depth, or
+ * WASM_TRAP_NOMEM when the allocator says no (nothing changed). */
+static wasm_trap grow_frames(wasm_exec *ex)
 {
     size_t n = grown(ex->max_depth, WL_FRAMES_START, ex->depth + (size_t)1,
                      ex->rt->max_call_depth);
-    wl_frame *f = n ? wl_alloc(ex->rt, n * sizeof *f) : NULL;
+    if (!n)
+        return WASM_TRAP_CALL_STACK_EXHAUSTED;
+    wl_frame *f = wl_alloc(ex->rt, n * sizeof *f);
     if (!f)
-        return false;
+        return WASM_TRAP_NOMEM;
     memcpy(f, ex->frames, (size_t)ex->depth * sizeof *f);
     wl_free(ex->rt, ex->frames, (size_t)ex->max_depth * sizeof *f);
     ex->frames = f;
     ex->max_depth = (uint32_t)n;
-    return true;
+    return WASM_TRAP_NONE;
 }
 
 /*
@@ -481,22 +485,28 @@ static bool grow_frames(wasm_exec *ex)
  * `need` slots fits at *nfp: each doubles, up to the runtime's limits.
  * The value stack moves, so *fp, *nfp and every saved frame pointer are
  * rebased (ex->fp is not: it is written before any read, at a pause).
- * Returns false at a limit or out of memory (the call traps "call stack
- * exhausted").  Runs only where a call found its stacks full, so an exec
- * costs what its program uses, and the loop does no extra work.
+ * Returns WASM_TRAP_NONE, or the trap the call ends with: "call stack
+ * exhausted" at a limit, "out of memory" when the allocator says no
+ * (nothing changed either way).  Runs only where a call found its stacks
+ * full, so an exec costs what its program uses, and the loop does no
+ * extra work.
  */
-bool wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp, uint32_t need)
+wasm_trap wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp,
+                       uint32_t need)
 {
-    if (ex->depth >= ex->max_depth && !grow_frames(ex))
-        return false;
+    wasm_trap t;
+    if (ex->depth >= ex->max_depth && (t = grow_frames(ex)))
+        return t;
     size_t have = (size_t)(ex->stack_end - ex->stack);
     size_t want = (size_t)(*nfp - ex->stack) + need;
     if (want <= have)
-        return true;
+        return WASM_TRAP_NONE;
     size_t n = grown(have, WL_STACK_START, want, ex->rt->value_stack_slots);
-    uint64_t *s = n ? wl_alloc(ex->rt, n * 8) : NULL;
+    if (!n)
+        return WASM_TRAP_CALL_STACK_EXHAUSTED;
+    uint64_t *s = wl_alloc(ex->rt, n * 8);
     if (!s)
-        return false;
+        return WASM_TRAP_NOMEM;
     memcpy(s, ex->stack, have * 8);
     for (uint32_t i = 0; i < ex->depth; i++)
         ex->frames[i].fp = s + (ex->frames[i].fp - ex->stack);
@@ -505,7 +515,7 @@ bool wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp, uint32_t need)
     wl_free(ex->rt, ex->stack, have * 8);
     ex->stack = s;
     ex->stack_end = s + n;
-    return true;
+    return WASM_TRAP_NONE;
 }
 
 /* An exec whose value and call stacks start small (WL_STACK_START slots,
@@ -607,10 +617,11 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
                           : f->code->frame;
     uint64_t *base = ex->stack, *nbase = base;   /* for wl_exec_grow */
     ex->depth = 0;
-    if (need > (size_t)(ex->stack_end - ex->stack) &&
-        !wl_exec_grow(ex, &base, &nbase, (uint32_t)need)) {
-        wasm_result res = { WASM_TRAPPED, WASM_TRAP_CALL_STACK_EXHAUSTED,
-                            wasm_trap_message(WASM_TRAP_CALL_STACK_EXHAUSTED),
+    wasm_trap t = need > (size_t)(ex->stack_end - ex->stack)
+                      ? wl_exec_grow(ex, &base, &nbase, (uint32_t)need)
+                      : WASM_TRAP_NONE;
+    if (t) {
+        wasm_result res = { WASM_TRAPPED, t, wasm_trap_message(t),
                             f->index, 0 };
         return res;
     }

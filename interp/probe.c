@@ -11,6 +11,8 @@
  *     --interrupt       wasm_exec_interrupt before the call
  *     --depth N         max_call_depth
  *     --slots N         value_stack_slots
+ *     --no-alloc-in-call  the allocator refuses everything once the call
+ *                       starts (so the stacks cannot grow)
  *
  * Every function import is a host function: "env.exit" exits with its
  * first argument, anything else returns the sum of its integer arguments
@@ -26,6 +28,15 @@
 
 #include "host/host_alloc.h"
 #include "wasm.h"
+
+/* --no-alloc-in-call: set just before the call. */
+static bool deny_alloc;
+
+/* The host allocator, unless deny_alloc. */
+static void *probe_alloc(void *ctx, size_t bytes)
+{
+    return deny_alloc ? NULL : host_alloc(ctx, bytes);
+}
 
 typedef struct {
     uint64_t fuel;
@@ -161,12 +172,14 @@ int main(int argc, char **argv)
     probe_hook h = { 0 };
     wasm_runtime rt;
     wasm_allocator a = host_allocator();
-    bool interrupt = false;
+    bool interrupt = false, no_alloc_in_call = false;
+    a.alloc = probe_alloc;
     wasm_runtime_init(&rt, a);
     int i = 1;
     for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
         if (!strcmp(argv[i], "--pause")) h.pause = 1;
         else if (!strcmp(argv[i], "--interrupt")) interrupt = true;
+        else if (!strcmp(argv[i], "--no-alloc-in-call")) no_alloc_in_call = true;
         else if (i + 1 >= argc) break;
         else if (!strcmp(argv[i], "--fuel")) h.fuel = strtoull(argv[++i], 0, 0);
         else if (!strcmp(argv[i], "--stop-after")) h.stop_after = atoi(argv[++i]);
@@ -208,6 +221,7 @@ int main(int argc, char **argv)
     }
     if (interrupt)
         wasm_exec_interrupt(ex);
+    deny_alloc = no_alloc_in_call;
     wasm_result r = wasm_call(ex, fx.of.func, args, nargs);
     int pauses = 0;
     while (r.status == WASM_PAUSED) {

@@ -341,6 +341,7 @@ struct wasm_exec {
 };
 
 /* exec.c: more stack for a call (see there) */
-bool wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp, uint32_t need);
+wasm_trap wl_exec_grow(wasm_exec *ex, uint64_t **fp, uint64_t **nfp,
+                       uint32_t need);
 
 #endif /* WISP_WASM_INT_H */

@@ -142,6 +142,14 @@ def test_deep_recursion_traps_call_stack_exhausted(program, opts):
     assert outcome(lines) == 'trap: call stack exhausted in func 5 rec'
 
 
+def test_stacks_that_cannot_grow_trap_out_of_memory(program):
+    # The stacks start small and grow on the call path; when the allocator
+    # refuses, the trap says so rather than blaming the call depth.
+    status, lines = probe('--no-alloc-in-call', program, 'rec', 0)
+    assert status == 3
+    assert outcome(lines) == 'trap: out of memory in func 5 rec'
+
+
 def test_small_limits_still_run_shallow_code(program):
     assert probe('--depth', 30, '--slots', 400, program, 'fib', 10)[1][0] == \
         'result i32 55'
