@@ -70,6 +70,8 @@ include interp/spectest/Makefrag
 include interp/run/Makefrag
 include interp/fuzz/Makefrag
 include services/Makefrag
+# IPC (ipc/): the core, then its test service; each appends to KERNEL_OBJS.
+include $(wildcard ipc/Makefrag ipc/test/Makefrag)
 include harness/Makefrag
 include book/Makefrag
 include bench/Makefrag

@@ -1,0 +1,270 @@
+/*
+ * ipc.h: Wisp's inter-process communication, the kernel side of
+ * spec/ipc.md: endpoints, notifications and one-shot reply objects,
+ * named by processes only through the slots of their own handle tables.
+ *
+ * This layer is pure bookkeeping, like the reference model it follows
+ * (spec/ipc/model.py): every operation takes the calling process's
+ * `struct ipc_proc`, checks its arguments in the order spec/ipc.md gives
+ * (an error changes nothing), and either finishes (IPC_OK or an error)
+ * or returns IPC_BLOCKED after queueing the caller.  A blocked process
+ * gets its real result later, from whichever operation completes it: that
+ * operation sets the process's `result` and `got`, makes it IPC_RUNNING
+ * and calls its `wake` hook.  The layer never sleeps, prints or looks at
+ * threads; kernel/proc/ipccall.c turns a host call into an operation and
+ * sleeps the thread while the process is blocked, and the test service
+ * (ipc/script*.c) drives processes that have no thread at all.
+ *
+ * Everything here runs in thread context with no locks: kernel C is not
+ * preempted (sched.h), so one operation runs to its end before another
+ * starts.  The code uses only ipc_alloc/ipc_free and the compiler's
+ * memcpy/memset, so it also builds on the host (bench, tests).
+ */
+#ifndef WISP_IPC_H
+#define WISP_IPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- limits (spec/ipc.md "Limits"; a test compares them with model.py) */
+
+#define IPC_HANDLES_MAX 16          /* slots in a handle table (0..15) */
+#define IPC_MSG_WORDS_MAX 8         /* inline u32 words in a message */
+#define IPC_MSG_HANDLES_MAX 4       /* handles granted in one message */
+#define IPC_MSG_BUF_MAX 65536       /* bytes of a message's buffer */
+/* free slots an operation that receives needs before it may block: the
+ * granted handles plus the reply handle, so a delivery always fits */
+#define IPC_RECV_FREE_SLOTS (IPC_MSG_HANDLES_MAX + 1)
+
+/* ---- results (spec/ipc.md "Error codes": WASI errno numbers) -------- */
+
+#define IPC_OK 0
+#define IPC_EACCES 2                /* missing right */
+#define IPC_EAGAIN 6                /* would block (try_send, try_recv) */
+#define IPC_EBADF 8                 /* bad handle */
+#define IPC_EFAULT 21               /* bad buffer */
+#define IPC_EINVAL 28               /* bad argument */
+#define IPC_EMFILE 33               /* handle table full */
+#define IPC_EMSGSIZE 35             /* message too large */
+#define IPC_EPIPE 64                /* peer dead */
+#define IPC_ENOMEM 48               /* kernel memory exhausted (not in the
+                                       model, which has no such limit) */
+#define IPC_BLOCKED (-1)            /* not an error: see the top comment */
+
+/* ---- rights: bits of a handle (spelled "srg" in traces) -------------- */
+
+#define IPC_R_SEND 1u               /* send, try_send, call; signal */
+#define IPC_R_RECV 2u               /* recv, try_recv, reply_recv; wait */
+#define IPC_R_GRANT 4u              /* messages sent through it may carry
+                                       handles */
+#define IPC_R_ALL 7u
+
+enum ipc_kind {
+    IPC_KIND_EP = 1,                /* endpoint */
+    IPC_KIND_NTFN,                  /* notification */
+    IPC_KIND_REPLY,                 /* the one-shot reply object of a call */
+};
+
+/* A process's IPC state (spec/ipc.md "Process states"). */
+enum ipc_state {
+    IPC_RUNNING,                    /* not blocked in IPC */
+    IPC_SEND,                       /* in an endpoint's send queue: send */
+    IPC_CALL,                       /* in an endpoint's send queue: call */
+    IPC_RECV,                       /* in an endpoint's receive queue */
+    IPC_WAIT,                       /* in a notification's wait queue */
+    IPC_REPLY,                      /* its call was received; waits for the
+                                       one reply object naming it */
+    IPC_DEAD,                       /* exited, trapped or killed */
+};
+
+struct ipc_proc;
+struct ipc_obj;
+
+/* A FIFO of blocked processes, linked through ipc_proc.qnext. */
+struct ipc_queue {
+    struct ipc_proc *head, *tail;
+};
+
+/*
+ * A numbering domain.  Endpoints and notifications are numbered 1, 2, ...
+ * in creation order within their domain (a number only the kernel and
+ * traces see), and the domain lists its live ones in number order.  The
+ * kernel's processes share ipc_kernel_ns; each test script has its own,
+ * so that its trace starts at ep1.
+ */
+struct ipc_ns {
+    uint32_t next_id;               /* the next object's number */
+    struct ipc_obj *objs, *objs_tail;   /* live endpoints/notifications */
+};
+
+extern struct ipc_ns ipc_kernel_ns;
+
+/* A kernel object.  Freed when its last handle goes (rule 4). */
+struct ipc_obj {
+    enum ipc_kind kind;
+    uint32_t id;                    /* ep/ntfn: its number; reply: 0 */
+    struct ipc_ns *ns;
+    int nhandles;                   /* handles naming it, in any table */
+    int nsend, nrecv;               /* ... of which with s / with r */
+    struct ipc_queue sendq;         /* ep: blocked senders and callers */
+    struct ipc_queue recvq;         /* ep: blocked receivers */
+    struct ipc_queue waitq;         /* ntfn: blocked waiters */
+    uint32_t word;                  /* ntfn: the pending bits */
+    struct ipc_proc *caller;        /* reply: the caller it answers, NULL
+                                       once that caller died */
+    uint64_t delivered;             /* ep: messages received; ntfn:
+                                       signals (for ipcstat) */
+    struct ipc_obj *next;           /* the domain's list */
+};
+
+/* One slot of a handle table; obj == NULL is a free slot. */
+struct ipc_handle {
+    struct ipc_obj *obj;
+    uint32_t rights;                /* IPC_R_* bits (0 for reply handles) */
+    uint32_t badge;                 /* 0 = none; fixed once set */
+};
+
+/* A handle a message grants: slot of the sender's table, and the mode:
+ * 'm' moves it (the sender loses it), 'c' copies it; anything else is
+ * EINVAL. */
+struct ipc_grant {
+    uint32_t slot;
+    uint8_t mode;
+};
+
+/*
+ * A message to send, with everything but the buffer already copied out
+ * of the sender's memory (the ABI layer's job).  nwords and nhandles are
+ * as the sender gave them: more than the maximum is EINVAL, checked
+ * before any word or grant is looked at.  The buffer stays in the
+ * sender's memory until the rendezvous.
+ */
+struct ipc_msg {
+    uint32_t label;
+    uint32_t nwords;
+    uint32_t words[IPC_MSG_WORDS_MAX];
+    bool has_buf;                   /* a buffer, possibly empty */
+    uint32_t buf, len;              /* [buf, buf+len) of the sender */
+    uint32_t nhandles;
+    struct ipc_grant handles[IPC_MSG_HANDLES_MAX];
+};
+
+/* Where a receiver takes a message's buffer: [ptr, ptr+cap) of its own
+ * memory.  has == false: no buffer (capacity 0). */
+struct ipc_rbuf {
+    bool has;
+    uint32_t ptr, cap;
+};
+
+/*
+ * What an operation gives its caller beyond the result code, in the
+ * order of spec/ipc.md "Messages"; only the fields that apply are set
+ * (the others are zero, reply and h are -1).
+ */
+struct ipc_got {
+    int32_t h;                      /* ep_create, ntfn_create, dup, give:
+                                       the new slot */
+    uint32_t word;                  /* wait: the notification word */
+    bool has_msg;                   /* a message was received: */
+    uint32_t badge, label;
+    uint32_t nwords, words[IPC_MSG_WORDS_MAX];
+    bool has_buf;                   /* the sender had a buffer: */
+    uint32_t len, copied;           /* its length, and the bytes copied */
+    uint32_t nhandles;              /* granted handles: their new slots */
+    uint32_t handles[IPC_MSG_HANDLES_MAX];
+    int32_t reply;                  /* a call: the reply handle's slot */
+};
+
+/*
+ * A process as IPC sees it: its state, its handle table, and while it is
+ * blocked what it waits on and what it sends or receives into.  Embedded
+ * in struct proc (and in the test service's script processes).
+ */
+struct ipc_proc {
+    int pid;
+    enum ipc_state state;
+    struct ipc_ns *ns;              /* where its new objects are numbered */
+    struct ipc_handle handles[IPC_HANDLES_MAX];
+
+    /* while blocked */
+    struct ipc_obj *on;             /* the object it waits on (the reply
+                                       object in IPC_REPLY) */
+    struct ipc_proc *qnext;         /* next in that object's queue */
+    struct ipc_msg msg;             /* IPC_SEND/IPC_CALL: what it sends */
+    uint32_t badge;                 /* ... and the badge it sends with */
+    struct ipc_rbuf rbuf;           /* IPC_CALL/IPC_RECV: where to */
+
+    /* the last operation's outcome: set before it returns, or, if it
+     * blocked, by the operation that woke it */
+    int result;                     /* IPC_OK or an error code */
+    struct ipc_got got;
+
+    /* the environment */
+    /* mem: a pointer to bytes [off, off+len) of its memory, or NULL if
+     * any of them is outside it.  len may be 0. */
+    void *(*mem)(struct ipc_proc *p, uint32_t off, uint32_t len);
+    /* wake: p was blocked; its result and got are set and it is
+     * IPC_RUNNING again: let it run.  Must not call into ipc. */
+    void (*wake)(struct ipc_proc *p);
+    void *owner;                    /* struct proc, or the test's */
+};
+
+/* ---- environment: provided by the kernel (kernel/proc/ipccall.c) or a
+ * host program.  ipc_alloc returns zeroed memory or NULL. */
+void *ipc_alloc(size_t bytes);
+void ipc_free(void *block);
+
+/* ---- setup ------------------------------------------------------------ */
+
+void ipc_ns_init(struct ipc_ns *ns);
+/* ipc_proc_init: p running with an empty table, in domain ns. */
+void ipc_proc_init(struct ipc_proc *p, struct ipc_ns *ns, int pid,
+                   void *(*mem)(struct ipc_proc *, uint32_t, uint32_t),
+                   void (*wake)(struct ipc_proc *), void *owner);
+
+/* ---- operations (spec/ipc.md "Operations"; model.py op_NAME) ---------
+ * Each needs p IPC_RUNNING, returns IPC_OK, an error code or
+ * IPC_BLOCKED, and leaves the same code in p->result and what p sees in
+ * p->got.  The operations that make an object (ep_create, ntfn_create,
+ * and call, which makes its reply object before it can block, so that
+ * the rendezvous never fails) return IPC_ENOMEM, changing nothing, when
+ * kernel memory is exhausted. */
+int ipc_ep_create(struct ipc_proc *p);
+int ipc_ntfn_create(struct ipc_proc *p);
+int ipc_dup(struct ipc_proc *p, uint32_t slot, uint32_t rights,
+            uint32_t badge);
+int ipc_close(struct ipc_proc *p, uint32_t slot);
+int ipc_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m);
+int ipc_try_send(struct ipc_proc *p, uint32_t slot,
+                 const struct ipc_msg *m);
+int ipc_call(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
+             const struct ipc_rbuf *rb);
+int ipc_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb);
+int ipc_try_recv(struct ipc_proc *p, uint32_t slot,
+                 const struct ipc_rbuf *rb);
+int ipc_reply(struct ipc_proc *p, uint32_t rslot, const struct ipc_msg *m);
+int ipc_reply_recv(struct ipc_proc *p, uint32_t rslot,
+                   const struct ipc_msg *m, uint32_t slot,
+                   const struct ipc_rbuf *rb);
+int ipc_signal(struct ipc_proc *p, uint32_t slot);
+int ipc_wait(struct ipc_proc *p, uint32_t slot);
+/* ipc_give: a copy of p's handle slot in `to`'s lowest free slot
+ * (to->got.h and p->got.h say which); how a spawner hands a child its
+ * handles.  `to` must be running. */
+int ipc_give(struct ipc_proc *p, uint32_t slot, struct ipc_proc *to);
+/* ipc_exit: p dies (exit, trap or kill): it leaves the queue it is in,
+ * becomes IPC_DEAD and its handles are closed in slot order by the
+ * last-handle rules, waking whoever that concerns.  Any state; a second
+ * call does nothing. */
+void ipc_exit(struct ipc_proc *p);
+
+/* ---- inspection (traces, ipcstat, tests) ------------------------------ */
+
+const char *ipc_state_name(enum ipc_state s);   /* "running", "call", ... */
+const char *ipc_err_name(int code);             /* "ok", "EBADF", ... */
+/* ipc_objs_live: endpoints + notifications + reply objects allocated
+ * and not yet freed, in every domain (leak checks). */
+int ipc_objs_live(void);
+
+#endif
