@@ -46,6 +46,15 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_ENOENT 44              /* spawn: no such program */
 #define WISP_ENOMEM 48              /* kernel memory exhausted */
 #define WISP_EPIPE 64               /* peer dead */
+/* more WASI errno values the services' protocols use (proto.h) */
+#define WISP_EEXIST 20
+#define WISP_EISDIR 31
+#define WISP_ENFILE 41
+#define WISP_ENOSPC 51
+#define WISP_ENOTDIR 54
+#define WISP_EPERM 63
+#define WISP_EROFS 69
+#define WISP_ESRCH 71
 
 #define WISP_R_SEND 1u              /* send, call, signal */
 #define WISP_R_RECV 2u              /* recv, reply_recv, wait */
@@ -132,6 +141,74 @@ WISP_IMPORT("spawn") int32_t wisp_spawn(const char *name, uint32_t name_len,
                                         const char *args, uint32_t args_len,
                                         const int32_t *handles,
                                         uint32_t nhandles, int32_t *pid);
+
+/* ---- system calls for init, the services and the shell (issue 5) ------ */
+
+/* The serial line, for the console service only: h must be the console
+ * device handle (a notification the kernel gives init in its slot 0,
+ * right r; the kernel signals it when input arrives).  cons_read copies
+ * up to cap typed bytes to buf without blocking (*n = how many, maybe
+ * 0); cons_write prints len bytes.  EBADF/EACCES for any other handle. */
+WISP_IMPORT("cons_read") int32_t wisp_cons_read(int32_t h, char *buf,
+                                                uint32_t cap, uint32_t *n);
+WISP_IMPORT("cons_write") int32_t wisp_cons_write(int32_t h, const char *buf,
+                                                  uint32_t len);
+
+/* The initrd's files, read-only (for init's manifest and the file
+ * service): file i's name (NUL-terminated, cap >= 40) and size, or
+ * WISP_ENOENT past the last one; read copies up to len bytes from
+ * offset off (*n = how many, 0 at the end). */
+WISP_IMPORT("initrd_stat") int32_t wisp_initrd_stat(uint32_t i, char *name,
+                                                    uint32_t cap,
+                                                    uint32_t *size);
+WISP_IMPORT("initrd_read") int32_t wisp_initrd_read(uint32_t i, uint32_t off,
+                                                    char *buf, uint32_t len,
+                                                    uint32_t *n);
+
+/* End process pid, as the monitor's kill does (its partners in IPC get
+ * EPIPE at once).  WISP_ESRCH: no such process; WISP_EPERM: pid 1. */
+WISP_IMPORT("kill") int32_t wisp_kill(int32_t pid);
+/* When process pid ends, signal notification h (right s) with h's badge
+ * (1 if none); at once if pid has already ended. */
+WISP_IMPORT("watch") int32_t wisp_watch(int32_t pid, int32_t h);
+
+/* One process, as ps shows it (64 bytes). */
+typedef struct {
+    int32_t pid;
+    uint32_t state;                 /* 0 running, 1 blocked in IPC, 2 ending */
+    uint32_t mem_bytes;             /* linear memory mapped */
+    uint32_t heap_bytes;            /* its kernel objects */
+    uint32_t cpu_ticks;             /* timer ticks run */
+    char ipc_state[8];              /* "running", "recv", "call", ... */
+    char name[36];
+} wisp_proc_info;
+/* The i-th live process (i = 0, 1, ...), or WISP_ENOENT past the last. */
+WISP_IMPORT("proc_info") int32_t wisp_proc_info(uint32_t i,
+                                                wisp_proc_info *out);
+
+/* Kernel memory, as mem shows it (in bytes, except ipc_objs). */
+typedef struct {
+    uint32_t frames_total, frames_free;     /* 4 KiB frames */
+    uint32_t heap_used, heap_free;
+    uint32_t ipc_objs;                      /* live IPC objects */
+    uint32_t procs;                         /* live processes */
+} wisp_mem_info;
+WISP_IMPORT("mem_info") int32_t wisp_mem_info(wisp_mem_info *out);
+
+/* One live endpoint or notification of the kernel (ipcstat). */
+typedef struct {
+    uint32_t id;                    /* its number (ep1, ntfn2, ...) */
+    uint32_t kind;                  /* 1 endpoint, 2 notification */
+    uint32_t handles;               /* handles naming it */
+    uint32_t sendq, recvq;          /* blocked senders / receivers (waiters) */
+    uint32_t delivered;             /* messages received (signals) */
+} wisp_ipc_info;
+/* The i-th live object, or WISP_ENOENT past the last. */
+WISP_IMPORT("ipc_info") int32_t wisp_ipc_info(uint32_t i, wisp_ipc_info *out);
+
+/* Hand the serial line to the kernel monitor until its `exit` command;
+ * the caller blocks meanwhile. */
+WISP_IMPORT("monitor") int32_t wisp_monitor(void);
 
 /* ---- helpers (services/lib/wisp.c) --------------------------------------- */
 
