@@ -172,8 +172,10 @@ WISP_IMPORT("kill") int32_t wisp_kill(int32_t pid);
  * (1 if none); at once if pid has already ended. */
 WISP_IMPORT("watch") int32_t wisp_watch(int32_t pid, int32_t h);
 
-/* One process, as ps shows it (64 bytes). */
-typedef struct {
+/* One process, as ps shows it (64 bytes).  The three info structs are
+ * named by tag (struct wisp_proc_info ...), as their calls are named by
+ * the same words. */
+struct wisp_proc_info {
     int32_t pid;
     uint32_t state;                 /* 0 running, 1 blocked in IPC, 2 ending */
     uint32_t mem_bytes;             /* linear memory mapped */
@@ -181,30 +183,31 @@ typedef struct {
     uint32_t cpu_ticks;             /* timer ticks run */
     char ipc_state[8];              /* "running", "recv", "call", ... */
     char name[36];
-} wisp_proc_info;
+};
 /* The i-th live process (i = 0, 1, ...), or WISP_ENOENT past the last. */
 WISP_IMPORT("proc_info") int32_t wisp_proc_info(uint32_t i,
-                                                wisp_proc_info *out);
+                                                struct wisp_proc_info *out);
 
 /* Kernel memory, as mem shows it (in bytes, except ipc_objs). */
-typedef struct {
+struct wisp_mem_info {
     uint32_t frames_total, frames_free;     /* 4 KiB frames */
     uint32_t heap_used, heap_free;
     uint32_t ipc_objs;                      /* live IPC objects */
     uint32_t procs;                         /* live processes */
-} wisp_mem_info;
-WISP_IMPORT("mem_info") int32_t wisp_mem_info(wisp_mem_info *out);
+};
+WISP_IMPORT("mem_info") int32_t wisp_mem_info(struct wisp_mem_info *out);
 
 /* One live endpoint or notification of the kernel (ipcstat). */
-typedef struct {
+struct wisp_ipc_info {
     uint32_t id;                    /* its number (ep1, ntfn2, ...) */
     uint32_t kind;                  /* 1 endpoint, 2 notification */
     uint32_t handles;               /* handles naming it */
     uint32_t sendq, recvq;          /* blocked senders / receivers (waiters) */
     uint32_t delivered;             /* messages received (signals) */
-} wisp_ipc_info;
+};
 /* The i-th live object, or WISP_ENOENT past the last. */
-WISP_IMPORT("ipc_info") int32_t wisp_ipc_info(uint32_t i, wisp_ipc_info *out);
+WISP_IMPORT("ipc_info") int32_t wisp_ipc_info(uint32_t i,
+                                              struct wisp_ipc_info *out);
 
 /* Hand the serial line to the kernel monitor until its `exit` command;
  * the caller blocks meanwhile. */
