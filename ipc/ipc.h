@@ -186,6 +186,14 @@ struct ipc_proc {
     enum ipc_state state;
     struct ipc_ns *ns;              /* where its new objects are numbered */
     struct ipc_handle handles[IPC_HANDLES_MAX];
+    int nheld;                      /* open slots (kept by the core, so a
+                                       receive checks IPC_RECV_FREE_SLOTS
+                                       without a scan): change the table
+                                       only through ipc_* */
+    struct ipc_obj *spare;          /* the reply object its next call will
+                                       use: allocated by a call before it
+                                       can block, kept after its reply for
+                                       the next one; freed by ipc_exit */
 
     /* while blocked */
     struct ipc_obj *on;             /* the object it waits on (the reply

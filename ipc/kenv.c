@@ -1,0 +1,19 @@
+/*
+ * kenv.c: the IPC core's environment in the kernel: its objects come
+ * from the kernel heap.  Host programs (tests, bench) provide their own
+ * ipc_alloc/ipc_free instead (calloc/free), so this file is kernel-only.
+ */
+#include "ipc/ipc.h"
+#include "mm/kmalloc.h"
+
+/* ipc_alloc: zeroed kernel memory, or NULL when the heap is exhausted. */
+void *ipc_alloc(size_t bytes)
+{
+    return kzalloc(bytes);
+}
+
+/* ipc_free: give back a block from ipc_alloc. */
+void ipc_free(void *block)
+{
+    kfree(block);
+}

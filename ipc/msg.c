@@ -1,0 +1,156 @@
+/*
+ * msg.c: messages: the checks a message and a receive buffer must pass
+ * (model: _check_msg, _check_recv), and the rendezvous that moves a
+ * message from its sender to its receiver (model: _transfer,
+ * _rendezvous), with the truncation rule and the grants.
+ */
+#include "ipc/core.h"
+
+/*
+ * bad_shape: whether the message's shape is EINVAL: too many words or
+ * handles (checked before any grant is looked at), a slot listed twice,
+ * a mode other than 'm' or 'c'.  Labels and words are u32 by type.
+ */
+static bool bad_shape(const struct ipc_msg *m)
+{
+    if (m->nwords > IPC_MSG_WORDS_MAX || m->nhandles > IPC_MSG_HANDLES_MAX)
+        return true;
+    for (uint32_t i = 0; i < m->nhandles; i++) {
+        if (m->handles[i].mode != 'm' && m->handles[i].mode != 'c')
+            return true;
+        for (uint32_t j = 0; j < i; j++)
+            if (m->handles[j].slot == m->handles[i].slot)
+                return true;
+    }
+    return false;
+}
+
+/*
+ * ipc_check_msg: see core.h.  Order: EINVAL, EACCES, EBADF, EMSGSIZE,
+ * EFAULT.  Granted slots must be open endpoint or notification handles
+ * (a reply handle cannot be granted).
+ */
+int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok)
+{
+    if (bad_shape(m))
+        return IPC_EINVAL;
+    if (m->nhandles && !grant_ok)
+        return IPC_EACCES;
+    for (uint32_t i = 0; i < m->nhandles; i++) {
+        uint32_t sl = m->handles[i].slot;
+        if (!ipc_handle_of(p, sl, IPC_KIND_EP)
+            && !ipc_handle_of(p, sl, IPC_KIND_NTFN))
+            return IPC_EBADF;
+    }
+    if (m->has_buf && m->len > IPC_MSG_BUF_MAX)
+        return IPC_EMSGSIZE;
+    if (m->has_buf && !p->mem(p, m->buf, m->len))
+        return IPC_EFAULT;
+    return 0;
+}
+
+/*
+ * ipc_check_recv: see core.h.  The free-slot rule is what lets every
+ * later delivery (up to IPC_MSG_HANDLES_MAX grants + a reply handle) fit.
+ */
+int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb)
+{
+    if (rb && rb->has && !p->mem(p, rb->ptr, rb->cap))
+        return IPC_EFAULT;
+    if (IPC_HANDLES_MAX - p->nheld < IPC_RECV_FREE_SLOTS)
+        return IPC_EMFILE;
+    return 0;
+}
+
+/*
+ * ipc_got_reset: see core.h.  Only the fields the model's Ret has matter
+ * to the trace; the rest must still be defined.
+ */
+void ipc_got_reset(struct ipc_got *g)
+{
+    __builtin_memset(g, 0, sizeof *g);
+    g->h = -1;
+    g->reply = -1;
+}
+
+/*
+ * copy_buf: the truncation rule: min(len, cap) bytes from the start of
+ * src's buffer to the start of dst's; returns the count copied.  Both
+ * ranges were checked when their operations began, and linear memory
+ * never shrinks, so the pointers exist; if one did not, nothing is
+ * copied and the count says so.
+ */
+static uint32_t copy_buf(struct ipc_proc *src, const struct ipc_msg *m,
+                         struct ipc_proc *dst, const struct ipc_rbuf *rb)
+{
+    uint32_t n = rb && rb->has && rb->cap < m->len ? rb->cap : m->len;
+    void *from, *to;
+
+    if (!rb || !rb->has)
+        n = 0;
+    if (n == 0)
+        return 0;
+    from = src->mem(src, m->buf, n);
+    to = dst->mem(dst, rb->ptr, n);
+    if (!from || !to)
+        return 0;
+    __builtin_memcpy(to, from, n);
+    return n;
+}
+
+/*
+ * ipc_transfer: see core.h.  dst->got gets badge, label, words, the
+ * buffer's length and the count copied, and the slots the grants landed
+ * in: message order, dst's lowest free slots; a move takes the handle
+ * out of src (no last-handle rule: it lives on in dst).
+ */
+void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
+                  uint32_t badge, struct ipc_proc *dst,
+                  const struct ipc_rbuf *rb)
+{
+    struct ipc_got *g = &dst->got;
+
+    ipc_got_reset(g);
+    g->has_msg = true;
+    g->badge = badge;
+    g->label = m->label;
+    g->nwords = m->nwords;
+    __builtin_memcpy(g->words, m->words, m->nwords * sizeof m->words[0]);
+    if (m->has_buf) {
+        g->has_buf = true;
+        g->len = m->len;
+        g->copied = copy_buf(src, m, dst, rb);
+    }
+    for (uint32_t i = 0; i < m->nhandles; i++) {
+        uint32_t sl = m->handles[i].slot;
+        struct ipc_handle h = src->handles[sl];
+        if (m->handles[i].mode == 'm')
+            ipc_uninstall(src, sl);
+        g->handles[i] = (uint32_t)ipc_install(dst, h.obj, h.rights, h.badge);
+    }
+    g->nhandles = m->nhandles;
+}
+
+/*
+ * ipc_rendezvous: see core.h.  Needs: sender out of every queue; for a
+ * call, sender->spare holds its reply object (allocated before it could
+ * block), which becomes the reply handle's object here, so the
+ * rendezvous cannot fail.
+ */
+void ipc_rendezvous(struct ipc_obj *ep, struct ipc_proc *sender,
+                    enum ipc_state kind, const struct ipc_msg *m,
+                    uint32_t badge, struct ipc_proc *receiver,
+                    const struct ipc_rbuf *rb)
+{
+    ipc_transfer(sender, m, badge, receiver, rb);
+    ep->delivered++;
+    if (kind == IPC_CALL) {
+        struct ipc_obj *r = sender->spare;
+        sender->spare = NULL;
+        r->caller = sender;
+        receiver->got.reply = ipc_install(receiver, r, 0, 0);
+        sender->state = IPC_REPLY;
+        sender->on = r;
+        sender->badge = 0;
+    }
+}
