@@ -8,7 +8,12 @@ A chapter writes an empty fenced block with a `quote` attribute:
         a C function (the contract comment above it, then the definition to
         the closing brace at column 0), a struct/union/enum, a typedef or a
         #define by name; a Python def or class; a nasm label up to the next
-        global label.
+        global label.  Promela is quoted as C: an `inline` or `proctype`
+        by name.
+    ```{quote="spec/ipc/model.py:op_send.__doc__"}
+    ```
+        a Python def or class from its `def` line to the end of its
+        docstring: the contract without the body.
     ```{quote="kernel/boot/entry.asm#long_mode"}
     ```
         the lines strictly between two marker lines `// book: long_mode`
@@ -218,6 +223,27 @@ local function python_def(lines, name)
   end
 end
 
+-- python_doc(lines, name): a def or class named `name` from its `def` line
+-- to the end of its docstring: its contract without its body.
+local function python_doc(lines, name)
+  local s, e = python_def(lines, name)
+  if not s then return nil, "no symbol `" .. name .. "`" end
+  local d = s
+  while lines[d]:match("^%s*@") do d = d + 1 end
+  local h = d                        -- the header's last line ends with ':'
+  while h < e and not lines[h]:gsub("#.*$", ""):match(":%s*$") do h = h + 1 end
+  local j = h + 1
+  while j <= e and not lines[j]:match("%S") do j = j + 1 end
+  local q = j <= e and lines[j]:match('^%s*[rRuU]?(["\']["\']["\'])')
+  if not q then return nil, "`" .. name .. "` has no docstring" end
+  local rest = lines[j]:match("^%s*[rRuU]?" .. q .. "(.*)$")
+  if rest:find(q, 1, true) then return d, j end
+  for k = j + 1, e do
+    if lines[k]:find(q, 1, true) then return d, k end
+  end
+  return nil, "the docstring of `" .. name .. "` does not end"
+end
+
 -- nasm_label(lines, name): the label `name:` at column 0 up to the next
 -- global label (local labels start with a dot), trailing comments and
 -- blank lines left to what follows.
@@ -240,6 +266,9 @@ local function extract(lines, sym, lang)
   if lang == "c" then
     s, e = c_function(lines, sym)
     if not s then s, e = c_type(lines, sym) end
+  elseif lang == "python" and sym:match("%.__doc__$") then
+    s, e = python_doc(lines, sym:gsub("%.__doc__$", ""))
+    if not s then return nil, e end
   elseif lang == "python" then
     s, e = python_def(lines, sym)
   elseif lang == "nasm" then

@@ -93,6 +93,30 @@ def cached(x):
 class Machine:
     def start(self):
         pass
+
+
+def op_send(state,
+            slot):
+    \"\"\"send(h).
+    Pre: h open, else EBADF.\"\"\"
+    return state
+
+
+def nodoc(x):
+    return x
+"""
+
+PML_SRC = """\
+byte n;
+
+/* Count one answer (needs: inside atomic). */
+inline answer(c) {
+\tn++
+}
+
+proctype client(byte c) {
+\tatomic { answer(c) }
+}
 """
 
 
@@ -102,6 +126,7 @@ def chapter(tmp_path, *specs, name="01-test.md"):
     (tmp_path / "src" / "serial.c").write_text(C_SRC)
     (tmp_path / "src" / "entry.asm").write_text(ASM_SRC)
     (tmp_path / "src" / "tool.py").write_text(PY_SRC)
+    (tmp_path / "src" / "model.pml").write_text(PML_SRC)
     blocks = "\n".join(f'```{{quote="{s}"}}\n```\n' for s in specs)
     path = tmp_path / name
     path.write_text(f"# Test\n\n{blocks}")
@@ -183,12 +208,29 @@ def test_nasm_label_and_python_def(tmp_path):
     assert got[2][3] == "class Machine:\n    def start(self):\n        pass"
 
 
+def test_python_docstring_is_the_contract_without_the_body(tmp_path):
+    got = quotes(tmp_path, "src/tool.py:op_send.__doc__", "src/tool.py:cached.__doc__")
+    assert got[0][0] == "src/tool.py: op_send.__doc__" and got[0][1] == ["python"]
+    assert got[0][3] == ('def op_send(state,\n            slot):\n    """send(h).\n'
+                         '    Pre: h open, else EBADF."""')
+    assert got[1][3] == 'def cached(x):\n    """Doc."""'
+
+
+def test_promela_inline_and_proctype(tmp_path):
+    got = quotes(tmp_path, "src/model.pml:answer", "src/model.pml:client")
+    assert got[0][1] == ["c"]
+    assert got[0][3] == "/* Count one answer (needs: inside atomic). */\ninline answer(c) {\n\tn++\n}"
+    assert got[1][3] == "proctype client(byte c) {\n\tatomic { answer(c) }\n}"
+
+
 @pytest.mark.parametrize("spec, message", [
     ("src/serial.c:serial_getc", "quote src/serial.c:serial_getc: no symbol `serial_getc` in src/serial.c"),
     ("src/missing.c:serial_putc", "quote src/missing.c:serial_putc: no file src/missing.c"),
     ("src/serial.c#recv", "quote src/serial.c#recv: no region marked `book: recv` in src/serial.c"),
     ("src/tool.py:Nope", "no symbol `Nope` in src/tool.py"),
     ("src/entry.asm:finish", "no symbol `finish` in src/entry.asm"),
+    ("src/tool.py:nodoc.__doc__", "`nodoc` has no docstring in src/tool.py"),
+    ("src/tool.py:gone.__doc__", "no symbol `gone` in src/tool.py"),
     ("serial_putc", "write FILE:SYMBOL or FILE#REGION"),
 ])
 def test_a_missing_quote_fails_the_build(tmp_path, spec, message):
