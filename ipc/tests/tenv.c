@@ -1,0 +1,146 @@
+/*
+ * tenv.c: the test environment of tenv.h, and main: runs every group of
+ * tests and prints "ipc-core-test: N checks, F failed".
+ */
+#include "ipc/tests/tenv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int t_checks, t_failed, t_alloc_fail;
+int t_wakelog[64], t_nwakelog;
+struct tproc t[T_PROCS + 1];
+static struct ipc_ns ns;
+static int nprocs;
+
+/* ipc_alloc: zeroed host memory, or NULL while t_alloc_fail says so. */
+void *ipc_alloc(size_t bytes)
+{
+    if (t_alloc_fail > 0) {
+        t_alloc_fail--;
+        return NULL;
+    }
+    return calloc(1, bytes);
+}
+
+/* ipc_free: give back a block of ipc_alloc. */
+void ipc_free(void *block)
+{
+    free(block);
+}
+
+/* t_check: count a check; print the failing ones with file and line. */
+void t_check(const char *file, int line, bool ok, const char *what)
+{
+    t_checks++;
+    if (!ok) {
+        t_failed++;
+        printf("FAIL %s:%d: %s\n", file, line, what);
+    }
+}
+
+/* mem: bytes [off, off+len) of a test process's memory, or NULL. */
+static void *mem(struct ipc_proc *p, uint32_t off, uint32_t len)
+{
+    struct tproc *tp = p->owner;
+
+    if (off > T_MEM || len > T_MEM - off)
+        return NULL;
+    return tp->mem + off;
+}
+
+/* wake: count it; the core must have made p running with its result. */
+static void wake(struct ipc_proc *p)
+{
+    struct tproc *tp = p->owner;
+
+    tp->wakes++;
+    if (t_nwakelog < 64)
+        t_wakelog[t_nwakelog++] = p->pid;
+    CHECK(p->state == IPC_RUNNING && p->result != IPC_BLOCKED);
+}
+
+/* t_setup: see tenv.h. */
+void t_setup(int n)
+{
+    ipc_ns_init(&ns);
+    nprocs = n;
+    t_nwakelog = 0;
+    for (int i = 1; i <= n; i++) {
+        memset(&t[i], 0, sizeof t[i]);
+        ipc_proc_init(&t[i].ip, &ns, i, mem, wake, &t[i]);
+    }
+}
+
+/* t_teardown: see tenv.h. */
+void t_teardown(void)
+{
+    for (int i = 1; i <= nprocs; i++)
+        ipc_exit(P(i));
+    CHECK_EQ(ipc_objs_live(), 0);
+    CHECK(ns.objs == NULL && ns.objs_tail == NULL);
+    t_alloc_fail = 0;
+}
+
+struct ipc_msg t_msg(uint32_t label)
+{
+    struct ipc_msg m;
+
+    memset(&m, 0, sizeof m);
+    m.label = label;
+    return m;
+}
+
+struct ipc_msg t_msg_words(uint32_t label, uint32_t n, const uint32_t *w)
+{
+    struct ipc_msg m = t_msg(label);
+
+    m.nwords = n;
+    memcpy(m.words, w, (n <= IPC_MSG_WORDS_MAX ? n : 0) * sizeof *w);
+    return m;
+}
+
+struct ipc_msg t_msg_buf(uint32_t label, uint32_t ptr, uint32_t len)
+{
+    struct ipc_msg m = t_msg(label);
+
+    m.has_buf = true;
+    m.buf = ptr;
+    m.len = len;
+    return m;
+}
+
+void t_grant(struct ipc_msg *m, uint32_t slot, char mode)
+{
+    m->handles[m->nhandles].slot = slot;
+    m->handles[m->nhandles].mode = (uint8_t)mode;
+    m->nhandles++;
+}
+
+struct ipc_rbuf t_rbuf(uint32_t ptr, uint32_t cap)
+{
+    return (struct ipc_rbuf){ true, ptr, cap };
+}
+
+/* t_serve: see tenv.h. */
+void t_serve(int i, int from, int to)
+{
+    int slot;
+
+    CHECK_EQ(ipc_ep_create(P(i)), IPC_OK);
+    slot = P(i)->got.h;
+    for (int j = from; j <= to; j++)
+        CHECK_EQ(ipc_give(P(i), (uint32_t)slot, P(j)), IPC_OK);
+}
+
+int main(void)
+{
+    test_callreply();
+    test_grants();
+    test_death();
+    test_errors();
+    test_ntfn();
+    printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
+    return t_failed != 0;
+}
