@@ -101,3 +101,68 @@ uint64_t console_received(void)
 {
     return rx_head + rx_dropped;
 }
+
+/* ---- who reads the line: the monitor or the console service ------------ */
+
+// book: owner
+/* The line's owner, and the threads waiting for it to change: the
+ * monitor (console_monitor_turn) and processes in wisp.monitor()
+ * (console_wait_owner).  The service's input thread sleeps on rx_readers
+ * with everyone else who waits for bytes. */
+static enum console_owner owner = CONSOLE_MONITOR;
+static struct waitq owner_waiters;
+// book: owner
+
+enum console_owner console_owner(void)
+{
+    return owner;
+}
+
+/* console_set_owner: see console.h.  Thread context. */
+void console_set_owner(enum console_owner o)
+{
+    uint64_t fl = irq_save();
+    owner = o;
+    waitq_wake_all(&owner_waiters);
+    waitq_wake_all(&rx_readers);    /* the input thread re-checks */
+    irq_restore(fl);
+}
+
+/* console_wait_owner: see console.h. */
+bool console_wait_owner(enum console_owner o)
+{
+    bool awake = true;
+    uint64_t fl = irq_save();
+    while (awake && owner != o)
+        awake = waitq_sleep(&owner_waiters);
+    irq_restore(fl);
+    return awake;
+}
+
+/* console_monitor_turn: see console.h.  The monitor thread is never
+ * interrupted while it waits here (nothing it runs is in the
+ * foreground), so an interrupted sleep just waits again. */
+bool console_monitor_turn(void)
+{
+    bool slept = false;
+    while (owner != CONSOLE_MONITOR) {
+        slept = true;
+        console_wait_owner(CONSOLE_MONITOR);
+    }
+    return slept;
+}
+
+/* console_wait_input: see console.h.  Masked like console_getc, for
+ * the same lost wakeup. */
+bool console_wait_input(uint64_t *seen)
+{
+    bool awake = true;
+    uint64_t fl = irq_save();
+    while (awake && !(owner == CONSOLE_SERVICE && rx_head != rx_tail &&
+                      console_received() != *seen))
+        awake = waitq_sleep(&rx_readers);
+    if (awake)
+        *seen = console_received();
+    irq_restore(fl);
+    return awake;
+}

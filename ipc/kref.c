@@ -1,0 +1,114 @@
+/*
+ * kref.c: the kernel's own references to IPC objects (kref.h).
+ *
+ * A kernel reference is counted in the object exactly as a handle is
+ * (nhandles, and nsend/nrecv for its rights) but lives in no table, so
+ * the counters alone say who may still signal or receive: the
+ * last-handle rules (obj.c, ipc_close_slot) then treat the kernel as one
+ * more holder.  Same environment as the rest of the core: no sleeping,
+ * printing or threads.
+ */
+#include "ipc/kref.h"
+
+#include "ipc/core.h"
+
+/*
+ * ipc_obj_of: see kref.h.
+ */
+struct ipc_obj *ipc_obj_of(struct ipc_proc *p, uint32_t slot,
+                           enum ipc_kind kind, uint32_t rights)
+{
+    struct ipc_handle *h = ipc_handle_of(p, slot, kind);
+
+    if (!h || kind == IPC_KIND_REPLY || (h->rights & rights) != rights)
+        return NULL;
+    return h->obj;
+}
+
+/*
+ * count: add d (+1 or -1) kernel references with rights to o's counters.
+ */
+static void count(struct ipc_obj *o, uint32_t rights, int d)
+{
+    o->nhandles += d;
+    o->nsend += (rights & IPC_R_SEND) ? d : 0;
+    o->nrecv += (rights & IPC_R_RECV) ? d : 0;
+}
+
+/*
+ * ipc_kntfn_create: see kref.h.
+ */
+struct ipc_obj *ipc_kntfn_create(struct ipc_ns *ns, uint32_t rights)
+{
+    struct ipc_obj *o = ipc_obj_new(ns, IPC_KIND_NTFN);
+
+    if (o)
+        count(o, rights, +1);
+    return o;
+}
+
+/*
+ * ipc_kref_hold: see kref.h.  Needs o a live endpoint or notification
+ * (one a handle or another kernel reference keeps alive).
+ */
+void ipc_kref_hold(struct ipc_obj *o, uint32_t rights)
+{
+    count(o, rights, +1);
+}
+
+/*
+ * wake_epipe: every process in q wakes with EPIPE, oldest first.
+ */
+static void wake_epipe(struct ipc_queue *q)
+{
+    while (q->head)
+        ipc_wake_err(ipc_dequeue(q), IPC_EPIPE);
+}
+
+/*
+ * ipc_kref_drop: see kref.h.  The last-handle rules as ipc_close_slot
+ * applies them to an endpoint or notification, in the same order.
+ */
+void ipc_kref_drop(struct ipc_obj *o, uint32_t rights)
+{
+    count(o, rights, -1);
+    if (o->nhandles == 0) {
+        wake_epipe(&o->sendq);
+        wake_epipe(&o->recvq);
+        wake_epipe(&o->waitq);
+        ipc_obj_free(o);
+        return;
+    }
+    if (o->kind == IPC_KIND_EP && o->nrecv == 0)
+        wake_epipe(&o->sendq);
+    if (o->nsend == 0)
+        wake_epipe(o->kind == IPC_KIND_EP ? &o->recvq : &o->waitq);
+}
+
+/*
+ * ipc_notify: see kref.h.  What signal does (model: op_signal), with the
+ * kernel as the signaller.
+ */
+void ipc_notify(struct ipc_obj *o, uint32_t bits)
+{
+    o->delivered++;
+    if (o->waitq.head) {
+        struct ipc_proc *w = ipc_dequeue(&o->waitq);
+        ipc_got_reset(&w->got);
+        w->got.word = bits;
+        ipc_wake(w, IPC_OK);
+    } else {
+        o->word |= bits;
+    }
+}
+
+/*
+ * ipc_kgive: see kref.h.
+ */
+int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,
+              struct ipc_proc *to)
+{
+    if (to->nheld == IPC_HANDLES_MAX)
+        return -IPC_EMFILE;
+    return ipc_install(to, o, rights, badge);
+}

@@ -1,0 +1,50 @@
+/*
+ * kref.h: the kernel's own references to IPC objects.
+ *
+ * Some kernel services hold an object the way a process holds a handle:
+ * the console device (kernel/proc/consdev.c) is a notification the
+ * kernel signals when serial input arrives, and wisp.watch
+ * (kernel/proc/sysinfo.c) keeps a notification to signal when a process
+ * ends.  A kernel reference counts as a handle for the last-handle rules
+ * of spec/ipc.md: while the kernel holds a notification with `s`, its
+ * waiters are not woken with EPIPE for want of a signaller, and the
+ * object is not freed.  Dropping the last reference applies the same
+ * rules a close does.  Same environment as ipc.h: thread context, no
+ * locks, no sleeping.
+ */
+#ifndef WISP_IPC_KREF_H
+#define WISP_IPC_KREF_H
+
+#include <stdint.h>
+
+#include "ipc/ipc.h"
+
+/* ipc_obj_of: the endpoint or notification p's slot names, if the slot
+ * is an open handle of that kind holding every bit of rights; NULL
+ * otherwise (also for a reply handle). */
+struct ipc_obj *ipc_obj_of(struct ipc_proc *p, uint32_t slot,
+                           enum ipc_kind kind, uint32_t rights);
+
+/* ipc_kntfn_create: a new notification in domain ns (word 0) whose only
+ * holder is the kernel, with a reference of `rights`; NULL when out of
+ * memory. */
+struct ipc_obj *ipc_kntfn_create(struct ipc_ns *ns, uint32_t rights);
+/* ipc_kref_hold: one more kernel reference to o with rights (the bits
+ * count as a handle's: s for a signaller, r for a receiver). */
+void ipc_kref_hold(struct ipc_obj *o, uint32_t rights);
+/* ipc_kref_drop: give back a reference ipc_kref_hold or
+ * ipc_kntfn_create took (the same rights).  The last-handle rules apply;
+ * o may be freed. */
+void ipc_kref_drop(struct ipc_obj *o, uint32_t rights);
+
+/* ipc_notify: signal notification o from the kernel: the oldest waiter
+ * wakes with word = bits, or with none, word |= bits.  bits != 0. */
+void ipc_notify(struct ipc_obj *o, uint32_t bits);
+
+/* ipc_kgive: a handle naming o with rights and badge in to's lowest free
+ * slot (how the kernel hands init the console device).  Returns the slot,
+ * or -IPC_EMFILE with the table full.  to must be running. */
+int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,
+              struct ipc_proc *to);
+
+#endif
