@@ -70,6 +70,12 @@ void ipc_rendezvous(struct ipc_obj *ep, struct ipc_proc *sender,
                     uint32_t badge, struct ipc_proc *receiver,
                     const struct ipc_rbuf *rb);
 
+/* ---- ntfn.c ----------------------------------------------------------------- */
+
+/* ipc_ntfn_post: what a signal with bits does to notification o: the
+ * oldest waiter wakes with word = bits, or with none word |= bits. */
+void ipc_ntfn_post(struct ipc_obj *o, uint32_t bits);
+
 /* ---- queues and waking ---------------------------------------------------- */
 
 /* ipc_enqueue: p goes to the tail of q. */

@@ -15,16 +15,21 @@
 int ipc_signal(struct ipc_proc *p, uint32_t slot)
 {
     struct ipc_handle *h;
-    struct ipc_obj *o;
-    uint32_t bits;
     int err;
 
     ipc_got_reset(&p->got);
     err = ipc_check_handle(p, slot, IPC_KIND_NTFN, IPC_R_SEND, &h);
     if (err)
         return ipc_ret(p, err);
-    o = h->obj;
-    bits = h->badge ? h->badge : 1;
+    ipc_ntfn_post(h->obj, h->badge ? h->badge : 1);
+    return ipc_ret(p, IPC_OK);
+}
+
+/*
+ * ipc_ntfn_post: see core.h.  Counted in o->delivered.
+ */
+void ipc_ntfn_post(struct ipc_obj *o, uint32_t bits)
+{
     o->delivered++;
     if (o->waitq.head) {
         struct ipc_proc *w = ipc_dequeue(&o->waitq);
@@ -34,7 +39,6 @@ int ipc_signal(struct ipc_proc *p, uint32_t slot)
     } else {
         o->word |= bits;
     }
-    return ipc_ret(p, IPC_OK);
 }
 
 /*
