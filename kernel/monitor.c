@@ -23,11 +23,13 @@
 #include "panic.h"
 #include "param.h"
 #include "symbols.h"
+#include "ipccmds.h"
 #include "threadcmds.h"
 #include "arch/x86_64/fault.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/memlayout.h"
 #include "arch/x86_64/x86.h"
+#include "ipc/ipc.h"
 #include "mm/kmalloc.h"
 #include "mm/mmtest.h"
 #include "proc/proccmds.h"
@@ -74,6 +76,10 @@ static const struct mon_cmd mon_cmds[] = {
     { "kill", "PID", "end a process", pcmd_kill },
     { "spawncost", "[N [NAME]]", "spawn NAME (hello) N times: cycles and "
       "bytes per process", pcmd_spawncost },
+    { "ipcscript", "FILE...", "run the IPC test scripts of initrd files, "
+      "print their traces", icmd_ipcscript },
+    { "ipcstat", "", "live endpoints and notifications: handles, queues",
+      icmd_ipcstat },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },
     { "reboot", "", "reset the machine", mon_reboot },
 };
@@ -147,6 +153,7 @@ static void mon_mem(int argc, char **argv)
         kprintf("module %d: 0x%lx-0x%lx %s\n", i, mbinfo.mods[i].start,
                 mbinfo.mods[i].end, mbinfo.mods[i].cmdline);
     mm_print_stats();
+    kprintf("ipc objects: %d live\n", ipc_objs_live());
 }
 
 /*

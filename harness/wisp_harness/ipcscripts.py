@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 
 from .iso import iso_with_files
-from .qemu import ROOT, HarnessError, Wisp
+from .qemu import ROOT, HarnessError, Wisp, log_dir
 
 sys.path.insert(0, str(ROOT / "spec" / "ipc"))
 import script as S  # noqa: E402  (spec/ipc/script.py)
@@ -204,6 +204,9 @@ def long_run(n, seed, batch, qemu=True):
         found = _check_batch(part, traces, "kernel",
                              lambda sc: shrink_kernel_divergence(sc, name))
         bad += bool(found)
+        if not found:               # keep only the serial logs that matter
+            for p in log_dir().glob(f"{name}.*log"):
+                p.unlink()
         print(f"kernel: scripts {i + 1}..{i + len(part)} of {n}: "
               f"{'DIVERGE' if found else 'identical to the model'}", flush=True)
     return 1 if bad else 0

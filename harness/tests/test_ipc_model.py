@@ -1,0 +1,302 @@
+"""Model-based tests of the IPC layer (issue 4, item 6): scripts of IPC
+steps run in the reference model (spec/ipc/script.py) and through the
+IPC test service (ipc/test/script.c), on the host (build/host/ipc-script)
+and in the kernel (the monitor's `ipcscript`, one QEMU boot for all), and
+the traces must be identical line for line.  A divergence fails with the
+first differing line and the shortest script that still shows it.
+
+Also here: the comparison itself must catch a wrong trace (a mutated
+one, a fake broken runner), hand-written scripts for named scenarios,
+and the service's handling of malformed input."""
+
+import re
+import subprocess
+
+import pytest
+
+from wisp_harness import ipcscripts as I
+
+S = I.S                         # spec/ipc/script.py
+HOST_SEEDS = range(1, 301)      # 300 random scripts on the host
+QEMU_SEEDS = range(100001, 100201)  # 200 in the kernel
+
+
+def script(text, nprocs):
+    """A Script from its step lines."""
+    return S.parse_script(f"{S.SCRIPT_MAGIC}\nprocs {nprocs}\n{text}")
+
+
+# --- named scenarios -------------------------------------------------------
+# Each: (script, lines its model trace must contain), so that a scenario
+# shows what its name says, not only that the runners agree with the model.
+SCENARIOS = {
+    "call_reply": (script("""
+1 ep_create
+1 dup 0 s-- 7
+1 give 1 2
+2 call 0 label=5 words=1,2 buf=0+100 rbuf=0+64
+1 recv 0 rbuf=0+64
+1 reply 2 label=9 words=3 buf=200+50
+""", 2), ["4: 2 call -> blocked",
+          "5: 1 recv -> ok badge=7 label=5 words=1,2 buf=100/64 reply=2",
+          "6: 1 reply -> ok",
+          "6: wake 2 -> ok badge=0 label=9 words=3 buf=50/50",
+          "proc 2 running 0=ep1:s--:7"]),
+
+    "server_death_mid_call": (script("""
+1 ep_create
+1 dup 0 s-- 2
+1 give 1 2
+1 give 1 3
+2 call 0 label=1
+1 recv 0
+3 call 0 label=2
+1 kill
+2 call 0 label=3
+""", 3), ["6: 1 recv -> ok badge=2 label=1 reply=2",
+          "8: 1 kill -> ok", "8: wake 3 -> EPIPE", "8: wake 2 -> EPIPE",
+          "9: 2 call -> EPIPE", "proc 1 dead"]),
+
+    "fifo_of_three_callers": (script("""
+1 ep_create
+1 dup 0 s-- 2
+1 give 1 2
+1 dup 0 s-- 3
+1 give 2 3
+1 dup 0 s-- 4
+1 give 3 4
+3 call 0 label=3
+2 call 0 label=2
+4 call 0 label=4
+1 recv 0
+1 reply 4 label=30
+1 recv 0
+1 reply 4 label=20
+1 recv 0
+1 reply 4 label=40
+""", 4), ["11: 1 recv -> ok badge=3 label=3 reply=4", "12: wake 3 -> ok badge=0 label=30",
+          "13: 1 recv -> ok badge=2 label=2 reply=4", "14: wake 2 -> ok badge=0 label=20",
+          "15: 1 recv -> ok badge=4 label=4 reply=4", "16: wake 4 -> ok badge=0 label=40"]),
+
+    "grants": (script("""
+1 ep_create
+1 dup 0 s-g 0
+1 give 1 2
+2 ntfn_create
+2 dup 1 s-- 9
+1 recv 0
+2 send 0 label=1 handles=2m,1c
+1 signal 2
+2 wait 1
+2 dup 0 s-- 0
+2 send 2 label=1 handles=1c
+2 send 0 label=1 handles=5c
+2 close 1
+1 close 4
+""", 2), ["7: 2 send -> ok", "7: wake 1 -> ok badge=0 label=1 handles=2,3",
+          "8: 1 signal -> ok", "9: 2 wait -> ok word=9",
+          "11: 2 send -> EACCES", "12: 2 send -> EBADF", "14: 1 close -> EBADF",
+          "proc 1 running 0=ep1:srg:0 1=ep1:s-g:0 2=ntfn2:s--:9 3=ntfn2:srg:0",
+          "proc 2 running 0=ep1:s-g:0 2=ep1:s--:0"]),
+
+    "truncation": (script("""
+1 ep_create
+1 give 0 2
+1 recv 0 rbuf=1000+16
+2 send 0 label=7 buf=500+100
+1 recv 0 rbuf=0+4096
+2 send 0 label=8 buf=0+0
+1 recv 0
+2 send 0 label=9 buf=0+64
+1 recv 0 rbuf=0+65536
+2 send 0 label=200 buf=65536+65536
+2 send 0 label=1 buf=131000+100
+2 send 0 label=1 buf=0+65537
+1 recv 0 rbuf=131072+1
+""", 2), ["4: wake 1 -> ok badge=0 label=7 buf=100/16",
+          "6: wake 1 -> ok badge=0 label=8 buf=0/0",
+          "8: wake 1 -> ok badge=0 label=9 buf=64/0",
+          "10: wake 1 -> ok badge=0 label=200 buf=65536/65536",
+          "11: 2 send -> EFAULT", "12: 2 send -> EMSGSIZE", "13: 1 recv -> EFAULT"]),
+}
+
+
+def test_scenarios_show_what_they_name():
+    """The model's trace of each named scenario holds its key lines."""
+    for name, (sc, lines) in SCENARIOS.items():
+        trace = I.model_trace(sc)
+        missing = [ln for ln in lines if ln not in trace]
+        assert not missing, f"{name}: model trace lacks {missing}:\n" + "\n".join(trace)
+
+
+def fail_with(divs, who, shrinker):
+    """pytest.fail with the first divergence and its shrunk script."""
+    __tracebackhide__ = True
+    d = divs[0]
+    pytest.fail(f"{len(divs)} script(s) diverge; the first:\n"
+                + I.describe(d, who, shrinker(d.script)))
+
+
+# --- host ----------------------------------------------------------------------
+def test_host_random_scripts_match_model():
+    scripts = [S.gen_script(k) for k in HOST_SEEDS]
+    divs = I.compare(scripts, I.host_traces(scripts))
+    if divs:
+        fail_with(divs, "host", I.shrink_host_divergence)
+
+
+def test_host_named_scenarios_match_model():
+    scripts = [sc for sc, _ in SCENARIOS.values()]
+    divs = I.compare(scripts, I.host_traces(scripts))
+    if divs:
+        fail_with(divs, "host", I.shrink_host_divergence)
+
+
+def run_host(text):
+    """(exit status, stdout lines) of the host runner on a container text."""
+    r = subprocess.run([str(I.HOST_RUNNER), "-"], input=text, capture_output=True,
+                       text=True, timeout=60)
+    assert not r.stderr, r.stderr
+    return r.returncode, r.stdout.splitlines()
+
+
+MALFORMED = [
+    ("garbage\n", r"^error: line 1: expected 'wisp-ipc-script 1'"),
+    ("", r"^error: no script"),
+    ("wisp-ipc-script 1\nprocs 0\n", r"^error: line 2: expected 'procs N'"),
+    ("wisp-ipc-script 1\nprocs 99\n", r"^error: line 2: expected 'procs N'"),
+    ("wisp-ipc-script 1\n", r"^error: line 1: expected 'procs N'"),
+    ("wisp-ipc-script 1\nprocs 2\n1 frobnicate\n", r"^error: line 3: unknown op"),
+    ("wisp-ipc-script 1\nprocs 2\n3 ep_create\n", r"^error: line 3: expected PID"),
+    ("wisp-ipc-script 1\nprocs 2\n1 dup 0 sx 0\n", r"^error: line 3: bad positional"),
+    ("wisp-ipc-script 1\nprocs 2\n1 close\n", r"^error: line 3: missing arguments"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0 label=4294967296\n", r"^error: line 3: bad label"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0 buf=5\n", r"^error: line 3: bad buf"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0 words=1,,2\n", r"^error: line 3: bad words"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0 handles=m\n", r"^error: line 3: bad handles"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0 colour=red\n", r"^error: line 3: unknown key"),
+    ("wisp-ipc-script 1\nprocs 2\n1 send 0" + " label=1" * 30 + "\n",
+     r"^error: line 3: too many words"),
+    # valid syntax, but a step its process cannot issue (an invalid script)
+    ("wisp-ipc-script 1\nprocs 2\n1 exit\n1 ep_create\n",
+     r"^error: step 2: its process cannot issue it"),
+    ("wisp-ipc-script 1\nprocs 2\n2 kill\n2 kill\n", r"^error: step 2:"),
+]
+
+
+@pytest.mark.parametrize("text,error", MALFORMED)
+def test_host_malformed_script_is_one_error_line(text, error):
+    """A malformed script prints one clear error line, exits 1, and the
+    scripts after it in the same file still run."""
+    good = S.format_script(SCENARIOS["call_reply"][0])
+    status, out = run_host(text + good if text.startswith(S.SCRIPT_MAGIC) else text)
+    assert status != 0
+    errors = [ln for ln in out if ln.startswith("error:")]
+    assert len(errors) == 1 and re.search(error, errors[0]), out
+    if text.startswith(S.SCRIPT_MAGIC):
+        traces = I.split_container("\n".join(out))
+        assert traces[-1] == I.model_trace(SCENARIOS["call_reply"][0]), out
+
+
+# --- the comparison can fail ------------------------------------------------
+def test_comparison_reports_a_mutated_trace():
+    """A trace that differs from the model's in one line -- a wake lost,
+    a result changed -- is a divergence at that line, in that script."""
+    scripts = [S.gen_script(k) for k in range(1, 21)]
+    expected = [I.model_trace(sc) for sc in scripts]
+    assert not I.compare(scripts, expected)
+    for mutate in (lambda t, i: t[:i] + t[i + 1:],             # a line lost
+                   lambda t, i: t[:i] + [t[i] + " !bad"] + t[i + 1:]):
+        broken = [list(t) for t in expected]
+        broken[7] = mutate(broken[7], 3)
+        divs = I.compare(scripts, broken)
+        assert [d.index for d in divs] == [7]
+        assert divs[0].first[0] == 4 and divs[0].first[1] == expected[7][3]
+        assert "script 8: kernel trace differs from the model's at line 4" in \
+            I.describe(divs[0])
+
+
+def epipe_blind(traces_of_model):
+    """A fake broken runner: the model, except that every EPIPE is
+    reported as EAGAIN (as a kernel that forgot rule 2 might)."""
+    return [[ln.replace("EPIPE", "EAGAIN") for ln in t] for t in traces_of_model]
+
+
+def test_shrink_finds_a_short_script_for_a_broken_runner():
+    """Against the fake broken runner, the divergence is found and
+    shrunk (script.shrink, as on the host) to a few steps that still
+    show it; the batched shrink (as in QEMU) also shrinks it, in a
+    bounded number of batches."""
+    runner = lambda scs: epipe_blind([I.model_trace(sc) for sc in scs])  # noqa: E731
+    scripts = [S.gen_script(k) for k in range(1, 101)]
+    divs = I.compare(scripts, runner(scripts))
+    assert divs, "100 random scripts and no EPIPE at all?"
+    sc = divs[0].script
+    small = S.shrink(sc, I.diverges_on(runner))
+    assert I.diverges_on(runner)(small) and len(small.steps) < len(sc.steps)
+    assert len(small.steps) <= 10, S.format_script(small)
+    batches = []
+
+    def counted(scs):
+        batches.append(len(scs))
+        return runner(scs)
+
+    small2 = I.shrink_batched(sc, counted, rounds=8)
+    assert len(batches) <= 8
+    assert I.diverges_on(runner)(small2) and len(small2.steps) < len(sc.steps)
+
+
+# --- the kernel (one boot runs every script) -----------------------------------
+@pytest.fixture(scope="module")
+def kernel_run():
+    """The kernel's traces of the random scripts, then of the named
+    scenarios, then of a malformed script; and the outputs of `mem`,
+    `ipcstat` and `ipcscript` of a missing file, run afterwards."""
+    random_scripts = [S.gen_script(k) for k in QEMU_SEEDS]
+    named = [sc for sc, _ in SCENARIOS.values()]
+    iso = I.iso_with_files({
+        I.SCRIPTS_FILE: I.container(random_scripts + named),
+        "bad.txt": "wisp-ipc-script 1\nprocs 2\n1 frobnicate\n"
+                   + S.format_script(named[0]),
+    })
+    with I.Wisp(iso=iso, name="test_ipc_model.kernel") as w:
+        w.boot()
+        out = w.cmd(f"ipcscript {I.SCRIPTS_FILE}", timeout=900)
+        extra = {c: w.cmd(c) for c in ("ipcscript bad.txt", "ipcscript nosuch.txt",
+                                       "mem", "ipcstat", "echo alive")}
+    return random_scripts, named, I.split_container(out), extra
+
+
+def test_kernel_random_scripts_match_model(kernel_run):
+    scripts, named, traces, _ = kernel_run
+    assert len(traces) == len(scripts) + len(named)
+    divs = I.compare(scripts, traces[:len(scripts)])
+    if divs:
+        fail_with(divs, "kernel", I.shrink_kernel_divergence)
+
+
+def test_kernel_named_scenarios_match_model(kernel_run):
+    scripts, named, traces, _ = kernel_run
+    divs = I.compare(named, traces[len(scripts):])
+    if divs:
+        fail_with(divs, "kernel", I.shrink_kernel_divergence)
+
+
+def test_kernel_ipcscript_bad_input_is_an_error_line(kernel_run):
+    """A malformed script is one error line (the next script still runs),
+    a missing file one message; the monitor carries on."""
+    *_, extra = kernel_run
+    bad = extra["ipcscript bad.txt"]
+    assert "error: line 3: unknown op" in bad
+    assert "ipcscript: bad.txt: 1 script(s) failed" in bad
+    assert I.split_container(bad)[1] == I.model_trace(SCENARIOS["call_reply"][0])
+    assert "ipcscript: no file 'nosuch.txt' in the initrd" in extra["ipcscript nosuch.txt"]
+    assert extra["echo alive"].strip() == "alive"
+
+
+def test_kernel_scripts_leave_no_ipc_objects(kernel_run):
+    """Every script's objects are freed (the service checks this after
+    each script too): `mem` and `ipcstat` count none left."""
+    *_, extra = kernel_run
+    assert re.search(r"^ipc objects: 0 live$", extra["mem"], re.M), extra["mem"]
+    assert "0 endpoints and notifications; ipc objects: 0 live" in extra["ipcstat"]
