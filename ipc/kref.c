@@ -91,15 +91,7 @@ void ipc_kref_drop(struct ipc_obj *o, uint32_t rights)
  */
 void ipc_notify(struct ipc_obj *o, uint32_t bits)
 {
-    o->delivered++;
-    if (o->waitq.head) {
-        struct ipc_proc *w = ipc_dequeue(&o->waitq);
-        ipc_got_reset(&w->got);
-        w->got.word = bits;
-        ipc_wake(w, IPC_OK);
-    } else {
-        o->word |= bits;
-    }
+    ipc_ntfn_post(o, bits);
 }
 
 /*
