@@ -71,8 +71,11 @@
 
 /* ---- processes (PROCESSES: kernel/proc/) ---- */
 
-/* Most processes alive at once (the process table's size). */
-#define PROC_MAX 64
+/* Most processes alive at once (the process table's size): enough for
+ * the IPC flood demo (100 clients and their server).  Each takes two
+ * VAREA_MAX entries (its thread's stack, its memory's region) and, for a
+ * small C program, about 170 KiB of frames and heap. */
+#define PROC_MAX 128
 
 /* Longest program name kept, including the NUL (= the initrd's name
  * field, INITRD_NAME_MAX). */

@@ -78,6 +78,16 @@ static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
     return old;
 }
 
+/* proc_ipc_mem: the IPC layer's mem hook: a pointer to bytes
+ * [off, off+len) of ip's process's memory 0, or NULL if any is outside it
+ * or the process has no memory (yet, or any more). */
+void *proc_ipc_mem(struct ipc_proc *ip, uint32_t off, uint32_t len)
+{
+    struct proc *p = ip->owner;
+    wasm_memory *m = p->inst ? wasm_instance_memory(p->inst) : NULL;
+    return m ? wasm_memory_ptr(m, off, len) : NULL;
+}
+
 /* proc_runtime_init: p's runtime: its allocator and the PROC_* limits. */
 void proc_runtime_init(struct proc *p)
 {

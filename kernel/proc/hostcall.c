@@ -1,13 +1,15 @@
 /*
  * hostcall.c: host functions for processes: the table of every import
  * the kernel satisfies, one trampoline that runs them, guest-memory
- * access, and Wisp's own module "wisp" (sleep_ms, getpid, yield).
+ * access, and Wisp's own module "wisp" (sleep_ms, getpid, yield; its
+ * IPC calls are in ipccall.c).
  *
  * The host functions are made once at boot (hostcall_init) and shared by
  * every instance; a call finds its process through the current thread.
  * The WASI calls are in wasi.c; spec/abi.md states each call's contract.
  */
 #include "proc/hostcall.h"
+#include "proc/ipccall.h"
 
 #include <stdbool.h>
 
@@ -95,14 +97,16 @@ static const struct host_entry wisp_entries[] = {
     { "wisp", "getpid", ":i", wisp_getpid },
     { "wisp", "yield", ":i", wisp_yield },
 };
-#define NWISP (int)(sizeof wisp_entries / sizeof wisp_entries[0])
+static const int nwisp = sizeof wisp_entries / sizeof wisp_entries[0];
 
 /* ---- the trampoline and the table ---------------------------------------- */
 
 /*
  * host_tramp: the one wasm_host_fn of every host function: runs the
  * entry's implementation for the calling process and turns its result
- * into the i32 the guest sees, or into a trap that ends the process.
+ * into the i32 the guest sees, or into a trap that ends the process.  A
+ * killed process's calls do nothing: they trap "killed" (its IPC has
+ * ended already: proc_kill).
  */
 static wasm_status host_tramp(wasm_host_call *c)
 {
@@ -112,7 +116,7 @@ static wasm_status host_tramp(wasm_host_call *c)
         c->exit_code = (int32_t)host_arg32(c, 0);
         return WASM_EXITED;
     }
-    uint32_t r = e->impl(p, c);
+    uint32_t r = p->killed ? HOST_KILLED : e->impl(p, c);
     if (r == HOST_FAULT || r == HOST_KILLED) {
         c->trap_message = r == HOST_FAULT ? "bad host-call pointer"
                                           : "killed";
@@ -123,16 +127,37 @@ static wasm_status host_tramp(wasm_host_call *c)
     return WASM_OK;
 }
 
-/* Every host function, made by hostcall_init: wisp's, then WASI's. */
+/* Every host function, made by hostcall_init: wisp's, its IPC calls,
+ * then WASI's. */
 static wasm_func **host_funcs;
 static wasm_runtime host_rt;
 
-/* host_entry_at: entry i of the concatenated table; NULL past its end. */
+static const struct {
+    const struct host_entry *entries;
+    const int *n;
+} host_tables[] = {
+    { wisp_entries, &nwisp },
+    { ipc_entries, &ipc_nentries },
+    { wasi_entries, &wasi_nentries },
+};
+#define NTABLES (int)(sizeof host_tables / sizeof host_tables[0])
+
+/* host_entry_at: entry i of the concatenated tables; NULL past the end. */
 static const struct host_entry *host_entry_at(int i)
 {
-    if (i < NWISP)
-        return &wisp_entries[i];
-    return i - NWISP < wasi_nentries ? &wasi_entries[i - NWISP] : NULL;
+    for (int t = 0; t < NTABLES; i -= *host_tables[t++].n)
+        if (i < *host_tables[t].n)
+            return &host_tables[t].entries[i];
+    return NULL;
+}
+
+/* host_count: the number of host functions. */
+static int host_count(void)
+{
+    int n = 0;
+    for (int t = 0; t < NTABLES; t++)
+        n += *host_tables[t].n;
+    return n;
 }
 
 /* host_sig: parse a table signature into t (ps, rs hold 8 each). */
@@ -177,7 +202,7 @@ static void *hrt_resize(void *ctx, void *old, size_t ob, size_t nb)
  */
 bool hostcall_init(void)
 {
-    int n = NWISP + wasi_nentries;
+    int n = host_count();
     wasm_runtime_init(&host_rt, (wasm_allocator){ hrt_alloc, hrt_free,
                                                   hrt_resize, NULL });
     host_funcs = kzalloc(sizeof *host_funcs * (size_t)n);

@@ -42,8 +42,8 @@ struct proc *proc_current(void)
     return thread_current()->owner;
 }
 
-/* find: the process with this pid, or NULL. */
-static struct proc *find(int pid)
+/* proc_find: the process with this pid, or NULL. */
+struct proc *proc_find(int pid)
 {
     for (int i = 0; i < PROC_MAX; i++)
         if (ptable[i] && ptable[i]->pid == pid)
@@ -53,18 +53,18 @@ static struct proc *find(int pid)
 
 bool proc_alive(int pid)
 {
-    return find(pid) != NULL;
+    return proc_find(pid) != NULL;
 }
 
 size_t proc_module_bytes(int pid)
 {
-    struct proc *p = find(pid);
+    struct proc *p = proc_find(pid);
     return p ? p->module_bytes : 0;
 }
 
 size_t proc_heap_bytes(int pid)
 {
-    struct proc *p = find(pid);
+    struct proc *p = proc_find(pid);
     return p ? p->heap_bytes : 0;
 }
 
@@ -157,6 +157,8 @@ static void proc_main(void *arg)
         r.status = WASM_TRAPPED;
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
+    ipc_exit(&p->ipc);          /* before its memory goes; a no-op if
+                                   proc_kill did it already */
     last_heap_peak = p->heap_peak;
     proc_engine_free(p);
     proc_unlist(p);
@@ -268,22 +270,17 @@ static int free_slot(void)
     return -1;
 }
 
-/* proc_spawn: see proc.h.  Runs in the caller's thread; the new
- * process's thread runs when the caller next blocks or yields. */
-int proc_spawn(const char *name, int argc, char **argv, char *err,
-               size_t errlen)
+/* proc_make: a new process running program f (thread created, not yet
+ * listed), or NULL with the reason in err and the errno in *code. */
+static struct proc *proc_make(const struct initrd_file *f, int argc,
+                              char **argv, char *err, size_t errlen,
+                              int *code)
 {
-    const struct initrd_file *f = initrd_find(name);
-    const char *why = NULL;
-    struct proc *p = NULL;
-    int slot = free_slot();
-    if (!f)
-        why = "no such program in the initrd (try ls)";
-    else if (slot < 0)
-        why = "too many processes (PROC_MAX)";
-    else if (!(p = kzalloc(sizeof *p)))
+    const char *why;
+    struct proc *p = kzalloc(sizeof *p);
+    if (!p)
         why = "out of memory";
-    if (!why) {
+    else {
         strlcpy(p->name, f->name, sizeof p->name);
         proc_runtime_init(p);
         if (!(why = set_args(p, argc, argv)) &&
@@ -291,15 +288,39 @@ int proc_spawn(const char *name, int argc, char **argv, char *err,
             !(p->thread = thread_create(p->name, proc_main, p)))
             why = "out of memory";
     }
-    if (why) {
-        if (why != err)
-            fmt_snprintf(err, errlen, "%s", why);
-        if (p)
-            proc_destroy(p);
-        return -1;
+    if (!why)
+        return p;
+    if (why != err)
+        fmt_snprintf(err, errlen, "%s", why);
+    *code = strncmp(err, "out of memory", 13) == 0 ? PROC_ENOMEM
+                                                   : PROC_EINVAL;
+    if (p)
+        proc_destroy(p);
+    return NULL;
+}
+
+/* proc_spawn: see proc.h.  Runs in the caller's thread; the new
+ * process's thread runs when the caller next blocks or yields. */
+int proc_spawn(const char *name, int argc, char **argv, char *err,
+               size_t errlen)
+{
+    const struct initrd_file *f = initrd_find(name);
+    int slot = free_slot(), code = 0;
+    struct proc *p;
+    if (!f) {
+        fmt_snprintf(err, errlen, "no such program in the initrd (try ls)");
+        return -PROC_ENOENT;
     }
+    if (slot < 0) {
+        fmt_snprintf(err, errlen, "too many processes (PROC_MAX)");
+        return -PROC_EAGAIN;
+    }
+    if (!(p = proc_make(f, argc, argv, err, errlen, &code)))
+        return -code;
     p->pid = next_pid++;
     p->state = PROC_LIVE;
+    ipc_proc_init(&p->ipc, &ipc_kernel_ns, p->pid, proc_ipc_mem,
+                  proc_ipc_wake, p);
     p->thread->owner = p;
     sched_set_preempt_hook(p->thread, proc_preempt_hook, p);
     ptable[slot] = p;
@@ -311,11 +332,12 @@ int proc_spawn(const char *name, int argc, char **argv, char *err,
  * at once if it sleeps in a host call. */
 bool proc_kill(int pid)
 {
-    struct proc *p = find(pid);
+    struct proc *p = proc_find(pid);
     if (!p)
         return false;
     if (p->state == PROC_LIVE) {
         p->killed = true;
+        ipc_exit(&p->ipc);      /* partners get EPIPE now */
         wasm_exec_interrupt(p->exec);
         thread_interrupt(p->thread);
     }
@@ -326,7 +348,7 @@ bool proc_kill(int pid)
  * end interrupts that sleep (proc_main). */
 void proc_wait(int pid)
 {
-    struct proc *p = find(pid);
+    struct proc *p = proc_find(pid);
     if (!p)
         return;
     p->waiter = thread_current();

@@ -1,8 +1,8 @@
 /*
  * proc.h: processes.  A process is one Wasm instance running on one
- * kernel thread, with its own linear memory, a handle table (filled by
- * the IPC layer, later) and a name, pid, state and exit code.  The states
- * and their transitions are in spec/process.md.
+ * kernel thread, with its own linear memory, its IPC state and handle
+ * table (struct ipc_proc, ipc/ipc.h) and a name, pid, state and exit
+ * code.  The states and their transitions are in spec/process.md.
  */
 #ifndef WISP_PROC_H
 #define WISP_PROC_H
@@ -12,20 +12,18 @@
 #include <stdint.h>
 
 #include "param.h"
+#include "waitq.h"
 #include "../interp/wasm.h"
+#include "ipc/ipc.h"
 
 struct thread;
+struct wasifs;
 
 enum proc_state {
     PROC_NEW,           /* spawn is building it; not yet started */
     PROC_LIVE,          /* its thread runs Wasm (ready, running or
                            sleeping in a host call: see the thread) */
     PROC_ZOMBIE,        /* ended; its thread is freeing everything */
-};
-
-/* The handle table: capabilities for IPC (empty until the IPC issue). */
-struct proc_handles {
-    int count;
 };
 
 // book: struct_proc
@@ -52,22 +50,38 @@ struct proc {
     size_t module_bytes;            /* the compiled module's (shared by
                                        every process of this program) */
     size_t mem_bytes;               /* linear memory mapped */
-    struct proc_handles handles;
+    struct ipc_proc ipc;            /* IPC state and handle table; its
+                                       owner is this struct proc */
+    struct waitq ipc_wq;            /* its thread sleeps here while
+                                       blocked in IPC (ipccall.c) */
+    struct wasifs *wasifs;          /* WASI over IPC (wasifs.h), or NULL */
 };
 // book: struct_proc
 
+/* proc_spawn's errors (WASI errno numbers, as the spawn host call's) */
+#define PROC_EAGAIN 6       /* the process table is full */
+#define PROC_EINVAL 28      /* the module does not load or link; args */
+#define PROC_ENOENT 44      /* no such program in the initrd */
+#define PROC_ENOMEM 48      /* kernel memory exhausted */
+
 void proc_init(void);               /* host functions; needs kheap_init */
 /* proc_spawn: start program `name` from the initrd with argv[0..argc)
- * (argv[0] is replaced by the file name).  Returns the new pid, or -1
- * with a one-line reason in err[0..errlen). */
+ * (argv[0] is replaced by the file name), with an empty handle table.
+ * Returns the new pid, or minus a WASI errno with a one-line reason in
+ * err[0..errlen) (-PROC_E*, above).  The new process
+ * runs when the caller next blocks or yields, so the caller may still
+ * give it handles (ipc_give). */
 int proc_spawn(const char *name, int argc, char **argv, char *err,
                size_t errlen);
-/* proc_kill: ask process pid to stop; false if there is none. */
+/* proc_kill: ask process pid to stop; false if there is none.  Its IPC
+ * ends at once (ipc_exit): partners blocked on it get EPIPE now, even if
+ * its thread has yet to reach a safe point. */
 bool proc_kill(int pid);
 /* proc_wait: wait for process pid to end; a Ctrl-C (0x03) typed on the
  * console meanwhile kills it.  Only the monitor thread calls it. */
 void proc_wait(int pid);
 bool proc_alive(int pid);
+struct proc *proc_find(int pid);    /* the live process pid, or NULL */
 size_t proc_module_bytes(int pid);  /* the compiled module's heap bytes */
 size_t proc_heap_bytes(int pid);    /* its engine objects' heap bytes */
 size_t proc_last_heap_peak(void);   /* heap_peak of the last one ended */
@@ -78,9 +92,13 @@ void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg);
 
 /* engine.c */
 void proc_runtime_init(struct proc *p);
+void *proc_ipc_mem(struct ipc_proc *ip, uint32_t off, uint32_t len);
 bool proc_exec_setup(struct proc *p);
 void proc_preempt_hook(void *ctx);
 void proc_engine_free(struct proc *p);
+
+/* ipccall.c */
+void proc_ipc_wake(struct ipc_proc *ip);
 
 /* hostcall.c */
 /* hostcall_resolve: the host function for import module.name, or NULL

@@ -1,0 +1,409 @@
+/*
+ * ipccall.c: the IPC host calls of module "wisp" (services/lib/wisp.h):
+ * endpoints, notifications, handles, messages, and spawn with handles.
+ *
+ * Each call is the ABI layer around one operation of ipc/: it checks the
+ * guest pointers it reads or writes (the message, the wisp_in, the
+ * outputs: EFAULT, before anything changes), copies the message into a
+ * struct ipc_msg, runs the operation, and when the operation blocks,
+ * sleeps the process's thread on p->ipc_wq until the operation that
+ * completes it makes the process IPC_RUNNING again and calls its wake
+ * hook (proc_ipc_wake).  Then it writes what the process got into the
+ * guest.  A kill ends the sleep: the call traps "killed" (HOST_KILLED);
+ * proc_kill has already run ipc_exit, so partners got EPIPE.
+ *
+ * Unlike the pointer rule of spec/abi.md, a bad pointer here is the errno
+ * EFAULT, not a trap: spec/ipc.md makes a bad IPC argument an error the
+ * program can handle.  spec/abi.md "IPC" states each call's contract.
+ */
+#include "proc/ipccall.h"
+
+#include <stdbool.h>
+
+#include "kprintf.h"
+#include "kstring.h"
+#include "mm/kmalloc.h"
+#include "proc/initrd.h"
+
+/* The guest's wisp_msg and wisp_in (services/lib/wisp.h), every field a
+ * little-endian u32 at any alignment: copied in and out with memcpy. */
+struct g_msg {
+    uint32_t label, nwords, words[IPC_MSG_WORDS_MAX];
+    uint32_t buf, len, nhandles, handles[IPC_MSG_HANDLES_MAX];
+};
+struct g_in {
+    uint32_t buf, cap;                  /* in */
+    uint32_t badge, label, nwords, words[IPC_MSG_WORDS_MAX];
+    uint32_t len, copied, nhandles, handles[IPC_MSG_HANDLES_MAX];
+    int32_t reply;
+};
+_Static_assert(sizeof(struct g_msg) == 68, "wisp_msg is 68 bytes");
+_Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
+
+#define GRANT_MOVE 0x10000u             /* WISP_GRANT_MOVE */
+#define GRANT_SLOT 0xffffu              /* the slot bits of a grant */
+#define IPC_EBADMODE 0                  /* a mode the core rejects */
+
+/* ---- blocking and waking --------------------------------------------- */
+
+/* proc_ipc_wake: the IPC layer's wake hook: ip's operation is complete
+ * (ip is IPC_RUNNING, result and got set): wake its sleeping thread. */
+void proc_ipc_wake(struct ipc_proc *ip)
+{
+    struct proc *p = ip->owner;
+    waitq_wake_all(&p->ipc_wq);
+}
+
+/*
+ * ipccall_finish: the result of an operation that returned r: r
+ * itself, or if it blocked, the result its completion left in p->ipc
+ * once p is running again.  HOST_KILLED when a kill ends the wait.
+ * No interrupt handler touches IPC state and kernel C is not
+ * preempted, so checking the state and sleeping cannot miss a wake.
+ */
+uint32_t ipccall_finish(struct proc *p, int r)
+{
+    if (r != IPC_BLOCKED)
+        return (uint32_t)r;
+    while (p->ipc.state != IPC_RUNNING && !p->killed)
+        waitq_sleep(&p->ipc_wq);
+    return p->killed ? HOST_KILLED : (uint32_t)p->ipc.result;
+}
+
+/* ---- guest structs ---------------------------------------------------- */
+
+/* grant_of: wisp_msg.handles[i] as a grant: slot | GRANT_MOVE moves,
+ * a plain slot copies, any other bit is a mode the core calls EINVAL. */
+static struct ipc_grant grant_of(uint32_t h)
+{
+    struct ipc_grant g = { h & GRANT_SLOT, 'c' };
+    if (h & ~(GRANT_SLOT | GRANT_MOVE))
+        g.mode = IPC_EBADMODE;
+    else if (h & GRANT_MOVE)
+        g.mode = 'm';
+    return g;
+}
+
+/* msg_get: the wisp_msg at guest address a into *m; false (EFAULT) if
+ * its 68 bytes are not all inside memory.  len 0 is no buffer. */
+static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
+{
+    struct g_msg g;
+    const void *src = host_mem(c, a, sizeof g);
+    if (!src)
+        return false;
+    memcpy(&g, src, sizeof g);
+    memset(m, 0, sizeof *m);
+    m->label = g.label;
+    m->nwords = g.nwords;
+    memcpy(m->words, g.words, sizeof m->words);
+    m->has_buf = g.len != 0;
+    m->buf = g.buf;
+    m->len = g.len;
+    m->nhandles = g.nhandles;
+    for (int i = 0; i < IPC_MSG_HANDLES_MAX; i++)
+        m->handles[i] = grant_of(g.handles[i]);
+    return true;
+}
+
+/* rbuf_get: the receive buffer named by the wisp_in at a; false (EFAULT)
+ * if its 84 bytes are not all inside memory.  cap 0 is none. */
+static bool rbuf_get(wasm_host_call *c, uint32_t a, struct ipc_rbuf *rb)
+{
+    struct g_in g;
+    const void *src = host_mem(c, a, sizeof g);
+    if (!src)
+        return false;
+    memcpy(&g, src, 8);
+    *rb = (struct ipc_rbuf){ g.cap != 0, g.buf, g.cap };
+    return true;
+}
+
+/* in_put: what p received (p->ipc.got) into the wisp_in at a, already
+ * checked by rbuf_get (memory never shrinks); its in-fields stay. */
+static void in_put(struct proc *p, wasm_host_call *c, uint32_t a)
+{
+    const struct ipc_got *got = &p->ipc.got;
+    struct g_in g = {
+        .badge = got->badge, .label = got->label, .nwords = got->nwords,
+        .len = got->len, .copied = got->copied,
+        .nhandles = got->nhandles, .reply = got->reply,
+    };
+    memcpy(g.words, got->words, sizeof g.words);
+    memcpy(g.handles, got->handles, sizeof g.handles);
+    memcpy((char *)host_mem(c, a, sizeof g) + 8, (char *)&g + 8,
+           sizeof g - 8);
+}
+
+/* put_out: for a call that makes a slot: store it at out on success. */
+static uint32_t put_out(wasm_host_call *c, uint32_t out, uint32_t r,
+                        uint32_t v)
+{
+    if (r == IPC_OK)
+        host_put32(c, out, v);
+    return r;
+}
+
+/* ---- the calls: handles and objects ------------------------------------ */
+
+/* ep_create(h_out) -> errno. */
+static uint32_t w_ep_create(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 0);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_ep_create(&p->ipc));
+    return put_out(c, out, r, (uint32_t)p->ipc.got.h);
+}
+
+/* ntfn_create(h_out) -> errno. */
+static uint32_t w_ntfn_create(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 0);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_ntfn_create(&p->ipc));
+    return put_out(c, out, r, (uint32_t)p->ipc.got.h);
+}
+
+/* dup(h, rights, badge, h2_out) -> errno. */
+static uint32_t w_dup(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 3);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_dup(&p->ipc, host_arg32(c, 0),
+                                   host_arg32(c, 1), host_arg32(c, 2)));
+    return put_out(c, out, r, (uint32_t)p->ipc.got.h);
+}
+
+/* close(h) -> errno. */
+static uint32_t w_close(struct proc *p, wasm_host_call *c)
+{
+    return ipccall_finish(p, ipc_close(&p->ipc, host_arg32(c, 0)));
+}
+
+/* ---- the calls: messages ---------------------------------------------- */
+
+/* send(h, msg) -> errno; try_send likewise (never blocks). */
+static uint32_t w_send(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_msg m;
+    if (!msg_get(c, host_arg32(c, 1), &m))
+        return IPC_EFAULT;
+    return ipccall_finish(p, ipc_send(&p->ipc, host_arg32(c, 0), &m));
+}
+
+static uint32_t w_try_send(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_msg m;
+    if (!msg_get(c, host_arg32(c, 1), &m))
+        return IPC_EFAULT;
+    return ipccall_finish(p, ipc_try_send(&p->ipc, host_arg32(c, 0), &m));
+}
+
+/* call(h, msg, in) -> errno; the reply lands in *in. */
+static uint32_t w_call(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_msg m;
+    struct ipc_rbuf rb;
+    uint32_t in = host_arg32(c, 2);
+    if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
+        return IPC_EFAULT;
+    uint32_t h = host_arg32(c, 0);
+    uint32_t r = ipccall_finish(p, ipc_call(&p->ipc, h, &m, &rb));
+    if (r == IPC_OK)
+        in_put(p, c, in);
+    return r;
+}
+
+/* recv(h, in) -> errno; try_recv(h, in) likewise, EAGAIN for "none". */
+static uint32_t w_recv(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_rbuf rb;
+    uint32_t in = host_arg32(c, 1);
+    if (!rbuf_get(c, in, &rb))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_recv(&p->ipc, host_arg32(c, 0), &rb));
+    if (r == IPC_OK)
+        in_put(p, c, in);
+    return r;
+}
+
+static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_rbuf rb;
+    uint32_t in = host_arg32(c, 1);
+    if (!rbuf_get(c, in, &rb))
+        return IPC_EFAULT;
+    uint32_t h = host_arg32(c, 0);
+    uint32_t r = ipccall_finish(p, ipc_try_recv(&p->ipc, h, &rb));
+    if (r == IPC_OK)
+        in_put(p, c, in);
+    return r;
+}
+
+/* reply(r, msg) -> errno; never blocks. */
+static uint32_t w_reply(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_msg m;
+    if (!msg_get(c, host_arg32(c, 1), &m))
+        return IPC_EFAULT;
+    return ipccall_finish(p, ipc_reply(&p->ipc, host_arg32(c, 0), &m));
+}
+
+/* reply_recv(r, msg, h, in) -> errno: reply, then recv's result. */
+static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
+{
+    struct ipc_msg m;
+    struct ipc_rbuf rb;
+    uint32_t in = host_arg32(c, 3);
+    if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_reply_recv(&p->ipc, host_arg32(c, 0),
+                                                  &m, host_arg32(c, 2), &rb));
+    if (r == IPC_OK)
+        in_put(p, c, in);
+    return r;
+}
+
+/* ---- the calls: notifications ------------------------------------------ */
+
+/* signal(h) -> errno; never blocks. */
+static uint32_t w_signal(struct proc *p, wasm_host_call *c)
+{
+    return ipccall_finish(p, ipc_signal(&p->ipc, host_arg32(c, 0)));
+}
+
+/* wait(h, word_out) -> errno. */
+static uint32_t w_wait(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 1);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_wait(&p->ipc, host_arg32(c, 0)));
+    return put_out(c, out, r, p->ipc.got.word);
+}
+
+/* ---- spawn ------------------------------------------------------------- */
+
+/* A spawn request, copied out of the guest. */
+struct spawn_req {
+    char name[INITRD_NAME_MAX];
+    uint32_t nhandles;
+    uint32_t slots[IPC_MSG_HANDLES_MAX];
+    int argc;
+    char **argv;                        /* kmalloc'd, strings after it */
+};
+
+/* spawn_args: req->argv = { name, the NUL-terminated strings of
+ * args[0..len) }.  Returns 0 or an errno (EINVAL with a reason printed). */
+static uint32_t spawn_args(struct spawn_req *req, const char *args,
+                           uint32_t len)
+{
+    if (len > PROC_ARGS_MAX || (len > 0 && args[len - 1] != '\0')) {
+        kprintf("spawn: %s\n", len > PROC_ARGS_MAX
+                ? "arguments too long (PROC_ARGS_MAX)"
+                : "arguments not NUL-terminated");
+        return IPC_EINVAL;
+    }
+    int n = 1;
+    for (uint32_t i = 0; i < len; i++)
+        n += args[i] == '\0';
+    req->argv = kmalloc(sizeof(char *) * (size_t)n + len);
+    if (!req->argv)
+        return IPC_ENOMEM;
+    char *s = (char *)(req->argv + n);
+    memcpy(s, args, len);
+    req->argv[0] = req->name;
+    for (int i = 1; i < n; s += strlen(s) + 1)
+        req->argv[i++] = s;
+    req->argc = n;
+    return 0;
+}
+
+/* spawn_check: every listed slot is an open endpoint or notification
+ * handle of p (EBADF otherwise; at most 4: EINVAL). */
+static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
+{
+    if (req->nhandles > IPC_MSG_HANDLES_MAX)
+        return IPC_EINVAL;
+    for (uint32_t i = 0; i < req->nhandles; i++) {
+        uint32_t s = req->slots[i];
+        const struct ipc_obj *o = s < IPC_HANDLES_MAX
+                                      ? p->ipc.handles[s].obj : NULL;
+        if (!o || (o->kind != IPC_KIND_EP && o->kind != IPC_KIND_NTFN))
+            return IPC_EBADF;
+    }
+    return 0;
+}
+
+/* spawn_start: start req's program and give it copies of the listed
+ * handles in its slots 0, 1, ... before it runs; its pid or -errno. */
+static int spawn_start(struct proc *p, struct spawn_req *req)
+{
+    char err[160];
+    int pid = proc_spawn(req->name, req->argc, req->argv, err, sizeof err);
+    if (pid == -PROC_EINVAL || pid == -PROC_ENOMEM)
+        kprintf("spawn: %s\n", err);
+    if (pid < 0)
+        return pid;
+    struct proc *child = proc_find(pid);
+    for (uint32_t i = 0; i < req->nhandles; i++) {
+        if (ipc_give(&p->ipc, req->slots[i], &child->ipc) != IPC_OK) {
+            proc_kill(pid);             /* cannot happen: checked */
+            return -IPC_EBADF;
+        }
+    }
+    return pid;
+}
+
+/*
+ * spawn(name, name_len, args, args_len, handles, nhandles, pid_out) ->
+ * errno.  Pointers first (EFAULT), then the handles (EINVAL, EBADF), then
+ * the arguments (EINVAL) and the program (ENOENT, EINVAL, EAGAIN, ENOMEM).
+ */
+static uint32_t w_spawn(struct proc *p, wasm_host_call *c)
+{
+    struct spawn_req req = { .argv = NULL };
+    uint32_t nlen = host_arg32(c, 1), alen = host_arg32(c, 3);
+    const char *name = host_mem(c, host_arg32(c, 0), nlen);
+    const char *args = host_mem(c, host_arg32(c, 2), alen);
+    const void *hs = host_mem(c, host_arg32(c, 4), 4ull * host_arg32(c, 5));
+    uint32_t out = host_arg32(c, 6), r;
+    if (!name || !args || !hs || !host_mem(c, out, 4))
+        return IPC_EFAULT;
+    req.nhandles = host_arg32(c, 5);
+    if (req.nhandles <= IPC_MSG_HANDLES_MAX)
+        memcpy(req.slots, hs, 4 * req.nhandles);
+    if ((r = spawn_check(p, &req)) != 0)
+        return r;
+    if (nlen == 0 || nlen >= sizeof req.name)
+        return PROC_ENOENT;             /* no program has such a name */
+    memcpy(req.name, name, nlen);
+    if ((r = spawn_args(&req, args, alen)) != 0)
+        return r;
+    int pid = spawn_start(p, &req);
+    kfree(req.argv);
+    return pid < 0 ? (uint32_t)-pid : put_out(c, out, 0, (uint32_t)pid);
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+const struct host_entry ipc_entries[] = {
+    { "wisp", "ep_create", "i:i", w_ep_create },
+    { "wisp", "ntfn_create", "i:i", w_ntfn_create },
+    { "wisp", "dup", "iiii:i", w_dup },
+    { "wisp", "close", "i:i", w_close },
+    { "wisp", "send", "ii:i", w_send },
+    { "wisp", "try_send", "ii:i", w_try_send },
+    { "wisp", "call", "iii:i", w_call },
+    { "wisp", "recv", "ii:i", w_recv },
+    { "wisp", "try_recv", "ii:i", w_try_recv },
+    { "wisp", "reply", "ii:i", w_reply },
+    { "wisp", "reply_recv", "iiii:i", w_reply_recv },
+    { "wisp", "signal", "i:i", w_signal },
+    { "wisp", "wait", "ii:i", w_wait },
+    { "wisp", "spawn", "iiiiiii:i", w_spawn },
+};
+const int ipc_nentries = sizeof ipc_entries / sizeof ipc_entries[0];

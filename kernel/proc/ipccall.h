@@ -1,0 +1,20 @@
+/*
+ * ipccall.h: the IPC host calls of module "wisp" (kernel/proc/ipccall.c),
+ * for hostcall.c's table.  proc_ipc_wake, the IPC layer's wake hook of
+ * every process, is declared in proc.h.
+ */
+#ifndef WISP_IPCCALL_H
+#define WISP_IPCCALL_H
+
+#include "proc/hostcall.h"
+
+/* ipccall_finish: the result of an IPC operation of p's that returned r:
+ * r, or if it is IPC_BLOCKED, the result left in p->ipc once its
+ * completion woke p (p->ipc.got holds what p received); HOST_KILLED if a
+ * kill ended the wait.  Sleeps p's thread meanwhile. */
+uint32_t ipccall_finish(struct proc *p, int r);
+
+extern const struct host_entry ipc_entries[];
+extern const int ipc_nentries;
+
+#endif
