@@ -1,0 +1,484 @@
+/*
+ * init: the first process.  The kernel starts it (kernel command line
+ * init=init.wasm) with one handle, slot 0 = the console device.  It
+ * reads the initrd file `manifest`, starts the services listed there in
+ * order, each with only the handles its line names, waits for a service
+ * that registers a name to have done so before starting the next line,
+ * and watches every process it started: one that ends is restarted if
+ * its line says `restart`.  It never ends.
+ *
+ * The manifest (spec/services.md), one service per line, `#` comments:
+ *
+ *     NAME PROGRAM [restart] [register] [slots=W,W,...] [-- ARGS...]
+ *
+ * slots= lists the handles the program gets, in its slots 0, 1, ... (at
+ * most 4): `-` a placeholder with no rights, `console` a send handle on
+ * the console service badged for this line, `console-owner` the
+ * unbadged console handle with grant (for the shell: it mints badges
+ * and sets the foreground), `fs`, `names` (with NAMES_MAY_REGISTER in
+ * its badge and the grant right if the line says `register`), `serve`
+ * the line's own endpoint, `device` the console device, `notify` a send
+ * handle on init's notification (for the name server, to say a name
+ * was registered).  `console`, `fs` and `names` are the `serve`
+ * endpoints of the lines named console, fs and names.
+ *
+ * init creates every `serve` endpoint before starting anything and keeps
+ * it: a restarted service serves the same endpoint, so its clients' and
+ * the name server's handles stay good, and calls made meanwhile wait.
+ * When a service ends for good init closes its endpoint, so its clients
+ * get EPIPE instead of waiting forever.
+ *
+ * init prints with printf: its slot 0 is not a console endpoint, so the
+ * kernel's WASI layer writes straight to the serial line.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "svc.h"
+
+#define INIT_SLOT_DEVICE 0          /* the console device, from the kernel */
+#define INIT_LINES_MAX 30           /* services: one watch bit each */
+#define INIT_MANIFEST_MAX 4096      /* bytes of the manifest read */
+#define INIT_WORDS_MAX 24           /* words on one manifest line */
+#define INIT_PROG_MAX 39            /* an initrd name (INITRD_NAME_MAX - 1) */
+#define INIT_ARGS_MAX 256           /* packed arguments (PROC_ARGS_MAX) */
+#define INIT_SPAWN_SLOTS 4          /* handles spawn hands a program */
+/* Watch-word bit the name server signals after a registration; bits
+ * 0..INIT_LINES_MAX-1 are the manifest lines' process ends. */
+#define INIT_BIT_NAMED (1u << 31)
+/* A restart loop: a service that ends this soon after starting, this
+ * many times in a row, is not restarted again. */
+#define INIT_QUICK_MS 500
+#define INIT_QUICK_MAX 5
+/* The name-server badge of clients: nonzero (so they cannot mint one)
+ * and without NAMES_MAY_REGISTER. */
+#define INIT_CLIENT_BADGE 1u
+
+enum slot_kind {
+    SK_NONE, SK_CONSOLE, SK_OWNER, SK_FS, SK_NAMES, SK_SERVE, SK_DEVICE,
+    SK_NOTIFY, SK_COUNT
+};
+static const char *const init_slot_words[SK_COUNT] = {
+    "-", "console", "console-owner", "fs", "names", "serve", "device",
+    "notify",
+};
+
+/* One manifest line. */
+struct svc {
+    char name[NAME_MAX_LEN + 1];
+    char prog[INIT_PROG_MAX + 1];
+    char args[INIT_ARGS_MAX];       /* NUL-terminated words, packed */
+    uint32_t args_len;
+    uint8_t slots[INIT_SPAWN_SLOTS];
+    uint32_t nslots;
+    bool restart, reg;
+    int32_t ep;                     /* the `serve` endpoint, or -1 */
+    int32_t pid;                    /* while running, else -1 */
+    long long started_ms;
+    int quick;                      /* quick ends in a row */
+};
+
+static struct svc init_svcs[INIT_LINES_MAX];
+static int init_nsvcs;
+static int32_t init_ntfn;           /* watch notification: rights srg */
+static int32_t init_null = -1;      /* the `-` placeholder: no rights */
+
+/* init_now_ms: the monotonic clock in milliseconds. */
+static long long init_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the manifest --------------------------------------------------------- */
+
+/*
+ * init_read_manifest: the initrd file `manifest` into buf (NUL-
+ * terminated, at most cap - 1 bytes).  Returns its length, or -1 (said
+ * why) when there is none.
+ */
+static int init_read_manifest(char *buf, uint32_t cap)
+{
+    char name[64];
+    uint32_t size, i, off = 0, n = 1;
+    bool found = false;
+    for (i = 0; !found && wisp_initrd_stat(i, name, sizeof name, &size) == 0;
+         i++)
+        found = strcmp(name, "manifest") == 0;
+    if (!found) {
+        printf("init: no file `manifest` in the initrd: nothing to start\n");
+        return -1;
+    }
+    i--;                            /* the loop stepped past it */
+    if (size > cap - 1)
+        printf("init: manifest is %u bytes: reading the first %u\n",
+               (unsigned)size, (unsigned)cap - 1);
+    while (off < cap - 1 && n > 0 &&
+           wisp_initrd_read(i, off, buf + off, cap - 1 - off, &n) == 0)
+        off += n;
+    buf[off] = '\0';
+    return (int)off;
+}
+
+/* init_split: splits s at blanks into at most max words (s is
+ * modified).  Returns their number, or -1 if there are more. */
+static int init_split(char *s, char **w, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
+        if (n == max)
+            return -1;
+        w[n++] = tok;
+    }
+    return n;
+}
+
+/* init_slots: parses the list of `slots=LIST` into s.  NULL or what is
+ * wrong. */
+static const char *init_slots(struct svc *s, char *list)
+{
+    s->nslots = 0;
+    for (char *w = list; w; ) {
+        char *comma = strchr(w, ',');
+        if (comma)
+            *comma = '\0';
+        int k = 0;
+        while (k < SK_COUNT && strcmp(w, init_slot_words[k]) != 0)
+            k++;
+        if (k == SK_COUNT)
+            return "unknown slot word (see spec/services.md)";
+        if (s->nslots == INIT_SPAWN_SLOTS)
+            return "more than 4 slots";
+        s->slots[s->nslots++] = (uint8_t)k;
+        w = comma ? comma + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* init_args: packs the words w[0..n) as s's arguments.  NULL or what is
+ * wrong. */
+static const char *init_args(struct svc *s, char **w, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(w[i]) + 1;
+        if (s->args_len + len > INIT_ARGS_MAX)
+            return "arguments longer than 256 bytes";
+        memcpy(s->args + s->args_len, w[i], len);
+        s->args_len += (uint32_t)len;
+    }
+    return NULL;
+}
+
+/* init_flags: applies the words after NAME PROGRAM to s.  NULL or what
+ * is wrong. */
+static const char *init_flags(struct svc *s, char **w, int n)
+{
+    const char *err = NULL;
+    for (int i = 0; i < n && !err; i++) {
+        if (strcmp(w[i], "--") == 0)
+            return init_args(s, w + i + 1, n - i - 1);
+        else if (strcmp(w[i], "restart") == 0)
+            s->restart = true;
+        else if (strcmp(w[i], "register") == 0)
+            s->reg = true;
+        else if (strncmp(w[i], "slots=", 6) == 0)
+            err = init_slots(s, w[i] + 6);
+        else
+            err = "unknown word (expected restart, register, slots=, --)";
+    }
+    return err;
+}
+
+/* init_has_slot: true if s lists slot kind k. */
+static bool init_has_slot(const struct svc *s, int k)
+{
+    for (uint32_t i = 0; i < s->nslots; i++)
+        if (s->slots[i] == k)
+            return true;
+    return false;
+}
+
+/* init_find: the line named name, or NULL. */
+static struct svc *init_find(const char *name)
+{
+    for (int i = 0; i < init_nsvcs; i++)
+        if (strcmp(init_svcs[i].name, name) == 0)
+            return &init_svcs[i];
+    return NULL;
+}
+
+/*
+ * init_line: parses one manifest line (modified) into s.  NULL (also for
+ * a blank line or a comment: then s->name is empty) or what is wrong.
+ */
+static const char *init_line(char *line, struct svc *s)
+{
+    char *w[INIT_WORDS_MAX], *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    int n = init_split(line, w, INIT_WORDS_MAX);
+    *s = (struct svc){.ep = -1, .pid = -1};
+    if (n == 0)
+        return NULL;
+    if (n < 0)
+        return "too many words";
+    if (n < 2)
+        return "expected NAME PROGRAM [restart] [register] [slots=...]";
+    if (strlen(w[0]) > NAME_MAX_LEN)
+        return "name longer than 31 bytes";
+    if (init_find(w[0]))
+        return "a second line with this name";
+    if (strlen(w[1]) > INIT_PROG_MAX)
+        return "program name longer than 39 bytes";
+    strcpy(s->name, w[0]);
+    strcpy(s->prog, w[1]);
+    const char *err = init_flags(s, w + 2, n - 2);
+    if (!err && s->reg && !init_has_slot(s, SK_NAMES))
+        err = "`register` needs a `names` slot";
+    return err;
+}
+
+/*
+ * init_parse: reads every line of the manifest text into init_svcs,
+ * creating each `serve` endpoint.  A bad line is reported and skipped.
+ */
+static void init_parse(char *text)
+{
+    int lineno = 0;
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        struct svc *s = &init_svcs[init_nsvcs];
+        const char *err = init_nsvcs == INIT_LINES_MAX
+            ? "more than 30 services" : init_line(line, s);
+        if (!err && s->name[0] && init_has_slot(s, SK_SERVE) &&
+            wisp_ep_create(&s->ep) != 0)
+            err = "cannot create its endpoint (handle table full?)";
+        if (err)
+            printf("init: manifest line %d: %s; line ignored\n", lineno, err);
+        else if (s->name[0])
+            init_nsvcs++;
+    }
+}
+
+/* ---- starting and watching ------------------------------------------------ */
+
+/* init_ep_of: the endpoint of the line named name, or -1. */
+static int32_t init_ep_of(const char *name)
+{
+    struct svc *s = init_find(name);
+    return s ? s->ep : -1;
+}
+
+/*
+ * init_dup_of: *h = a new handle on the endpoint of service `of` with
+ * rights and badge.  ENOENT when no line of that name serves.
+ */
+static int32_t init_dup_of(const char *of, uint32_t rights, uint32_t badge,
+                           int32_t *h)
+{
+    int32_t ep = init_ep_of(of);
+    return ep < 0 ? WISP_ENOENT : wisp_dup(ep, rights, badge, h);
+}
+
+/*
+ * init_mint: *h = the handle for slot kind k of line i.  *temp is true
+ * when it is a new slot the caller must close after the spawn.
+ * Returns 0 or an errno (ENOENT: the service it names is missing).
+ */
+static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
+{
+    const struct svc *s = &init_svcs[i];
+    uint32_t line_badge = (uint32_t)i + 1;
+    *temp = k != SK_NONE && k != SK_DEVICE && k != SK_SERVE;
+    switch (k) {
+    case SK_NONE: *h = init_null; return 0;
+    case SK_DEVICE: *h = INIT_SLOT_DEVICE; return 0;
+    case SK_SERVE: *h = s->ep; return 0;
+    case SK_NOTIFY:
+        return wisp_dup(init_ntfn, WISP_R_SEND, INIT_BIT_NAMED, h);
+    case SK_CONSOLE:
+        return init_dup_of("console", WISP_R_SEND, line_badge, h);
+    case SK_OWNER:
+        return init_dup_of("console", WISP_R_SEND | WISP_R_GRANT, 0, h);
+    case SK_FS:
+        return init_dup_of("fs", WISP_R_SEND, 0, h);
+    default:
+        if (s->reg)
+            return init_dup_of("names", WISP_R_SEND | WISP_R_GRANT,
+                               NAMES_MAY_REGISTER | line_badge, h);
+        return init_dup_of("names", WISP_R_SEND, INIT_CLIENT_BADGE, h);
+    }
+}
+
+/* init_watch: has pid's end signal init's notification with line i's
+ * bit. */
+static void init_watch(int i, int32_t pid)
+{
+    int32_t w, err = wisp_dup(init_ntfn, WISP_R_SEND, 1u << i, &w);
+    if (err == 0) {
+        err = wisp_watch(pid, w);
+        wisp_close(w);
+    }
+    if (err)
+        printf("init: cannot watch %s (pid %d): %s\n", init_svcs[i].name,
+               (int)pid, wisp_strerror(err));
+}
+
+/* init_spawn_err: a few words on why spawn failed. */
+static const char *init_spawn_err(int32_t err)
+{
+    switch (err) {
+    case WISP_ENOENT: return "no such program in the initrd";
+    case WISP_EINVAL: return "not a valid program, or arguments too long";
+    case WISP_EAGAIN: return "too many processes";
+    default: return "spawn failed";
+    }
+}
+
+/*
+ * init_start: spawns line i's program with its slots and watches it.
+ * Returns 0 (s->pid set, "started" printed) or an errno (said why).
+ */
+static int32_t init_start(int i)
+{
+    struct svc *s = &init_svcs[i];
+    int32_t hs[INIT_SPAWN_SLOTS], err = 0, pid;
+    bool temp[INIT_SPAWN_SLOTS] = {false};
+    uint32_t n;                     /* slots minted */
+    for (n = 0; n < s->nslots; n++)
+        if ((err = init_mint(i, s->slots[n], &hs[n], &temp[n])) != 0)
+            break;
+    if (err)
+        printf("init: cannot start %s: slot %u (%s): %s\n", s->name,
+               (unsigned)n, init_slot_words[s->slots[n]],
+               err == WISP_ENOENT ? "no running service of that name"
+                                  : wisp_strerror(err));
+    else if ((err = wisp_spawn(s->prog, (uint32_t)strlen(s->prog), s->args,
+                               s->args_len, hs, s->nslots, &pid)) != 0)
+        printf("init: cannot start %s (%s): %s (%s)\n", s->name, s->prog,
+               wisp_strerror(err), init_spawn_err(err));
+    for (uint32_t j = 0; j < n; j++)
+        if (temp[j])
+            wisp_close(hs[j]);
+    if (err)
+        return err;
+    s->pid = pid;
+    s->started_ms = init_now_ms();
+    printf("init: started %s (pid %d)\n", s->name, (int)pid);
+    init_watch(i, pid);
+    return 0;
+}
+
+/* init_retire: line s will not run again: close its endpoint, so calls
+ * to it get EPIPE rather than wait for a server that never comes. */
+static void init_retire(struct svc *s)
+{
+    if (s->ep >= 0)
+        wisp_close(s->ep);
+    s->ep = -1;
+}
+
+/*
+ * init_ended: line i's process has ended (its watch bit came): restart
+ * it if its line says so and it is not failing in a loop, else retire
+ * it.  A bit for a line that is not running is ignored.
+ */
+static void init_ended(int i)
+{
+    struct svc *s = &init_svcs[i];
+    int32_t pid = s->pid;
+    if (pid < 0)
+        return;
+    s->pid = -1;
+    s->quick = init_now_ms() - s->started_ms < INIT_QUICK_MS ? s->quick + 1
+                                                              : 0;
+    if (!s->restart) {
+        printf("init: %s (pid %d) ended\n", s->name, (int)pid);
+    } else if (s->quick >= INIT_QUICK_MAX) {
+        printf("init: %s (pid %d) ended %d times right after starting; "
+               "not restarting it\n", s->name, (int)pid, s->quick);
+    } else {
+        printf("init: %s (pid %d) ended, restarting\n", s->name, (int)pid);
+        if (init_start(i) == 0)
+            return;
+    }
+    init_retire(s);
+}
+
+/* init_ends: handles the line bits of a watch word. */
+static void init_ends(uint32_t word)
+{
+    for (int i = 0; i < init_nsvcs; i++)
+        if (word & (1u << i))
+            init_ended(i);
+}
+
+/* init_named: true once `name` is registered with the name server. */
+static bool init_named(const char *name)
+{
+    int32_t h, names = init_ep_of("names");
+    if (names < 0 || svc_lookup(names, name, &h) != 0)
+        return false;
+    wisp_close(h);
+    return true;
+}
+
+/*
+ * init_await_name: waits until line i's service has registered its name
+ * (the name server signals INIT_BIT_NAMED after each registration),
+ * handling ends meanwhile; gives up if it ends for good.
+ */
+static void init_await_name(int i)
+{
+    struct svc *s = &init_svcs[i];
+    uint32_t word;
+    if (init_ep_of("names") < 0) {
+        printf("init: %s: no name server to register with\n", s->name);
+        return;
+    }
+    while (!init_named(s->name)) {
+        if (s->pid < 0) {
+            printf("init: %s ended without registering its name\n",
+                   s->name);
+            return;
+        }
+        if (wisp_wait(init_ntfn, &word) != 0)
+            return;
+        init_ends(word);
+    }
+}
+
+/* main: set up, start every line in order, then watch forever. */
+int main(void)
+{
+    static char text[INIT_MANIFEST_MAX];
+    uint32_t word;
+    int32_t err = wisp_ntfn_create(&init_ntfn);
+    if (err == 0)
+        err = wisp_dup(init_ntfn, 0, 0, &init_null);
+    if (err) {
+        printf("init: cannot create its notification: %s\n",
+               wisp_strerror(err));
+        for (;;)
+            wisp_sleep_ms(1000000);
+    }
+    if (init_read_manifest(text, sizeof text) >= 0)
+        init_parse(text);
+    for (int i = 0; i < init_nsvcs; i++)
+        if (init_start(i) != 0)
+            init_retire(&init_svcs[i]);
+        else if (init_svcs[i].reg)
+            init_await_name(i);
+    for (;;) {
+        if (wisp_wait(init_ntfn, &word) == 0)
+            init_ends(word);
+        else
+            wisp_sleep_ms(1000);
+    }
+}
