@@ -38,13 +38,33 @@ void ipc_close_slot(struct ipc_proc *p, uint32_t slot);
  * whoever can no longer be answered; frees o when nobody holds it). */
 void ipc_obj_released(struct ipc_obj *o);
 /* ipc_handle_of: p's open slot `slot` if it names an object of kind,
- * else NULL. */
-struct ipc_handle *ipc_handle_of(struct ipc_proc *p, uint32_t slot,
-                                 enum ipc_kind kind);
+ * else NULL.  (Inline, as the next: every operation starts here.) */
+static inline struct ipc_handle *ipc_handle_of(struct ipc_proc *p,
+                                               uint32_t slot,
+                                               enum ipc_kind kind)
+{
+    struct ipc_handle *h;
+
+    if (slot >= IPC_HANDLES_MAX)
+        return NULL;
+    h = &p->handles[slot];
+    return h->obj && h->obj->kind == kind ? h : NULL;
+}
+
 /* ipc_check_handle: 0 if slot is an open handle of kind with right, else
- * IPC_EBADF or IPC_EACCES (model: _ep_handle, _ntfn_handle). */
-int ipc_check_handle(struct ipc_proc *p, uint32_t slot, enum ipc_kind kind,
-                     uint32_t right, struct ipc_handle **out);
+ * IPC_EBADF or IPC_EACCES (model: _ep_handle, _ntfn_handle); *out is the
+ * handle or NULL. */
+static inline int ipc_check_handle(struct ipc_proc *p, uint32_t slot,
+                                   enum ipc_kind kind, uint32_t right,
+                                   struct ipc_handle **out)
+{
+    struct ipc_handle *h = ipc_handle_of(p, slot, kind);
+
+    *out = h;
+    if (!h)
+        return IPC_EBADF;
+    return h->rights & right ? 0 : IPC_EACCES;
+}
 
 /* ---- msg.c: messages ---------------------------------------------------- */
 

@@ -115,7 +115,8 @@ void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
     g->badge = badge;
     g->label = m->label;
     g->nwords = m->nwords;
-    __builtin_memcpy(g->words, m->words, m->nwords * sizeof m->words[0]);
+    for (uint32_t i = 0; i < m->nwords; i++)  /* usually few: no memcpy */
+        g->words[i] = m->words[i];
     if (m->has_buf) {
         g->has_buf = true;
         g->len = m->len;

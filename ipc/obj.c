@@ -202,31 +202,3 @@ void ipc_obj_released(struct ipc_obj *o)
     if (o->nsend == 0)
         wake_all(o->kind == IPC_KIND_EP ? &o->recvq : &o->waitq);
 }
-
-/*
- * ipc_handle_of: see core.h.
- */
-struct ipc_handle *ipc_handle_of(struct ipc_proc *p, uint32_t slot,
-                                 enum ipc_kind kind)
-{
-    struct ipc_handle *h;
-
-    if (slot >= IPC_HANDLES_MAX)
-        return NULL;
-    h = &p->handles[slot];
-    return h->obj && h->obj->kind == kind ? h : NULL;
-}
-
-/*
- * ipc_check_handle: see core.h.
- */
-int ipc_check_handle(struct ipc_proc *p, uint32_t slot, enum ipc_kind kind,
-                     uint32_t right, struct ipc_handle **out)
-{
-    struct ipc_handle *h = ipc_handle_of(p, slot, kind);
-
-    *out = h;
-    if (!h)
-        return IPC_EBADF;
-    return h->rights & right ? 0 : IPC_EACCES;
-}
