@@ -57,32 +57,13 @@ void ipc_kref_hold(struct ipc_obj *o, uint32_t rights)
 }
 
 /*
- * wake_epipe: every process in q wakes with EPIPE, oldest first.
- */
-static void wake_epipe(struct ipc_queue *q)
-{
-    while (q->head)
-        ipc_wake_err(ipc_dequeue(q), IPC_EPIPE);
-}
-
-/*
  * ipc_kref_drop: see kref.h.  The last-handle rules as ipc_close_slot
- * applies them to an endpoint or notification, in the same order.
+ * applies them to an endpoint or notification (ipc_obj_released).
  */
 void ipc_kref_drop(struct ipc_obj *o, uint32_t rights)
 {
     count(o, rights, -1);
-    if (o->nhandles == 0) {
-        wake_epipe(&o->sendq);
-        wake_epipe(&o->recvq);
-        wake_epipe(&o->waitq);
-        ipc_obj_free(o);
-        return;
-    }
-    if (o->kind == IPC_KIND_EP && o->nrecv == 0)
-        wake_epipe(&o->sendq);
-    if (o->nsend == 0)
-        wake_epipe(o->kind == IPC_KIND_EP ? &o->recvq : &o->waitq);
+    ipc_obj_released(o);
 }
 
 /*
