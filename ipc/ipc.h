@@ -263,8 +263,9 @@ int ipc_wait(struct ipc_proc *p, uint32_t slot);
 int ipc_give(struct ipc_proc *p, uint32_t slot, struct ipc_proc *to);
 /* ipc_exit: p dies (exit, trap or kill): it leaves the queue it is in,
  * becomes IPC_DEAD and its handles are closed in slot order by the
- * last-handle rules, waking whoever that concerns.  Any state; a second
- * call does nothing. */
+ * last-handle rules, waking whoever that concerns; its spare reply
+ * object is freed; p->result is IPC_OK with no got fields (the model's
+ * Ret).  Any state; a second call does nothing. */
 void ipc_exit(struct ipc_proc *p);
 
 /* ---- inspection (traces, ipcstat, tests) ------------------------------ */
@@ -272,7 +273,8 @@ void ipc_exit(struct ipc_proc *p);
 const char *ipc_state_name(enum ipc_state s);   /* "running", "call", ... */
 const char *ipc_err_name(int code);             /* "ok", "EBADF", ... */
 /* ipc_objs_live: endpoints + notifications + reply objects allocated
- * and not yet freed, in every domain (leak checks). */
+ * and not yet freed, in every domain (leak checks).  A process's spare
+ * reply object (ipc_proc.spare) counts until the process exits. */
 int ipc_objs_live(void);
 
 #endif
