@@ -38,7 +38,8 @@ void icmd_ipcscript(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const struct initrd_file *f = initrd_find(argv[i]);
         if (!f) {
-            kprintf("ipcscript: no file '%s' in the initrd (try ls)\n", argv[i]);
+            kprintf("ipcscript: no file '%s' in the initrd (try ls)\n",
+                    argv[i]);
             continue;
         }
         int failed = script_run_all((const char *)f->data, f->size, &sink);

@@ -20,7 +20,6 @@
 #include "ipc/ipc.h"
 #include "ipc/test/scriptparse.h"
 
-
 /* ---- output ------------------------------------------------------------ */
 
 /* One run of one script: its processes and the line being printed. */
@@ -49,12 +48,14 @@ struct sproc {
                                        must still be SCRIPT_FILL */
 };
 
+/* put: append s to the line (cut at SCRIPT_LINE_MAX - 1 characters). */
 static void put(struct srun *r, const char *s)
 {
     while (*s && r->len + 1 < SCRIPT_LINE_MAX)
         r->line[r->len++] = *s++;
 }
 
+/* put_u: append v in decimal. */
 static void put_u(struct srun *r, uint64_t v)
 {
     char buf[24];
@@ -208,6 +209,8 @@ static void put_result(struct srun *r, struct sproc *sp, enum sop op, int res)
 
 /* ---- running ----------------------------------------------------------- */
 
+/* smem: the mem hook: bytes [off, off+len) of the process's memory,
+ * NULL if they are not all inside it. */
 static void *smem(struct ipc_proc *p, uint32_t off, uint32_t len)
 {
     struct sproc *sp = p->owner;
@@ -498,7 +501,8 @@ static bool run_script(struct srun *r, struct lines *ls, struct step *st)
     bool ok = true;
     struct lines save = *ls;
     struct tok t;
-    for (int n = 1; ok && script_next_line(ls, &t) && !is_magic(t); save = *ls) {
+    for (int n = 1; ok && script_next_line(ls, &t) && !is_magic(t);
+         save = *ls) {
         if (!t.n)
             continue;
         script_parse_step(t, nprocs, st);
@@ -526,44 +530,53 @@ static void skip_to_magic(struct lines *ls)
     *ls = save;
 }
 
-int script_run_all(const char *text, size_t len,
-                   const struct script_sink *out)
+/*
+ * run_container: run the scripts of ls one after the other, each under
+ * its "=== script K" line, then print "=== end".  Returns the number that
+ * failed, or -1 (after an error line) if the text is not a container.
+ */
+static int run_container(struct srun *r, struct lines *ls, struct step *st)
 {
-    struct lines ls = { text, text + len, 0 };
     struct tok t;
     int k = 0, failed = 0;
-    struct srun *r = ipc_alloc(sizeof *r);
-    struct step *st = ipc_alloc(sizeof *st);
-    if (!r || !st) {
-        out->line(out->arg, "error: out of memory");
-        ipc_free(r);
-        ipc_free(st);
-        return -1;
-    }
-    r->out = out;
-    while (script_next_line(&ls, &t)) {
+    while (script_next_line(ls, &t)) {
         if (!t.n)
             continue;
         if (!is_magic(t)) {
-            say(r, "error: line ", ls.lineno,
+            say(r, "error: line ", ls->lineno,
                 ": expected '" SCRIPT_MAGIC "' (a script's first line)");
-            ipc_free(r);
-            ipc_free(st);
             return -1;
         }
         say(r, "=== script ", ++k, "");
         r->wake_overflow = false;
-        if (!run_script(r, &ls, st)) {
+        if (!run_script(r, ls, st)) {
             failed++;
-            skip_to_magic(&ls);
+            skip_to_magic(ls);
         }
     }
-    ipc_free(st);
-    if (!k)
-        say(r, "error: no script (a script starts with '" SCRIPT_MAGIC "')",
-            -1, "");
-    else
-        say(r, "=== end", -1, "");
+    if (!k) {
+        say(r, "error: no script (a script starts with '" SCRIPT_MAGIC
+            "')", -1, "");
+        return -1;
+    }
+    say(r, "=== end", -1, "");
+    return failed;
+}
+
+int script_run_all(const char *text, size_t len,
+                   const struct script_sink *out)
+{
+    struct lines ls = { text, text + len, 0 };
+    struct srun *r = ipc_alloc(sizeof *r);
+    struct step *st = ipc_alloc(sizeof *st);
+    int failed = -1;
+    if (r && st) {
+        r->out = out;
+        failed = run_container(r, &ls, st);
+    } else {
+        out->line(out->arg, "error: out of memory");
+    }
     ipc_free(r);
-    return k ? failed : -1;
+    ipc_free(st);
+    return failed;
 }

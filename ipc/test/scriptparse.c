@@ -8,8 +8,8 @@
 #include "ipc/test/scriptparse.h"
 
 #include "ipc/test/script.h"
-/* ---- the script text: lines and words ------------------------------ */
 
+/* ---- lines and words ------------------------------------------------- */
 
 bool script_tok_is(struct tok t, const char *word)
 {
@@ -25,10 +25,8 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-/*
- * script_next_line: the next line of the input, its comment ('#' to the end)
- * and surrounding blanks removed, in *t.  Returns false at the end.
- */
+/* script_next_line: see scriptparse.h.  Python's split() would also
+ * take \v and \f as blanks; scripts never hold them. */
 bool script_next_line(struct lines *ls, struct tok *t)
 {
     if (ls->p >= ls->end)
@@ -49,7 +47,7 @@ bool script_next_line(struct lines *ls, struct tok *t)
     return true;
 }
 
-/* script_split: the words of a line; returns their number, -1 if too many. */
+/* script_split: see scriptparse.h. */
 int script_split(struct tok line, struct tok *w)
 {
     int n = 0;
@@ -146,7 +144,8 @@ static bool parse_rights(struct tok t, uint32_t *r)
 static bool parse_range(struct tok t, uint32_t *ptr, uint32_t *len)
 {
     struct tok a, b;
-    return cut(t, '+', &a, &b) && script_parse_u32(a, ptr) && script_parse_u32(b, len);
+    return cut(t, '+', &a, &b) && script_parse_u32(a, ptr) &&
+           script_parse_u32(b, len);
 }
 
 /*
@@ -230,7 +229,8 @@ const char *script_parse_step(struct tok line, int nprocs, struct step *st)
     *st = (struct step){ 0 };
     if (n < 0)
         return "too many words";
-    if (n < 2 || !script_parse_u32(w[0], &pid) || pid < 1 || pid > (uint32_t)nprocs)
+    if (n < 2 || !script_parse_u32(w[0], &pid) || pid < 1 ||
+        pid > (uint32_t)nprocs)
         return "expected PID (1..procs) and OP";
     st->pid = (int)pid;
     for (st->op = 0; st->op < OP_COUNT; st->op++)
