@@ -1,7 +1,8 @@
 /*
- * core.h: what the files of the IPC core (the C files of ipc/) share and nobody else
- * needs: objects and handle tables (obj.c), the FIFO queues and waking
- * (here, inline: they are on every operation's path), messages (msg.c).
+ * core.h: what the C files of ipc/ share and nobody else needs: objects
+ * and handle tables (obj.c), messages (msg.c), notifications (ntfn.c),
+ * and the FIFO queues and waking (here, inline: they are on every
+ * operation's path).
  *
  * Every helper works on the live structures and assumes its caller has
  * already made every check: an operation checks first, in the order of
@@ -66,7 +67,7 @@ static inline int ipc_check_handle(struct ipc_proc *p, uint32_t slot,
     return h->rights & right ? 0 : IPC_EACCES;
 }
 
-/* ---- msg.c: messages ---------------------------------------------------- */
+/* ---- msg.c: messages ------------------------------------------------ */
 
 /* ipc_check_msg: the first error the message earns (model: _check_msg), or
  * 0.  grant_ok: the handle it goes through has the grant right. */
@@ -90,13 +91,13 @@ void ipc_rendezvous(struct ipc_obj *ep, struct ipc_proc *sender,
                     uint32_t badge, struct ipc_proc *receiver,
                     const struct ipc_rbuf *rb);
 
-/* ---- ntfn.c ----------------------------------------------------------------- */
+/* ---- ntfn.c ------------------------------------------------------------ */
 
 /* ipc_ntfn_post: what a signal with bits does to notification o: the
  * oldest waiter wakes with word = bits, or with none word |= bits. */
 void ipc_ntfn_post(struct ipc_obj *o, uint32_t bits);
 
-/* ---- queues and waking ---------------------------------------------------- */
+/* ---- queues and waking ----------------------------------------------- */
 
 /* ipc_enqueue: p goes to the tail of q. */
 static inline void ipc_enqueue(struct ipc_queue *q, struct ipc_proc *p)
