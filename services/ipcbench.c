@@ -1,0 +1,186 @@
+/*
+ * ipcbench.c: the IPC round trip, measured from inside the guest
+ * (bench/sections/ipc.py runs it under QEMU -icount shift=0).
+ *
+ *   run ipcbench [TICKS]     the client: spawns ipcbench as its server,
+ *                            then measures three message sizes
+ *   ipcbench server          the server (spawned by the client with the
+ *                            endpoint's receive handle in slot 0)
+ *
+ * One round trip is the client's wisp_call plus the server's
+ * wisp_reply_recv, each in its own Wasm loop: so it counts two host
+ * calls through the interpreter, the IPC core, two thread switches and
+ * both loops.  The messages: empty (label only), 8 words, and a 4 KiB
+ * buffer sent with the call and echoed back with the reply.  The server
+ * echoes label, words and buffer; the client checks the last echo.
+ *
+ * Timing: the only clock a program has is WASI's monotonic clock, which
+ * moves in timer ticks (10 ms).  So the client starts right after a tick
+ * (it reads the clock until it changes) and makes round trips in batches
+ * of BATCH, reading the clock after each batch, until TICKS ticks have
+ * passed: the round trips it made fill the whole ticks, to within one
+ * batch.  Under -icount shift=0 one nanosecond of the guest's clock is
+ * one guest instruction, so ns per round trip = instructions per round
+ * trip.  Nothing is subtracted: the clock reads (one per batch) count.
+ *
+ * Prints, per size:
+ *   ipcbench: SIZE: N round trips in T ns: X.X ns per round trip
+ * then `ipcbench: done`; exit 0.  Any IPC error: a message, exit 1.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wasi/api.h>
+
+#include "wisp.h"
+
+#define BATCH 16                    /* round trips between clock reads */
+#define TICKS_DEFAULT 50            /* ticks measured per message size */
+#define TICKS_MAX 10000
+#define BUF_BYTES 4096              /* the buffer of the 4 KiB case */
+#define WARMUP 64                   /* round trips before measuring */
+
+static uint8_t sendbuf[BUF_BYTES], recvbuf[BUF_BYTES];
+
+/* fail: report an IPC error and end the process with status 1. */
+static void fail(const char *what, int32_t err)
+{
+    printf("ipcbench: %s: error %d\n", what, (int)err);
+    exit(1);
+}
+
+/* now_ns: the monotonic clock (tick resolution). */
+static uint64_t now_ns(void)
+{
+    __wasi_timestamp_t t = 0;
+    if (__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t) != 0)
+        fail("clock_time_get", -1);
+    return t;
+}
+
+/* tick_ns: the clock's resolution, one timer tick. */
+static uint64_t tick_ns(void)
+{
+    __wasi_timestamp_t res = 0;
+    if (__wasi_clock_res_get(__WASI_CLOCKID_MONOTONIC, &res) != 0 || !res)
+        fail("clock_res_get", -1);
+    return res;
+}
+
+/*
+ * serve: the server loop on endpoint slot 0: receive, echo label, words
+ * and buffer, receive the next.  Returns when the client is gone (EPIPE:
+ * no send handle left).  Needs: slot 0 an endpoint handle with r.
+ */
+static int serve(void)
+{
+    wisp_in in = { .buf = (uint32_t)(uintptr_t)recvbuf, .cap = BUF_BYTES };
+    wisp_msg ans = { 0 };
+    int32_t err = wisp_recv(0, &in);
+
+    while (err == WISP_OK) {
+        ans.label = in.label;
+        ans.nwords = in.nwords;
+        memcpy(ans.words, in.words, sizeof ans.words);
+        ans.buf = in.buf;
+        ans.len = in.copied;
+        err = wisp_reply_recv(in.reply, &ans, 0, &in);
+    }
+    if (err != WISP_EPIPE)
+        fail("server: recv", err);
+    return 0;
+}
+
+/*
+ * start_server: a new endpoint; the server gets a receive-only copy, the
+ * client keeps a send-only one (so if either dies, the other gets EPIPE
+ * rather than waiting forever).  Returns the client's send slot.
+ */
+static int32_t start_server(const char *self)
+{
+    int32_t ep, rx, tx, pid;
+    static const char args[] = "server";
+    if (wisp_ep_create(&ep) || wisp_dup(ep, WISP_R_RECV, 0, &rx))
+        fail("ep_create/dup", -1);
+    int32_t err = wisp_spawn(self, (uint32_t)strlen(self), args, sizeof args,
+                             &rx, 1, &pid);
+    if (err)
+        fail("spawn", err);
+    if (wisp_dup(ep, WISP_R_SEND, 1, &tx) || wisp_close(rx) || wisp_close(ep))
+        fail("dup/close", -1);
+    return tx;
+}
+
+/* round_trips: n calls of m on slot h, the reply into *in. */
+static void round_trips(int32_t h, const wisp_msg *m, wisp_in *in, long n)
+{
+    for (long i = 0; i < n; i++) {
+        int32_t err = wisp_call(h, m, in);
+        if (err)
+            fail("call", err);
+    }
+}
+
+/* check_echo: the last reply is m's echo (label, words, buffer). */
+static void check_echo(const wisp_msg *m, const wisp_in *in)
+{
+    if (in->label != m->label || in->nwords != m->nwords
+        || memcmp(in->words, m->words, m->nwords * sizeof m->words[0])
+        || in->len != m->len || in->copied != m->len
+        || memcmp(recvbuf, sendbuf, m->len))
+        fail("the reply is not the echo of the call", -1);
+}
+
+/*
+ * measure: round trips of m from one clock tick to `ticks` ticks later
+ * (see the top comment); prints the line of size `name`.
+ */
+static void measure(int32_t h, const char *name, const wisp_msg *m,
+                    uint32_t ticks)
+{
+    wisp_in in = { .buf = (uint32_t)(uintptr_t)recvbuf, .cap = BUF_BYTES };
+    uint64_t t0, t1, end;
+    long n = 0;
+
+    round_trips(h, m, &in, WARMUP);
+    t0 = now_ns();
+    while ((t1 = now_ns()) == t0)
+        ;
+    end = t1 + (uint64_t)ticks * tick_ns();
+    do {
+        round_trips(h, m, &in, BATCH);
+        n += BATCH;
+        t0 = now_ns();
+    } while (t0 < end);
+    check_echo(m, &in);
+    printf("ipcbench: %s: %ld round trips in %llu ns: %.1f ns per round "
+           "trip\n", name, n, (unsigned long long)(t0 - t1),
+           (double)(t0 - t1) / (double)n);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "server") == 0)
+        return serve();
+    long ticks = argc > 1 ? strtol(argv[1], NULL, 10) : TICKS_DEFAULT;
+    if (argc > 2 || ticks < 1 || ticks > TICKS_MAX) {
+        printf("usage: ipcbench [TICKS (1..%d)]\n", TICKS_MAX);
+        return 2;
+    }
+    int32_t h = start_server("ipcbench");
+    wisp_msg m = { .label = 42 };
+    measure(h, "0 words", &m, (uint32_t)ticks);
+    m.nwords = 8;
+    for (uint32_t i = 0; i < 8; i++)
+        m.words[i] = 1000 + i;
+    measure(h, "8 words", &m, (uint32_t)ticks);
+    m.nwords = 0;
+    for (int i = 0; i < BUF_BYTES; i++)
+        sendbuf[i] = (uint8_t)(i * 7 + 1);
+    m.buf = (uint32_t)(uintptr_t)sendbuf;
+    m.len = BUF_BYTES;
+    measure(h, "4 KiB buffer", &m, (uint32_t)ticks);
+    printf("ipcbench: done\n");
+    return 0;
+}
