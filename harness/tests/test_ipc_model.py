@@ -300,3 +300,30 @@ def test_kernel_scripts_leave_no_ipc_objects(kernel_run):
     *_, extra = kernel_run
     assert re.search(r"^ipc objects: 0 live$", extra["mem"], re.M), extra["mem"]
     assert "0 endpoints and notifications; ipc objects: 0 live" in extra["ipcstat"]
+
+
+# --- ipcstat and mem with real processes -------------------------------------
+IPCSTAT_EP_RE = (r"^  ep(\d+) +handles 2 \(s 1, r 1\)  sendq [01]  recvq [01]  "
+                 r"delivered (\d+)$")
+
+
+def test_ipcstat_shows_a_live_endpoint_and_mem_counts_none_after(monitor):
+    """While ping calls pong, ipcstat lists their endpoint (ping's send
+    handle, pong's receive handle); once ping is killed and pong has seen
+    EPIPE and exited, nothing is left: `mem` and `ipcstat` count 0."""
+    out = monitor.cmd("run ping 100000000 &")
+    pid = int(re.search(r"^\[pid (\d+)\] started", out, re.M).group(1))
+    monitor.expect(r"ping: pong is pid (\d+)")
+    stat = monitor.cmd("ipcstat")
+    assert re.search(IPCSTAT_EP_RE, stat, re.M), stat
+    assert re.search(r"^1 endpoints and notifications; ipc objects: [1-9]\d* live", stat,
+                     re.M), stat
+    assert not re.search(r"^ipc objects: 0 live$", monitor.cmd("mem"), re.M)
+    start = len(monitor.log)
+    monitor.cmd(f"kill {pid}")
+    for line in (r"pong: served \d+ calls, \d+ with ping's badge; recv -> EPIPE",
+                 r"\[pid \d+ pong.wasm\] exit 0"):
+        if not re.search(line, monitor.log[start:]):    # may follow the prompt
+            monitor.expect(line)
+    assert re.search(r"^ipc objects: 0 live$", monitor.cmd("mem"), re.M)
+    assert "0 endpoints and notifications; ipc objects: 0 live" in monitor.cmd("ipcstat")
