@@ -101,7 +101,5 @@ help: ## list the make targets
 # fails: a placeholder must never look like a success.
 check-lab%: ## (not yet) grade lab N: each test's points and Score: x/y
 	@echo "not yet: lab $* has no grader (make check-lab$* comes with the labs)" >&2; exit 1
-demo: ## (not yet) boot the complete reference system into the Wasm shell
-	@echo "not yet: make demo needs the services and the shell" >&2; exit 1
 solved: ## (not yet) build the reference system with every lab solved
 	@echo "not yet: make solved needs solutions/ and the carving tool" >&2; exit 1
