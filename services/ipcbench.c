@@ -23,8 +23,10 @@
  * one guest instruction, so ns per round trip = instructions per round
  * trip.  Nothing is subtracted: the clock reads (one per batch) count.
  *
- * Prints, per size:
+ * For comparison it then times the cheapest host call (wisp_getpid) in
+ * the same way.  Prints, per size, then for the null call:
  *   ipcbench: SIZE: N round trips in T ns: X.X ns per round trip
+ *   ipcbench: null host call: N calls in T ns: X.X ns per call
  * then `ipcbench: done`; exit 0.  Any IPC error: a message, exit 1.
  */
 #include <stdint.h>
@@ -112,19 +114,34 @@ static int32_t start_server(const char *self)
     return tx;
 }
 
-/* round_trips: n calls of m on slot h, the reply into *in. */
-static void round_trips(int32_t h, const wisp_msg *m, wisp_in *in, long n)
+/* The round trip being measured: the client's send slot, the message
+ * and where its replies land. */
+static int32_t trip_h;
+static wisp_msg trip_msg;
+static wisp_in trip_in;
+
+/* round_trips: n calls of trip_msg on trip_h. */
+static void round_trips(long n)
 {
     for (long i = 0; i < n; i++) {
-        int32_t err = wisp_call(h, m, in);
+        int32_t err = wisp_call(trip_h, &trip_msg, &trip_in);
         if (err)
             fail("call", err);
     }
 }
 
-/* check_echo: the last reply is m's echo (label, words, buffer). */
-static void check_echo(const wisp_msg *m, const wisp_in *in)
+/* null_calls: n calls of the cheapest host call, for comparison. */
+static void null_calls(long n)
 {
+    for (long i = 0; i < n; i++)
+        wisp_getpid();
+}
+
+/* check_echo: the last reply is trip_msg's echo (label, words, buffer). */
+static void check_echo(void)
+{
+    const wisp_msg *m = &trip_msg;
+    const wisp_in *in = &trip_in;
     if (in->label != m->label || in->nwords != m->nwords
         || memcmp(in->words, m->words, m->nwords * sizeof m->words[0])
         || in->len != m->len || in->copied != m->len
@@ -133,30 +150,38 @@ static void check_echo(const wisp_msg *m, const wisp_in *in)
 }
 
 /*
- * measure: round trips of m from one clock tick to `ticks` ticks later
- * (see the top comment); prints the line of size `name`.
+ * measure: ops(BATCH) again and again from one clock tick to `ticks`
+ * ticks later (see the top comment); prints the line of `name`, each op
+ * being `unit` ("round trip", "call").
  */
-static void measure(int32_t h, const char *name, const wisp_msg *m,
+static void measure(const char *name, void (*ops)(long), const char *unit,
                     uint32_t ticks)
 {
-    wisp_in in = { .buf = (uint32_t)(uintptr_t)recvbuf, .cap = BUF_BYTES };
     uint64_t t0, t1, end;
     long n = 0;
 
-    round_trips(h, m, &in, WARMUP);
+    ops(WARMUP);
     t0 = now_ns();
     while ((t1 = now_ns()) == t0)
         ;
     end = t1 + (uint64_t)ticks * tick_ns();
     do {
-        round_trips(h, m, &in, BATCH);
+        ops(BATCH);
         n += BATCH;
         t0 = now_ns();
     } while (t0 < end);
-    check_echo(m, &in);
-    printf("ipcbench: %s: %ld round trips in %llu ns: %.1f ns per round "
-           "trip\n", name, n, (unsigned long long)(t0 - t1),
-           (double)(t0 - t1) / (double)n);
+    printf("ipcbench: %s: %ld %ss in %llu ns: %.1f ns per %s\n", name, n,
+           unit, (unsigned long long)(t0 - t1),
+           (double)(t0 - t1) / (double)n, unit);
+}
+
+/* measure_ipc: the round trip of trip_msg, then its echo checked. */
+static void measure_ipc(const char *name, uint32_t ticks)
+{
+    trip_in = (wisp_in){ .buf = (uint32_t)(uintptr_t)recvbuf,
+                         .cap = BUF_BYTES };
+    measure(name, round_trips, "round trip", ticks);
+    check_echo();
 }
 
 int main(int argc, char **argv)
@@ -168,19 +193,20 @@ int main(int argc, char **argv)
         printf("usage: ipcbench [TICKS (1..%d)]\n", TICKS_MAX);
         return 2;
     }
-    int32_t h = start_server("ipcbench");
-    wisp_msg m = { .label = 42 };
-    measure(h, "0 words", &m, (uint32_t)ticks);
-    m.nwords = 8;
+    trip_h = start_server("ipcbench");
+    trip_msg = (wisp_msg){ .label = 42 };
+    measure_ipc("0 words", (uint32_t)ticks);
+    trip_msg.nwords = 8;
     for (uint32_t i = 0; i < 8; i++)
-        m.words[i] = 1000 + i;
-    measure(h, "8 words", &m, (uint32_t)ticks);
-    m.nwords = 0;
+        trip_msg.words[i] = 1000 + i;
+    measure_ipc("8 words", (uint32_t)ticks);
+    trip_msg.nwords = 0;
     for (int i = 0; i < BUF_BYTES; i++)
         sendbuf[i] = (uint8_t)(i * 7 + 1);
-    m.buf = (uint32_t)(uintptr_t)sendbuf;
-    m.len = BUF_BYTES;
-    measure(h, "4 KiB buffer", &m, (uint32_t)ticks);
+    trip_msg.buf = (uint32_t)(uintptr_t)sendbuf;
+    trip_msg.len = BUF_BYTES;
+    measure_ipc("4 KiB buffer", (uint32_t)ticks);
+    measure("null host call", null_calls, "call", (uint32_t)ticks);
     printf("ipcbench: done\n");
     return 0;
 }

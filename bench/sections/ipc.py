@@ -40,16 +40,17 @@ TARGET = 1000           # guest instructions for a 0-word round trip
 SIZES = ['0 words', '8 words', '4 KiB buffer']
 ISO = 'build/wisp.iso'
 HOST = 'build/bench/ipc_host'
-GUEST_RE = re.compile(r'^ipcbench: (.+?): (\d+) round trips in (\d+) ns: '
-                      r'(\d+\.\d) ns per round trip$', re.M)
+NULL = 'null host call'
+GUEST_RE = re.compile(r'^ipcbench: (.+?): (\d+) (?:round trips|calls) in '
+                      r'(\d+) ns: (\d+\.\d) ns per (?:round trip|call)$', re.M)
 HOST_RE = re.compile(r'^ipc_host: (.+?): (\d+) round trips x (\d+), '
                      r'(\d+\.\d) ns per round trip$', re.M)
 
 
-def parse(regex, out, who, ctx):
-    """{size: the line's groups} for every size, or RunError."""
+def parse(regex, out, who, ctx, names=SIZES):
+    """{name: the line's groups} for every name, or RunError."""
     found = {m.group(1): m.groups()[1:] for m in regex.finditer(out)}
-    missing = [s for s in SIZES if s not in found]
+    missing = [s for s in names if s not in found]
     if missing:
         raise ctx.RunError(f'{who}: no line for {", ".join(missing)} in '
                            f'{out.strip()[-300:]!r}')
@@ -71,7 +72,8 @@ def host(ctx, rounds, batches):
 
 
 def guest(ctx, wisp_class, ticks):
-    """One boot: {size: (round trips, instructions)} from `run ipcbench`."""
+    """One boot: {size: (round trips, instructions)} from `run ipcbench`,
+    and the same for the null host call (calls, instructions)."""
     with wisp_class(iso=str(ctx.root / ISO), name='bench-ipc',
                     extra_args=['-icount', 'shift=0']) as w:
         w.boot()
@@ -80,12 +82,13 @@ def guest(ctx, wisp_class, ticks):
         raise ctx.RunError('ipcbench did not exit 0: '
                            f'{out.strip()[-300:]!r}')
     return {s: (int(g[0]), int(g[1]))
-            for s, g in parse(GUEST_RE, out, 'ipcbench', ctx).items()}
+            for s, g in parse(GUEST_RE, out, 'ipcbench', ctx,
+                              SIZES + [NULL]).items()}
 
 
 def guest_runs(ctx, t, ticks, runs):
     """{size: [instructions per round trip of each boot]}, failures in t."""
-    per = {s: [] for s in SIZES}
+    per = {s: [] for s in SIZES + [NULL]}
     trips = {}
     if not (ctx.root / ISO).is_file():
         t.failures.append(f'ipc: {ctx.root / ISO} missing: run make first')
@@ -118,16 +121,18 @@ def run(ctx, quick=False):
                   'under QEMU -icount shift=0; host ns of the C core)',
                   ['message', 'guest round trips', 'instructions/round trip',
                    'host ns/round trip'])
+    # the null host call's row: calls and instructions per call
     per, trips = guest_runs(ctx, t, q['ticks'], q['runs'])
     try:
         ns = host(ctx, q['rounds'], q['batches'])
     except (ctx.RunError, OSError, subprocess.TimeoutExpired) as e:
         t.failures.append(f'ipc: host: {e}')
         ns = {}
-    for s in SIZES:
+    for s in SIZES + [NULL]:
         v = per[s]
         t.rows.append([s, f'{trips[s]:,}' if s in trips else 'FAIL',
                        f'{sum(v) / len(v):,.1f}' if v else 'FAIL',
+                       '-' if s == NULL else
                        f'{ns[s]:.1f}' if s in ns else 'FAIL'])
     zero = per['0 words']
     if zero:
@@ -140,7 +145,8 @@ def run(ctx, quick=False):
                    f'of {q["runs"]} boot(s); one nanosecond of virtual time '
                    'is one instruction, nothing subtracted (the clock reads '
                    'and timer interrupts count).  The 4 KiB buffer goes both '
-                   'ways.  seL4: about 760 cycles per round trip on Skylake, '
+                   f'ways.  {NULL}: wisp.getpid in a loop, for scale (a '
+                   'round trip makes two host calls).  seL4: about 760 cycles per round trip on Skylake, '
                    'native code.')
     t.notes.append(f'Host: bench/ipc_host.c on build/host/libipc.a, median '
                    f'of {q["batches"]} batches of {q["rounds"]:,} round '

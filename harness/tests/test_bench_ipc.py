@@ -25,6 +25,8 @@ def test_quick_mode_prints_every_size_with_numbers(tmp_path):
         assert m, f"no row {size!r} in:\n{p.stdout}"
         trips, instrs, ns = (float(g.replace(",", "")) for g in m.groups())
         assert trips > 0 and instrs > 0 and ns > 0, m.group(0)
+    m = re.search(rf"^null host call +({NUM}) +({NUM}\.\d) +-$", p.stdout, re.M)
+    assert m, p.stdout
     assert re.search(r"^Target: a 0-word round trip in <= 1,000 guest instructions "
                      rf"\(both Wasm loops included\): (met|missed \({NUM}\.\d\))$",
                      p.stdout, re.M), p.stdout
