@@ -3,6 +3,8 @@
     iso = iso_with_files({"scripts.txt": b"..."})
     with Wisp(iso=iso) as w: ...
 
+    iso_with_files({}, cmdline="init=systest.wasm")   # a kernel command line
+
 The initrd is the normal one (build/initrd.img, unpacked) plus the extra
 files, packed again by services/mkinitrd.py; the ISO is made by
 grub-mkrescue exactly as kernel/Makefrag's rule makes build/wisp.iso.
@@ -16,7 +18,6 @@ and renames the result into place).
 import hashlib
 import importlib.util
 import os
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -76,15 +77,26 @@ def _prune():
             pass
 
 
-def _make_iso(initrd, out):
-    """Write an ISO with the kernel and initrd (bytes) to out."""
+def grub_cfg(cmdline):
+    """kernel/boot/grub.cfg with cmdline after the kernel's path on the
+    multiboot2 line (unchanged for "")."""
+    cfg = GRUB_CFG.read_text()
+    line = "multiboot2 /boot/wisp.elf"
+    if line not in cfg:
+        raise HarnessError(f"{GRUB_CFG} has no '{line}' line")
+    return cfg.replace(line, f"{line} {cmdline}".rstrip(), 1)
+
+
+def _make_iso(initrd, out, cfg):
+    """Write an ISO with the kernel, initrd (bytes) and GRUB configuration
+    cfg (str) to out."""
     with tempfile.TemporaryDirectory(dir=CACHE, prefix="tmp-") as tmp:
         boot = Path(tmp, "iso", "boot")
         (boot / "grub").mkdir(parents=True)
         subprocess.run(["objcopy", "--strip-debug", str(KERNEL_ELF), str(boot / "wisp.elf")],
                        check=True)
         (boot / "initrd.img").write_bytes(initrd)
-        shutil.copy(GRUB_CFG, boot / "grub" / "grub.cfg")
+        (boot / "grub" / "grub.cfg").write_text(cfg)
         tmp_iso = Path(tmp, "out.iso")
         r = subprocess.run(["grub-mkrescue", "-o", str(tmp_iso), str(Path(tmp, "iso"))],
                            capture_output=True, text=True)
@@ -93,23 +105,25 @@ def _make_iso(initrd, out):
         os.replace(tmp_iso, out)
 
 
-def iso_with_files(extra):
+def iso_with_files(extra, cmdline=""):
     """Path of an ISO (relative to the repository root, as Wisp(iso=)
     takes) booting the current kernel with the extra initrd files
-    ({name: bytes or str}); built on first use, then cached."""
+    ({name: bytes or str}) and kernel command line cmdline; built on
+    first use, then cached."""
     for p in (KERNEL_ELF, INITRD):
         if not p.is_file():
             raise HarnessError(f"{p} does not exist: run make first")
     extra = {n: d.encode() if isinstance(d, str) else d for n, d in extra.items()}
     initrd = initrd_with_files(extra)
+    cfg = grub_cfg(cmdline)
     h = hashlib.sha256()
-    for part in (KERNEL_ELF.read_bytes(), GRUB_CFG.read_bytes(), initrd):
+    for part in (KERNEL_ELF.read_bytes(), cfg.encode(), initrd):
         h.update(hashlib.sha256(part).digest())
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"{h.hexdigest()[:20]}.iso"
     if out.is_file():
         os.utime(out)
     else:
-        _make_iso(initrd, out)
+        _make_iso(initrd, out, cfg)
         _prune()
     return str(out.relative_to(ROOT))
