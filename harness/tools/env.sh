@@ -23,6 +23,7 @@ PACKAGES=(
   pandoc                         # make book
   clang-14 lld-14                # clang builds (make CC=clang-14), wasm32 programs, fuzzing
   wasi-libc libclang-rt-14-dev-wasm32  # C programs -> wasm32-wasi
+  rustc libstd-rust-dev-wasm32   # the Rust demo (services/*.rs) -> wasm32-wasi
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes
   wabt binaryen                  # wast2json for the spec tests, wasm-interp as a peer
   nodejs                         # V8 as a peer in make bench
@@ -56,6 +57,8 @@ TOOLS=(
   "/usr/lib/wasm32-wasi/libc.a|wasi-libc|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a|libclang-rt-14-dev-wasm32|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev|-"
+  "/usr/bin/rustc|rustc|/usr/bin/rustc --version"
+  "/usr/lib/rustlib/wasm32-wasi|libstd-rust-dev-wasm32|-"
   "wast2json|wabt|wast2json --version"
   "wasm-interp|wabt|wasm-interp --version"
   "wasm-opt|binaryen|wasm-opt --version"
