@@ -104,6 +104,10 @@ static void bad_messages(int32_t ep, int32_t n, uint32_t far)
                                                  5, &out), WISP_EINVAL);
     expect("spawn nosuch", ep, wisp_spawn_str("nosuch", &ep, 1, &out),
            WISP_ENOENT);
+    expect("spawn notwasm", ep, wisp_spawn_str("notwasm", &ep, 1, &out),
+           WISP_EINVAL);
+    expect("spawn args", ep, wisp_spawn("hello", 5, "x", 1, NULL, 0, &out),
+           WISP_EINVAL);
 }
 
 /* attenuated: a send-only, badged copy of ep cannot receive, grant or

@@ -112,6 +112,23 @@ def test_forger_gets_errors_never_a_trap(monitor):
     assert tries > 300
     assert "trap" not in out
     assert exit_line(out, "forger.wasm")[1] == 0
+    # spawn's EINVAL comes with the kernel's reason on the console
+    assert "spawn: malformed module at offset 0x0: magic header not detected" in out
+    assert "spawn: arguments not NUL-terminated" in out
+
+
+def test_spawn_fills_the_process_table_then_says_eagain(monitor):
+    """crowd starts pongs until spawn fails: 127 + crowd = PROC_MAX (128);
+    when crowd exits, every pong's recv gets EPIPE and they all end."""
+    objs, heap = leftovers(monitor)
+    out = monitor.cmd("run crowd", timeout=600)
+    assert re.search(r"^crowd: 127 processes started, then spawn -> EAGAIN$",
+                     out, re.M), out
+    assert exit_line(out, "crowd.wasm")[1] == 0
+    assert no_processes_left(monitor)
+    assert len(re.findall(r"^pong: served 0 calls, 0 with ping's badge; "
+                          r"recv -> EPIPE: no sender left$", monitor.log, re.M)) == 127
+    assert leftovers(monitor) == (0, heap)
 
 
 def test_flood_of_100_clients_loses_nothing_and_keeps_fifo(monitor):

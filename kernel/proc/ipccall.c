@@ -14,7 +14,8 @@
  *
  * Unlike the pointer rule of spec/abi.md, a bad pointer here is the errno
  * EFAULT, not a trap: spec/ipc.md makes a bad IPC argument an error the
- * program can handle.  spec/abi.md "IPC" states each call's contract.
+ * program can handle.  spec/abi.md "wisp: IPC and spawn" states each
+ * call's contract.
  */
 #include "proc/ipccall.h"
 
@@ -360,8 +361,9 @@ static int spawn_start(struct proc *p, struct spawn_req *req)
 
 /*
  * spawn(name, name_len, args, args_len, handles, nhandles, pid_out) ->
- * errno.  Pointers first (EFAULT), then the handles (EINVAL, EBADF), then
- * the arguments (EINVAL) and the program (ENOENT, EINVAL, EAGAIN, ENOMEM).
+ * errno.  Pointers first (EFAULT), then the handles (EINVAL, EBADF), the
+ * name's length (ENOENT), the arguments (EINVAL), then proc_spawn's
+ * errors (ENOENT, EAGAIN, EINVAL, ENOMEM).
  */
 static uint32_t w_spawn(struct proc *p, wasm_host_call *c)
 {
