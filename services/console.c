@@ -45,7 +45,6 @@
 #define CS_HELPER_SLOT_EP 2         /* the helper's handle on the console */
 
 #define CONS_INPUT 0x100            /* label: (helper) typed bytes wait */
-#define CS_BADGE_NAMED 0xfff0u      /* the handle the name server gives */
 #define CS_BADGE_INPUT 0xfff1u      /* the helper's handle */
 #define CS_WRITERS_MAX 16           /* senders with a partial line at once */
 #define CS_OUT_MAX 1024             /* bytes of one sender's partial line */
@@ -99,7 +98,7 @@ static int32_t cs_fg_ntfn = -1;     /* its Ctrl-C notification, or -1 */
 static bool cs_dirty;               /* the cursor is not at a line start */
 static int64_t cs_owner;            /* who wrote the current line */
 
-/* ---- output ------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 /* cs_put: n bytes to the serial line, as they are. */
 static void cs_put(const char *s, uint32_t n)
@@ -232,7 +231,7 @@ static void cs_write(uint32_t badge, const char *s, uint32_t n)
     }
 }
 
-/* ---- reads ------------------------------------------------------------------ */
+/* ---- reads --------------------------------------------------------------- */
 
 /* cs_drop_read: forgets waiting read i (its reply is someone's job). */
 static void cs_drop_read(int i)
@@ -320,7 +319,7 @@ static uint32_t cs_set_fg(const wisp_in *in)
     return 0;
 }
 
-/* ---- the line editor ------------------------------------------------------- */
+/* ---- the line editor ----------------------------------------------------- */
 
 /* cs_queue_line: a finished line (or, n = 0, end of input) for the
  * foreground's reads; dropped with a message when the queue is full. */
@@ -518,7 +517,7 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "input") == 0)
         return cs_helper((uint32_t)strtoul(argv[2], NULL, 10));
     cs_start_helper(argc > 0 ? argv[0] : "console.wasm");
-    int32_t err = svc_register(WISP_SLOT_NAMES, CS_SLOT_EP, CS_BADGE_NAMED,
+    int32_t err = svc_register(WISP_SLOT_NAMES, CS_SLOT_EP, SVC_BADGE_NAMED,
                                "console");
     if (err)
         cs_say("console: cannot register \"console\": %s\n",

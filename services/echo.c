@@ -32,7 +32,8 @@ static bool echo_answer(const wisp_in *in, wisp_msg *out)
 int main(void)
 {
     static char buf[ECHO_BUF_MAX];
-    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, 0, "echo");
+    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, SVC_BADGE_NAMED,
+                               "echo");
     if (err)
         printf("echo: cannot register \"echo\": %s\n", wisp_strerror(err));
     err = svc_serve(SVC_SLOT_SERVE, buf, sizeof buf, echo_answer);

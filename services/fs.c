@@ -58,7 +58,7 @@ static struct fs_open fs_opens[FS_OPEN_MAX];
 static uint32_t fs_tmp_nodes, fs_tmp_bytes, fs_next_ino = FS_INO_TMP_FIRST;
 static char fs_io[FS_IO_MAX];       /* requests' and replies' bytes */
 
-/* ---- the tree ----------------------------------------------------------- */
+/* ---- the tree ------------------------------------------------------------ */
 
 /* fs_link: makes n the last child of directory dir. */
 static void fs_link(struct fs_node *dir, struct fs_node *n)
@@ -208,7 +208,7 @@ static void fs_init(void)
     fs_link(&fs_root, fs_tmp);
 }
 
-/* ---- open files ------------------------------------------------------------ */
+/* ---- open files ---------------------------------------------------------- */
 
 /* fs_id: the id of open entry i. */
 static uint32_t fs_id(int i)
@@ -493,7 +493,8 @@ static bool fs_handle(const wisp_in *in, wisp_msg *out)
 int main(void)
 {
     fs_init();
-    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, 0, "fs");
+    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, SVC_BADGE_NAMED,
+                               "fs");
     if (err)
         printf("fs: cannot register \"fs\": %s\n", wisp_strerror(err));
     err = svc_serve(SVC_SLOT_SERVE, fs_io, sizeof fs_io, fs_handle);

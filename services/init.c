@@ -93,7 +93,7 @@ static long long init_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- the manifest --------------------------------------------------------- */
+/* ---- the manifest -------------------------------------------------------- */
 
 /*
  * init_read_manifest: the initrd file `manifest` into buf (NUL-
@@ -266,7 +266,7 @@ static void init_parse(char *text)
     }
 }
 
-/* ---- starting and watching ------------------------------------------------ */
+/* ---- starting and watching ----------------------------------------------- */
 
 /* init_ep_of: the endpoint of the line named name, or -1. */
 static int32_t init_ep_of(const char *name)
@@ -385,6 +385,32 @@ static void init_retire(struct svc *s)
 }
 
 /*
+ * init_reregister: the name server has been restarted with an empty
+ * table: registers again, on their behalf, the names of the `register`
+ * lines that are not retired, as they register themselves (a send
+ * handle on their endpoint badged SVC_BADGE_NAMED), through a names
+ * handle with each line's own badge.
+ */
+static void init_reregister(void)
+{
+    for (int j = 0; j < init_nsvcs; j++) {
+        struct svc *s = &init_svcs[j];
+        int32_t h, err;
+        if (!s->reg || s->ep < 0)
+            continue;
+        err = init_dup_of("names", WISP_R_SEND | WISP_R_GRANT,
+                          NAMES_MAY_REGISTER | ((uint32_t)j + 1), &h);
+        if (err == 0) {
+            err = svc_register(h, s->ep, SVC_BADGE_NAMED, s->name);
+            wisp_close(h);
+        }
+        if (err)
+            printf("init: cannot register %s again: %s\n", s->name,
+                   wisp_strerror(err));
+    }
+}
+
+/*
  * init_ended: line i's process has ended (its watch bit came): restart
  * it if its line says so and it is not failing in a loop, else retire
  * it.  A bit for a line that is not running is ignored.
@@ -405,8 +431,11 @@ static void init_ended(int i)
                "not restarting it\n", s->name, (int)pid, s->quick);
     } else {
         printf("init: %s (pid %d) ended, restarting\n", s->name, (int)pid);
-        if (init_start(i) == 0)
+        if (init_start(i) == 0) {
+            if (strcmp(s->name, "names") == 0)
+                init_reregister();
             return;
+        }
     }
     init_retire(s);
 }

@@ -21,6 +21,11 @@
  * handles. */
 #define SVC_SLOT_SERVE 3
 
+/* The badge of the handle every service registers with the name server
+ * (a send handle on its endpoint).  One value for all, so that init can
+ * register them again, on their behalf, for a restarted name server. */
+#define SVC_BADGE_NAMED 0xfff0u
+
 /* Free slots an operation that receives needs (spec/ipc.md,
  * RECV_FREE_SLOTS): a server keeps this many slots free. */
 #define SVC_RECV_FREE 5
