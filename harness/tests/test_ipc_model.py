@@ -118,6 +118,57 @@ SCENARIOS = {
           "8: wake 1 -> ok badge=0 label=9 buf=64/0",
           "10: wake 1 -> ok badge=0 label=200 buf=65536/65536",
           "11: 2 send -> EFAULT", "12: 2 send -> EMSGSIZE", "13: 1 recv -> EFAULT"]),
+
+    "handle_table_full": (script("1 ep_create\n" + "1 dup 0 srg 0\n" * 11 + """
+1 recv 0
+1 call 0
+1 close 11
+1 try_recv 0
+""" + "1 dup 0 s-- 0\n" * 5 + """
+1 ep_create
+1 ntfn_create
+2 ep_create
+2 give 0 1
+1 give 3 2
+""", 2), ["13: 1 recv -> EMFILE", "14: 1 call -> EMFILE", "16: 1 try_recv -> EAGAIN",
+          "21: 1 dup -> ok h=15", "22: 1 ep_create -> EMFILE", "25: 2 give -> EMFILE",
+          "26: 1 give -> ok h=1"]),
+
+    "reply_to_a_dead_caller": (script("""
+1 ep_create
+1 give 0 2
+1 give 0 3
+2 call 0 label=1
+1 recv 0
+2 kill
+1 reply 1 label=2
+3 call 0 label=3
+1 recv 0
+3 kill
+1 reply_recv 1 0 label=4
+""", 3), ["6: 2 kill -> ok", "7: 1 reply -> EPIPE", "11: 1 reply_recv -> blocked",
+          "proc 1 recv:ep1 0=ep1:srg:0", "proc 2 dead"]),
+
+    "notifications": (script("""
+1 ntfn_create
+1 dup 0 s-- 4
+1 give 1 2
+1 dup 0 -r- 0
+1 give 2 3
+3 wait 0
+1 wait 0
+2 signal 0
+2 signal 0
+2 signal 0
+1 signal 0
+3 wait 0
+2 close 0
+1 close 1
+1 close 0
+3 wait 0
+1 wait 2
+""", 3), ["8: wake 3 -> ok word=4", "9: wake 1 -> ok word=4", "12: 3 wait -> ok word=5",
+          "16: 3 wait -> EPIPE", "ntfn1 word=0 waitq=-"]),
 }
 
 
