@@ -27,6 +27,15 @@ static uint64_t rx_dropped;             /* lost: the buffer was full */
 static struct waitq rx_readers;         /* threads in console_getc */
 // book: ring
 
+// book: owner
+/* The line's owner, and the threads waiting for it to change: the
+ * monitor (console_monitor_turn) and processes in wisp.monitor()
+ * (console_wait_owner).  The service's input thread sleeps on rx_readers
+ * with everyone else who waits for bytes. */
+static enum console_owner owner;        /* CONSOLE_MONITOR at boot */
+static struct waitq owner_waiters;
+// book: owner
+
 /* console_irq: IRQ 4: buffer every byte the UART holds, wake readers.
  * Interrupt context, interrupts off. */
 static void console_irq(void)
@@ -63,14 +72,16 @@ static int take(void)
  * one; -1 if this thread is thread_interrupt'ed while waiting.  The
  * check for an empty buffer and the sleep run with interrupts masked:
  * otherwise a byte arriving between the two would find no sleeper to
- * wake, and we would sleep with a byte waiting (the lost wakeup).
+ * wake, and we would sleep with a byte waiting (the lost wakeup).  Only
+ * the monitor reads this way: while a console service owns the line,
+ * it sleeps on, leaving the bytes to cons_read.
  */
 int console_getc(void)
 {
     int c = -1;
     bool awake = true;
     uint64_t fl = irq_save();
-    while (awake && rx_head == rx_tail)
+    while (awake && (rx_head == rx_tail || owner != CONSOLE_MONITOR))
         awake = waitq_sleep(&rx_readers);
     if (awake)
         c = take();
@@ -104,14 +115,6 @@ uint64_t console_received(void)
 
 /* ---- who reads the line: the monitor or the console service ------------ */
 
-// book: owner
-/* The line's owner, and the threads waiting for it to change: the
- * monitor (console_monitor_turn) and processes in wisp.monitor()
- * (console_wait_owner).  The service's input thread sleeps on rx_readers
- * with everyone else who waits for bytes. */
-static enum console_owner owner = CONSOLE_MONITOR;
-static struct waitq owner_waiters;
-// book: owner
 
 enum console_owner console_owner(void)
 {

@@ -21,6 +21,7 @@
 #include "mm/vm.h"
 #include "proc/initrd.h"
 #include "proc/proc.h"
+#include "proc/sysinfo.h"
 
 #ifndef WISP_VERSION
 #define WISP_VERSION "unknown"
@@ -63,6 +64,8 @@ void kmain(uint32_t magic, uint64_t info_pa)
     // book: kmain_threads
     initrd_init();          /* the programs GRUB loaded */
     proc_init();            /* host functions for processes */
+    consdev_start();        /* init=NAME: the first process, given the
+                               serial line */
     monitor_run();
 }
 // book: kmain

@@ -1,14 +1,16 @@
 /*
  * wasi.c: the WASI preview1 calls the kernel provides
  * ("wasi_snapshot_preview1"): what a wasi-libc program needs to start,
- * print, read the clocks, get random bytes, sleep and exit.
+ * print, read input and files, read the clocks, get random bytes, sleep
+ * and exit.
  *
- * The console is the only file: fds 1 and 2 write to it, fd 0 exists but
- * has no input yet, and there are no preopened directories, so every path
- * call is left out (a program importing one fails to spawn with "unknown
- * import", not at run time).  The table mirrors the host runner's
- * (interp/run/wasi.c): same signature strings, same errno numbering.
- * Pointer checks: see hostcall.h; spec/abi.md states each contract.
+ * Descriptors 0, 1 and 2 are the console: IPC calls to the console
+ * service through slot 0 when the program has one (wasifs.h), else the
+ * serial line (output only).  Descriptors 3 and up are the files of the
+ * file service in slot 1 (wasifs.c, which also has the path_* calls).
+ * The table mirrors the host runner's (interp/run/wasi.c): same
+ * signature strings, same errno numbering.  Pointer checks: see
+ * hostcall.h; spec/abi.md states each contract.
  */
 #include "proc/hostcall.h"
 
@@ -20,6 +22,7 @@
 #include "sched.h"
 #include "thread.h"
 #include "timer.h"
+#include "proc/wasifs.h"
 
 #define NS_PER_TICK (1000000000ull / TIMER_HZ)
 
@@ -152,85 +155,139 @@ static uint32_t wasi_sched_yield(struct proc *p, wasm_host_call *c)
     return p->killed ? HOST_KILLED : 0;
 }
 
-/* ---- descriptors: the console ------------------------------------------- */
-
-/* WASI file type, rights (fdstat). */
-#define WASI_FT_CHAR 2
-#define WASI_RIGHT_FD_READ (1ull << 1)
-#define WASI_RIGHT_FD_WRITE (1ull << 6)
+/* ---- descriptors: stdio, then files (wasifs.c) ------------------------ */
 
 /*
- * fd_write(fd, iovs, iovs_len, nwritten_out): fds 1 and 2 print on the
- * console.  Every iovec and buffer is checked before a byte is written,
- * so a bad pointer ends the program without partial output.
+ * iov_check: the n iovecs at iov (n <= PROC_IOVS_MAX, else EINVAL) name
+ * buffers wholly inside the caller's memory (else HOST_FAULT) whose
+ * total fits an i32 (else EINVAL).  Every buffer is checked before any
+ * byte moves, so a bad pointer ends the program without partial output.
  */
-static uint32_t wasi_fd_write(struct proc *p, wasm_host_call *c)
+static uint32_t iov_check(wasm_host_call *c, const uint8_t *iov, uint32_t n)
 {
-    uint32_t fd = host_arg32(c, 0), n = host_arg32(c, 2), total = 0;
-    const uint8_t *iov = host_mem(c, host_arg32(c, 1), 8ull * n);
-    (void)p;
-    if (!iov || !host_mem(c, host_arg32(c, 3), 4))
-        return HOST_FAULT;
-    if (fd != 1 && fd != 2)
-        return WASI_EBADF;
+    uint64_t total = 0;
     if (n > PROC_IOVS_MAX)
         return WASI_EINVAL;
-    for (uint32_t pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t buf, len;
-            memcpy(&buf, iov + 8 * i, 4);
-            memcpy(&len, iov + 8 * i + 4, 4);
-            const char *s = host_mem(c, buf, len);
-            if (!s || (uint64_t)total + len > INT32_MAX)
-                return s ? WASI_EINVAL : HOST_FAULT;
-            for (uint32_t k = 0; pass == 1 && k < len; k++)
-                console_putc(s[k]);
-            total += pass == 1 ? len : 0;
-        }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t buf, len;
+        memcpy(&buf, iov + 8 * i, 4);
+        memcpy(&len, iov + 8 * i + 4, 4);
+        if (!host_mem(c, buf, len))
+            return HOST_FAULT;
+        total += len;
     }
-    return host_put32(c, host_arg32(c, 3), total);
+    return total > INT32_MAX ? WASI_EINVAL : 0;
 }
 
-/* fd_read(fd, iovs, iovs_len, nread_out): no input for programs yet. */
+/* serial_write: print the n iovecs (checked) on the serial line. */
+static uint32_t serial_write(wasm_host_call *c, const uint8_t *iov,
+                             uint32_t n, uint32_t *done)
+{
+    *done = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t buf, len;
+        memcpy(&buf, iov + 8 * i, 4);
+        memcpy(&len, iov + 8 * i + 4, 4);
+        const char *s = host_mem(c, buf, len);
+        for (uint32_t k = 0; k < len; k++)
+            console_putc(s[k]);
+        *done += len;
+    }
+    return 0;
+}
+
+/*
+ * fd_io: fd_write (wr) or fd_read (fd, iovs, iovs_len, nbytes_out).
+ * fds 0-2 go to the console endpoint in slot 0 when there is one
+ * (wasifs.h); without it fds 1 and 2 print on the serial line and fd 0
+ * has no input (EBADF).  fds 3 and up are files.  A transfer that fails
+ * after moving bytes reports the bytes, as POSIX does.
+ */
+static uint32_t fd_io(struct proc *p, wasm_host_call *c, bool wr)
+{
+    uint32_t fd = host_arg32(c, 0), n = host_arg32(c, 2), done = 0, r;
+    const uint8_t *iov = host_mem(c, host_arg32(c, 1), 8ull * n);
+    bool ipc_stdio = fd <= 2 && wasifs_has(p, WISP_SLOT_CONSOLE);
+    if (!iov || !host_mem(c, host_arg32(c, 3), 4))
+        return HOST_FAULT;
+    if (fd <= 2 && (fd == 0) == wr)
+        return WASI_EBADF;                  /* stdin is for reading */
+    if (fd == 0 && !ipc_stdio)
+        return WASI_EBADF;
+    if ((r = iov_check(c, iov, n)) != 0)
+        return r;
+    if (ipc_stdio)
+        r = wr ? wasifs_cons_write(p, c, iov, n, &done)
+               : wasifs_cons_read(p, c, iov, n, &done);
+    else if (fd <= 2)
+        r = serial_write(c, iov, n, &done);
+    else
+        r = wr ? wasifs_fd_write(p, c, fd, iov, n, &done)
+               : wasifs_fd_read(p, c, fd, iov, n, &done);
+    if (r == HOST_FAULT || r == HOST_KILLED || (r != 0 && done == 0))
+        return r;
+    return host_put32(c, host_arg32(c, 3), done);
+}
+
+/* fd_write(fd, iovs, iovs_len, nwritten_out). */
+static uint32_t wasi_fd_write(struct proc *p, wasm_host_call *c)
+{
+    return fd_io(p, c, true);
+}
+
+/* fd_read(fd, iovs, iovs_len, nread_out). */
 static uint32_t wasi_fd_read(struct proc *p, wasm_host_call *c)
 {
-    (void)p, (void)c;
-    return WASI_EBADF;
+    return fd_io(p, c, false);
 }
 
 /* fd_fdstat_get(fd, stat_out): fds 0-2 are character devices (a tty: no
- * seek rights, so stdio line-buffers); others EBADF. */
+ * seek rights, so stdio line-buffers); files and directories as
+ * wasifs.c says; others EBADF. */
 static uint32_t wasi_fd_fdstat_get(struct proc *p, wasm_host_call *c)
 {
     uint32_t fd = host_arg32(c, 0);
     uint8_t *st = host_mem(c, host_arg32(c, 1), 24);
     uint64_t rights = fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
-    (void)p;
-    if (fd > 2)
+    uint8_t fst[24];
+    if (fd > 2 && wasifs_fd_fdstat(p, fd, fst) != 0)
         return WASI_EBADF;
     if (!st)
         return HOST_FAULT;
+    if (fd > 2) {
+        memcpy(st, fst, 24);
+        return 0;
+    }
     memset(st, 0, 24);
     st[0] = WASI_FT_CHAR;
     memcpy(st + 8, &rights, 8);
     return 0;
 }
 
-/* fd_close(fd): the console stays open (0); other fds EBADF. */
+/* fd_close(fd): the console stays open (0); files close (wasifs.c). */
 static uint32_t wasi_fd_close(struct proc *p, wasm_host_call *c)
 {
-    (void)p;
-    return host_arg32(c, 0) <= 2 ? 0 : WASI_EBADF;
+    uint32_t fd = host_arg32(c, 0);
+    return fd <= 2 ? 0 : wasifs_fd_close(p, fd);
 }
 
-/* fd_seek(fd, offset, whence, newoffset_out): the console cannot seek. */
+/* fd_seek(fd, offset: i64, whence, newoffset_out): files only; the
+ * console cannot seek (ESPIPE). */
 static uint32_t wasi_fd_seek(struct proc *p, wasm_host_call *c)
 {
-    (void)p;
-    return host_arg32(c, 0) <= 2 ? WASI_ESPIPE : WASI_EBADF;
+    uint32_t fd = host_arg32(c, 0), r;
+    uint64_t pos;
+    if (fd <= 2)
+        return WASI_ESPIPE;
+    if (!host_mem(c, host_arg32(c, 3), 8))
+        return HOST_FAULT;
+    r = wasifs_fd_seek(p, fd, (int64_t)host_arg64(c, 1), host_arg32(c, 2),
+                       &pos);
+    return r ? r : host_put64(c, host_arg32(c, 3), pos);
 }
 
-/* fd_prestat_get / fd_prestat_dir_name: no preopened directories. */
+/* fd_prestat_get / fd_prestat_dir_name: no preopened directories until
+ * hostcall.c lists wasifs.c's table (which has the real ones). */
 static uint32_t wasi_no_preopens(struct proc *p, wasm_host_call *c)
 {
     (void)p, (void)c;

@@ -1,0 +1,234 @@
+/*
+ * sysinfo.c: the host calls of module "wisp" that let init and the shell
+ * manage processes and look at the system (services/lib/wisp.h): kill,
+ * watch, proc_info, mem_info, ipc_info.
+ *
+ * A watch is the kernel's promise to signal a notification when a
+ * process ends.  The kernel holds a reference with `s` to that
+ * notification (ipc/kref.h) from the watch until the signal, so neither
+ * the object nor its waiters' hope of a signal goes away meanwhile.
+ * The watches live in one short list; a process's own watches (those it
+ * asked for) are dropped when it ends, and the watches on a process are
+ * signalled then (sysinfo_proc_end).
+ */
+#include "proc/sysinfo.h"
+
+#include "kstring.h"
+#include "thread.h"
+#include "ipc/kref.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "proc/wasifs.h"
+
+/* One watch: when process pid ends, OR bits into ntfn. */
+struct watch {
+    int watcher;                    /* the process that asked */
+    int pid;                        /* the process watched */
+    struct ipc_obj *ntfn;           /* a kernel reference, rights s */
+    uint32_t bits;                  /* the handle's badge, or 1 */
+    struct watch *next;
+};
+
+static struct watch *watches;       /* every watch, newest first */
+
+/* ---- kill and watch ---------------------------------------------------- */
+
+/* kill(pid) -> errno: as the monitor's kill, without waiting for the
+ * end.  EPERM for pid 1 (init), ESRCH for no such live process. */
+static uint32_t sys_kill(struct proc *p, wasm_host_call *c)
+{
+    int pid = (int32_t)host_arg32(c, 0);
+    (void)p;
+    if (pid == 1)
+        return WASI_EPERM;
+    return pid > 0 && proc_kill(pid) ? 0 : WASI_ESRCH;
+}
+
+/* watch_count: the watches process pid has asked for. */
+static int watch_count(int pid)
+{
+    int n = 0;
+    for (struct watch *w = watches; w; w = w->next)
+        n += w->watcher == pid;
+    return n;
+}
+
+/*
+ * watch(pid, h) -> errno: signal notification h (with s) when process
+ * pid ends, at once if it has already ended.  Checks: h a notification
+ * handle (EBADF) with s (EACCES); pid ever started (ESRCH); at most
+ * PROC_WATCHES_MAX pending watches per process (ENOSPC); memory (ENOMEM).
+ */
+static uint32_t sys_watch(struct proc *p, wasm_host_call *c)
+{
+    int pid = (int32_t)host_arg32(c, 0);
+    uint32_t h = host_arg32(c, 1);
+    struct ipc_obj *o = ipc_obj_of(&p->ipc, h, IPC_KIND_NTFN, 0);
+    struct watch *w;
+    if (!o)
+        return WASI_EBADF;
+    if (!ipc_obj_of(&p->ipc, h, IPC_KIND_NTFN, IPC_R_SEND))
+        return IPC_EACCES;
+    uint32_t bits = p->ipc.handles[h].badge ? p->ipc.handles[h].badge : 1;
+    if (pid <= 0)   /* TODO(H5): pid >= proc_next_pid() too, after 18:05 */
+        return WASI_ESRCH;
+    if (!proc_alive(pid)) {
+        ipc_notify(o, bits);            /* ended already */
+        return 0;
+    }
+    if (watch_count(p->pid) >= PROC_WATCHES_MAX)
+        return WASI_ENOSPC;
+    if (!(w = kmalloc(sizeof *w)))
+        return WASI_ENOMEM;
+    *w = (struct watch){ p->pid, pid, o, bits, watches };
+    ipc_kref_hold(o, IPC_R_SEND);
+    watches = w;
+    return 0;
+}
+
+/*
+ * sysinfo_proc_end: see sysinfo.h.  Watches on pid are signalled in
+ * the order they were made, newest first.
+ */
+void sysinfo_proc_end(int pid)
+{
+    struct watch **pp = &watches;
+    while (*pp) {
+        struct watch *w = *pp;
+        if (w->pid != pid && w->watcher != pid) {
+            pp = &w->next;
+            continue;
+        }
+        if (w->pid == pid)
+            ipc_notify(w->ntfn, w->bits);
+        ipc_kref_drop(w->ntfn, IPC_R_SEND);
+        *pp = w->next;
+        kfree(w);
+    }
+    consdev_proc_end(pid);
+}
+
+/* ---- proc_info --------------------------------------------------------- */
+
+/* The guest's wisp_proc_info (64 bytes). */
+struct g_proc_info {
+    int32_t pid;
+    uint32_t state, mem_bytes, heap_bytes, cpu_ticks;
+    char ipc_state[8];
+    char name[36];
+};
+_Static_assert(sizeof(struct g_proc_info) == 64, "wisp_proc_info");
+
+/* What proc_info's walk looks for and finds. */
+struct nth {
+    uint32_t i;                     /* counts down to the one wanted */
+    struct proc *p;
+};
+
+static void nth_proc(struct proc *p, void *arg)
+{
+    struct nth *n = arg;
+    if (!n->p && n->i-- == 0)
+        n->p = p;
+}
+
+/* proc_state_code: 0 running (or sleeping outside IPC), 1 blocked in
+ * IPC, 2 ending (killed, or its thread is freeing it). */
+static uint32_t proc_state_code(const struct proc *p)
+{
+    if (p->state != PROC_LIVE || p->killed || p->ipc.state == IPC_DEAD)
+        return 2;
+    return p->ipc.state != IPC_RUNNING;
+}
+
+/* proc_info(i, out) -> errno: the i-th live process in table order, or
+ * ENOENT past the last. */
+static uint32_t sys_proc_info(struct proc *self, wasm_host_call *c)
+{
+    struct nth n = { host_arg32(c, 0), NULL };
+    void *out = host_mem(c, host_arg32(c, 1), sizeof(struct g_proc_info));
+    struct g_proc_info g = { 0 };
+    (void)self;
+    if (!out)
+        return HOST_FAULT;
+    proc_foreach(nth_proc, &n);
+    if (!n.p)
+        return WASI_ENOENT;
+    g.pid = n.p->pid;
+    g.state = proc_state_code(n.p);
+    g.mem_bytes = (uint32_t)n.p->mem_bytes;
+    g.heap_bytes = (uint32_t)n.p->heap_bytes;
+    g.cpu_ticks = (uint32_t)n.p->thread->cpu_ticks;
+    strlcpy(g.ipc_state, ipc_state_name(n.p->ipc.state), sizeof g.ipc_state);
+    strlcpy(g.name, n.p->name, sizeof g.name);
+    memcpy(out, &g, sizeof g);
+    return 0;
+}
+
+/* ---- mem_info and ipc_info -------------------------------------------- */
+
+/* mem_info(out) -> 0: frames, heap, IPC objects, processes (24 bytes). */
+static uint32_t sys_mem_info(struct proc *p, wasm_host_call *c)
+{
+    struct kheap_stats st;
+    uint32_t g[6];
+    void *out = host_mem(c, host_arg32(c, 0), sizeof g);
+    (void)p;
+    if (!out)
+        return HOST_FAULT;
+    kheap_get_stats(&st);
+    g[0] = (uint32_t)pmm_total_frames();
+    g[1] = (uint32_t)pmm_free_frames();
+    g[2] = (uint32_t)st.bytes_in_use;
+    g[3] = (uint32_t)st.bytes_free;
+    g[4] = (uint32_t)ipc_objs_live();
+    g[5] = (uint32_t)proc_count();
+    memcpy(out, g, sizeof g);
+    return 0;
+}
+
+/* qlen: the processes in q. */
+static uint32_t qlen(const struct ipc_queue *q)
+{
+    uint32_t n = 0;
+    for (const struct ipc_proc *p = q->head; p; p = p->qnext)
+        n++;
+    return n;
+}
+
+/*
+ * ipc_info(i, out) -> errno: the i-th live endpoint or notification of
+ * the kernel's domain, in number order (24 bytes: id, kind, handles
+ * (the kernel's own references count), senders, receivers or waiters,
+ * messages or signals delivered), or ENOENT past the last.
+ */
+static uint32_t sys_ipc_info(struct proc *p, wasm_host_call *c)
+{
+    uint32_t i = host_arg32(c, 0), g[6];
+    void *out = host_mem(c, host_arg32(c, 1), sizeof g);
+    const struct ipc_obj *o = ipc_kernel_ns.objs;
+    (void)p;
+    if (!out)
+        return HOST_FAULT;
+    for (; o && i > 0; i--)
+        o = o->next;
+    if (!o)
+        return WASI_ENOENT;
+    g[0] = o->id;
+    g[1] = (uint32_t)o->kind;
+    g[2] = (uint32_t)o->nhandles;
+    g[3] = qlen(&o->sendq);
+    g[4] = qlen(o->kind == IPC_KIND_EP ? &o->recvq : &o->waitq);
+    g[5] = (uint32_t)o->delivered;
+    memcpy(out, g, sizeof g);
+    return 0;
+}
+
+const struct host_entry sys_entries[] = {
+    { "wisp", "kill", "i:i", sys_kill },
+    { "wisp", "watch", "ii:i", sys_watch },
+    { "wisp", "proc_info", "ii:i", sys_proc_info },
+    { "wisp", "mem_info", "i:i", sys_mem_info },
+    { "wisp", "ipc_info", "ii:i", sys_ipc_info },
+};
+const int sys_nentries = sizeof sys_entries / sizeof sys_entries[0];

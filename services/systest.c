@@ -1,0 +1,291 @@
+/*
+ * systest: exercises the kernel side of the services (kernel/proc/
+ * sysinfo.c, consdev.c, wasicons.c) for harness/tests/test_sys_*.py.
+ *
+ *   systest info          mem_info, proc_info, ipc_info, as lines
+ *   systest watch         watch and kill: signals, errors, limits
+ *   systest serve PROG A  a small console server: runs PROG A with slot 0
+ *                         = its endpoint (badge 7), prints what PROG
+ *                         writes, answers its reads with two lines, then
+ *                         end of input; ends when PROG has gone
+ *   systest stdio         the client for serve: stdio through slot 0
+ *   systest               (as init, init=systest.wasm) echoes typed
+ *                         lines through the console device; "monitor"
+ *                         calls wisp.monitor(), "quit" exits
+ *
+ * Each check prints one line; a failed check says "FAIL" and what.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "wisp.h"
+
+static int failures;
+
+/* expect: one check of an errno result. */
+static void expect(const char *what, int32_t got, int32_t want)
+{
+    if (got != want)
+        failures++;
+    printf("%s%s: %s\n", got == want ? "" : "FAIL ", what,
+           wisp_strerror(got));
+}
+
+/* spawn_or_die: the pid of a new `name`, with no handles. */
+static int32_t spawn_or_die(const char *name)
+{
+    int32_t pid;
+    int32_t r = wisp_spawn_str(name, NULL, 0, &pid);
+    if (r != 0) {
+        printf("FAIL spawn %s: %s\n", name, wisp_strerror(r));
+        exit(1);
+    }
+    return pid;
+}
+
+/* ---- info ------------------------------------------------------------- */
+
+static int info(void)
+{
+    struct wisp_mem_info m;
+    struct wisp_proc_info p;
+    struct wisp_ipc_info o;
+    int32_t ep, nt;
+    wisp_ep_create(&ep);
+    wisp_ntfn_create(&nt);
+    wisp_signal(nt);
+    wisp_mem_info(&m);
+    printf("mem: frames %u/%u heap %u/%u ipc_objs %u procs %u\n",
+           m.frames_free, m.frames_total, m.heap_used, m.heap_free,
+           m.ipc_objs, m.procs);
+    for (uint32_t i = 0; wisp_proc_info(i, &p) == 0; i++)
+        printf("proc: pid %d state %u ipc %s mem %u heap %u name %s\n",
+               p.pid, p.state, p.ipc_state, p.mem_bytes, p.heap_bytes,
+               p.name);
+    for (uint32_t i = 0; wisp_ipc_info(i, &o) == 0; i++)
+        printf("ipc: id %u kind %u handles %u sendq %u recvq %u "
+               "delivered %u\n", o.id, o.kind, o.handles, o.sendq, o.recvq,
+               o.delivered);
+    expect("proc_info past the last", wisp_proc_info(1000, &p), WISP_ENOENT);
+    expect("ipc_info past the last", wisp_ipc_info(100000, &o), WISP_ENOENT);
+    return failures;
+}
+
+/* ---- watch and kill ----------------------------------------------------- */
+
+/* wait_word: wait on n and check the word. */
+static void wait_word(const char *what, int32_t n, uint32_t want)
+{
+    uint32_t word = 0;
+    int32_t r = wisp_wait(n, &word);
+    if (r != 0 || word != want)
+        failures++;
+    printf("%s%s: %s word 0x%x\n", r == 0 && word == want ? "" : "FAIL ",
+           what, wisp_strerror(r), word);
+}
+
+/* watch_errors: what watch and kill refuse. */
+static void watch_errors(int32_t n, int32_t ended)
+{
+    int32_t nr;
+    wisp_dup(n, WISP_R_RECV, 0, &nr);
+    expect("watch a pid never used", wisp_watch(100000, n), WISP_ESRCH);
+    expect("watch pid 0", wisp_watch(0, n), WISP_ESRCH);
+    expect("watch through a free slot", wisp_watch(ended, 15), WISP_EBADF);
+    expect("watch without s", wisp_watch(ended, nr), WISP_EACCES);
+    expect("kill pid 1", wisp_kill(1), WISP_EPERM);
+    expect("kill an ended pid", wisp_kill(ended), WISP_ESRCH);
+    expect("kill pid -3", wisp_kill(-3), WISP_ESRCH);
+    wisp_close(nr);
+}
+
+/* watch_kept: the kernel's reference keeps a notification signallable
+ * after its last s handle is closed. */
+static void watch_kept(void)
+{
+    int32_t n, nr, pid = spawn_or_die("loop.wasm");
+    wisp_ntfn_create(&n);
+    wisp_dup(n, WISP_R_RECV, 0, &nr);
+    expect("watch loop", wisp_watch(pid, n), 0);
+    wisp_close(n);
+    expect("kill loop", wisp_kill(pid), 0);
+    wait_word("watch after the last s handle closed", nr, 1);
+    wisp_close(nr);
+}
+
+/* watch_limit: PROC_WATCHES_MAX pending watches (on ourselves). */
+static void watch_limit(void)
+{
+    int32_t n, r = 0, i;
+    wisp_ntfn_create(&n);
+    for (i = 0; i < 1000 && (r = wisp_watch(wisp_getpid(), n)) == 0; i++)
+        ;
+    printf("watch limit: %d pending, then %s\n", i, wisp_strerror(r));
+    if (r != WISP_ENOSPC)
+        failures++;
+}
+
+static int watch(void)
+{
+    int32_t n, nb, pid = spawn_or_die("hello.wasm");
+    wisp_ntfn_create(&n);
+    wisp_dup(n, WISP_R_SEND, 0x20, &nb);
+    expect("watch hello", wisp_watch(pid, nb), 0);
+    wait_word("hello ended", n, 0x20);
+    expect("watch hello again", wisp_watch(pid, nb), 0);
+    wait_word("watch of an ended pid", n, 0x20);
+    watch_errors(n, pid);
+    pid = spawn_or_die("loop.wasm");
+    expect("watch loop", wisp_watch(pid, n), 0);
+    expect("kill loop", wisp_kill(pid), 0);
+    wait_word("loop killed", n, 1);
+    watch_kept();
+    watch_limit();
+    printf("systest watch: %d failed\n", failures);
+    return failures;
+}
+
+/* ---- a console server and its client ------------------------------------- */
+
+/* serve_one: answer one console request *in (its bytes in buf); returns
+ * the reply.  Reads get "first line", "second line", then end of input. */
+static wisp_msg serve_one(const wisp_in *in, char *buf, int *reads)
+{
+    static const char *const lines[] = { "first line\n", "second line\n" };
+    wisp_msg out;
+    memset(&out, 0, sizeof out);
+    out.nwords = 1;
+    if (in->label == CONS_WRITE) {
+        printf("[cons %u] %.*s", in->badge, (int)in->copied, buf);
+        out.words[0] = in->copied;
+    } else if (in->label == CONS_READ) {
+        const char *l = *reads < 2 ? lines[*reads] : "";
+        (*reads)++;
+        out.buf = (uint32_t)(uintptr_t)l;
+        out.len = out.words[0] = (uint32_t)strlen(l);
+    } else {
+        out.label = WISP_EINVAL;
+    }
+    return out;
+}
+
+static int serve(int argc, char **argv)
+{
+    static char buf[4096];
+    char args[128] = "";
+    int32_t ep, es, er, pid, r, reads = 0;
+    wisp_in in;
+    size_t alen = 0;
+    for (int i = 3; i < argc && alen + strlen(argv[i]) + 1 < sizeof args; i++)
+        alen += (size_t)sprintf(args + alen, "%s", argv[i]) + 1;
+    wisp_ep_create(&ep);
+    wisp_dup(ep, WISP_R_SEND, 7, &es);
+    wisp_dup(ep, WISP_R_RECV, 0, &er);
+    wisp_close(ep);                     /* the child holds the only s */
+    r = wisp_spawn(argv[2], (uint32_t)strlen(argv[2]), args, (uint32_t)alen,
+                   &es, 1, &pid);
+    wisp_close(es);
+    if (r != 0) {
+        printf("FAIL serve: spawn %s: %s\n", argv[2], wisp_strerror(r));
+        return 1;
+    }
+    memset(&in, 0, sizeof in);
+    in.buf = (uint32_t)(uintptr_t)buf;
+    in.cap = sizeof buf;
+    while ((r = wisp_recv(er, &in)) == 0) {
+        wisp_msg out = serve_one(&in, buf, &reads);
+        if (in.reply >= 0)
+            wisp_reply(in.reply, &out);
+        in.buf = (uint32_t)(uintptr_t)buf;
+        in.cap = sizeof buf;
+    }
+    printf("serve: %s gone (%s), %d reads\n", argv[2], wisp_strerror(r),
+           reads);
+    return 0;
+}
+
+static int stdio_client(void)
+{
+    char line[64];
+    printf("stdio: hello over IPC\n");
+    fprintf(stderr, "stdio: this is stderr\n");
+    while (fgets(line, sizeof line, stdin))
+        printf("stdio: read %s", line);
+    printf("stdio: end of input\n");
+    FILE *f = fopen("/hello.wasm", "r");
+    printf("stdio: fopen without a file service: %s\n",
+           f ? "opened?!" : strerror(errno));
+    return 0;
+}
+
+/* ---- as init: the console device ----------------------------------------- */
+
+/* say: print s through the console device (slot 0). */
+static void say(const char *s)
+{
+    wisp_cons_write(0, s, (uint32_t)strlen(s));
+}
+
+/* line_done: act on one typed line; false to stop. */
+static int line_done(const char *line)
+{
+    char out[160];
+    snprintf(out, sizeof out, "systest: got '%s'\n", line);
+    say(out);
+    if (strcmp(line, "monitor") == 0) {
+        int32_t r = wisp_monitor();
+        snprintf(out, sizeof out, "systest: back from the monitor: %s\n",
+                 wisp_strerror(r));
+        say(out);
+    }
+    return strcmp(line, "quit") != 0;
+}
+
+static int console(void)
+{
+    char buf[64], line[128], out[96];
+    uint32_t n, len = 0, word;
+    int32_t nt;
+    wisp_ntfn_create(&nt);
+    snprintf(out, sizeof out, "systest: cons_write through slot 5: %s, "
+             "through another notification: %s\n",
+             wisp_strerror(wisp_cons_write(5, "x", 1)),
+             wisp_strerror(wisp_cons_write(nt, "x", 1)));
+    say(out);
+    say("systest: console ready\n");
+    while (wisp_wait(0, &word) == 0) {
+        while (wisp_cons_read(0, buf, sizeof buf, &n) == 0 && n > 0) {
+            for (uint32_t i = 0; i < n; i++) {
+                if (buf[i] != '\r' && buf[i] != '\n') {
+                    if (len < sizeof line - 1)
+                        line[len++] = buf[i];
+                    continue;
+                }
+                line[len] = '\0';
+                len = 0;
+                if (!line_done(line))
+                    return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 1)
+        return console();
+    if (strcmp(argv[1], "info") == 0)
+        return info();
+    if (strcmp(argv[1], "watch") == 0)
+        return watch();
+    if (strcmp(argv[1], "serve") == 0 && argc >= 3)
+        return serve(argc, argv);
+    if (strcmp(argv[1], "stdio") == 0)
+        return stdio_client();
+    printf("usage: systest info | watch | serve PROG [ARGS] | stdio\n");
+    return 2;
+}
