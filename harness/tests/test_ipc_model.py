@@ -310,7 +310,7 @@ def kernel_run():
         "bad.txt": "wisp-ipc-script 1\nprocs 2\n1 frobnicate\n"
                    + S.format_script(named[0]),
     })
-    with I.Wisp(iso=iso, name="test_ipc_model.kernel") as w:
+    with I.Wisp(iso=iso) as w:      # named after the first test using it
         w.boot()
         out = w.cmd(f"ipcscript {I.SCRIPTS_FILE}", timeout=900)
         extra = {c: w.cmd(c) for c in ("ipcscript bad.txt", "ipcscript nosuch.txt",

@@ -26,7 +26,7 @@ from pathlib import Path
 from .qemu import ROOT, HarnessError
 
 CACHE = ROOT / "build" / "test-iso"
-CACHE_KEEP = 12
+CACHE_KEEP = 8
 KERNEL_ELF = ROOT / "build" / "kernel" / "wisp.elf"
 INITRD = ROOT / "build" / "initrd.img"
 GRUB_CFG = ROOT / "kernel" / "boot" / "grub.cfg"
