@@ -314,7 +314,8 @@ def kernel_run():
         w.boot()
         out = w.cmd(f"ipcscript {I.SCRIPTS_FILE}", timeout=900)
         extra = {c: w.cmd(c) for c in ("ipcscript bad.txt", "ipcscript nosuch.txt",
-                                       "mem", "ipcstat", "echo alive")}
+                                       "ipcscript hello.wasm", "mem", "ipcstat",
+                                       "echo alive")}
     return random_scripts, named, I.split_container(out), extra
 
 
@@ -342,6 +343,8 @@ def test_kernel_ipcscript_bad_input_is_an_error_line(kernel_run):
     assert "ipcscript: bad.txt: 1 script(s) failed" in bad
     assert I.split_container(bad)[1] == I.model_trace(SCENARIOS["call_reply"][0])
     assert "ipcscript: no file 'nosuch.txt' in the initrd" in extra["ipcscript nosuch.txt"]
+    binary = extra["ipcscript hello.wasm"].splitlines()     # not a script at all
+    assert len(binary) == 1 and binary[0].startswith("error: line 1: expected "), binary
     assert extra["echo alive"].strip() == "alive"
 
 
