@@ -40,8 +40,9 @@ int main(int argc, char **argv)
         got++;
     }
     if (err) {
-        printf("consumer: recv failed after %u messages: %s\n",
-               (unsigned)got, wisp_strerror(err));
+        printf("consumer: recv failed after %u messages: %s%s\n",
+               (unsigned)got, wisp_strerror(err), err == WISP_EBADF
+               ? " (producer starts the consumer; run producer)" : "");
         return 1;
     }
     printf("consumer: %u messages, %llu bytes, %s\n", (unsigned)got,
