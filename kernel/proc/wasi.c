@@ -212,8 +212,8 @@ static uint32_t fd_io(struct proc *p, wasm_host_call *c, bool wr)
         return HOST_FAULT;
     if (fd <= 2 && (fd == 0) == wr)
         return WASI_EBADF;                  /* stdin is for reading */
-    if (fd == 0 && !ipc_stdio)
-        return WASI_EBADF;
+    if ((fd == 0 && !ipc_stdio) || (fd > 2 && !wasifs_has(p, WISP_SLOT_FS)))
+        return WASI_EBADF;                  /* no console input; no files */
     if ((r = iov_check(c, iov, n)) != 0)
         return r;
     if (ipc_stdio)
