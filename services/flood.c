@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "wisp.h"
 
@@ -22,6 +23,14 @@ static uint32_t ticks[FLOOD_MAX];       /* its CPU ticks up to its first
                                            call's return (from seq 1) */
 static int order[FLOOD_MAX], nfirst;    /* first calls, in arrival order */
 static int lost, dups, reordered, strangers;
+
+/* now_ms: the monotonic clock in milliseconds. */
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* start: n floodc clients, each with a copy of send handle sh. */
 static int start(int n, int m, int32_t sh)
@@ -120,13 +129,16 @@ int main(int argc, char **argv)
         return 2;
     }
     wisp_close(ep);             /* the clients hold every send handle */
+    long t0 = now_ms();
     r = start(n, m, sh);
     wisp_close(sh);
     if (r < 0)
         return 2;
     printf("flood: %d clients started, serving\n", n);
     fflush(stdout);
+    long t1 = now_ms();
     int calls = serve(n, rh), ordered;
+    long t2 = now_ms();
     for (int i = 0; i < n; i++)
         lost += next_seq[i] < (uint32_t)m ? m - (int)next_seq[i] : 0;
     int inv = fifo_check(&ordered);
@@ -135,5 +147,6 @@ int main(int argc, char **argv)
            dups, reordered, strangers);
     printf("flood: FIFO: %d of %d first calls checked (the rest ran a full "
            "slice first), %d inversions\n", ordered, nfirst, inv);
+    printf("flood: spawning took %ld ms, serving %ld ms\n", t1 - t0, t2 - t1);
     return calls != n * m || lost || dups || reordered || strangers || inv;
 }

@@ -147,24 +147,25 @@ static uint32_t put_out(wasm_host_call *c, uint32_t out, uint32_t r,
 
 /* ---- the calls: handles and objects ------------------------------------ */
 
-/* ep_create(h_out) -> errno. */
-static uint32_t w_ep_create(struct proc *p, wasm_host_call *c)
+/* make: ep_create(h_out) or ntfn_create(h_out) -> errno, by op. */
+static uint32_t make(struct proc *p, wasm_host_call *c,
+                     int (*op)(struct ipc_proc *))
 {
     uint32_t out = host_arg32(c, 0);
     if (!host_mem(c, out, 4))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_ep_create(&p->ipc));
+    uint32_t r = ipccall_finish(p, op(&p->ipc));
     return put_out(c, out, r, (uint32_t)p->ipc.got.h);
 }
 
-/* ntfn_create(h_out) -> errno. */
+static uint32_t w_ep_create(struct proc *p, wasm_host_call *c)
+{
+    return make(p, c, ipc_ep_create);
+}
+
 static uint32_t w_ntfn_create(struct proc *p, wasm_host_call *c)
 {
-    uint32_t out = host_arg32(c, 0);
-    if (!host_mem(c, out, 4))
-        return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_ntfn_create(&p->ipc));
-    return put_out(c, out, r, (uint32_t)p->ipc.got.h);
+    return make(p, c, ipc_ntfn_create);
 }
 
 /* dup(h, rights, badge, h2_out) -> errno. */
@@ -186,21 +187,56 @@ static uint32_t w_close(struct proc *p, wasm_host_call *c)
 
 /* ---- the calls: messages ---------------------------------------------- */
 
-/* send(h, msg) -> errno; try_send likewise (never blocks). */
-static uint32_t w_send(struct proc *p, wasm_host_call *c)
+typedef int (*msg_op)(struct ipc_proc *, uint32_t, const struct ipc_msg *);
+typedef int (*recv_op)(struct ipc_proc *, uint32_t, const struct ipc_rbuf *);
+
+/* sending: send(h, msg), try_send(h, msg) or reply(r, msg) -> errno, by
+ * op (try_send and reply never block). */
+static uint32_t sending(struct proc *p, wasm_host_call *c, msg_op op)
 {
     struct ipc_msg m;
     if (!msg_get(c, host_arg32(c, 1), &m))
         return IPC_EFAULT;
-    return ipccall_finish(p, ipc_send(&p->ipc, host_arg32(c, 0), &m));
+    return ipccall_finish(p, op(&p->ipc, host_arg32(c, 0), &m));
+}
+
+static uint32_t w_send(struct proc *p, wasm_host_call *c)
+{
+    return sending(p, c, ipc_send);
 }
 
 static uint32_t w_try_send(struct proc *p, wasm_host_call *c)
 {
-    struct ipc_msg m;
-    if (!msg_get(c, host_arg32(c, 1), &m))
+    return sending(p, c, ipc_try_send);
+}
+
+static uint32_t w_reply(struct proc *p, wasm_host_call *c)
+{
+    return sending(p, c, ipc_reply);
+}
+
+/* receiving: recv(h, in) or try_recv(h, in) -> errno, by op; the message
+ * lands in *in. */
+static uint32_t receiving(struct proc *p, wasm_host_call *c, recv_op op)
+{
+    struct ipc_rbuf rb;
+    uint32_t in = host_arg32(c, 1);
+    if (!rbuf_get(c, in, &rb))
         return IPC_EFAULT;
-    return ipccall_finish(p, ipc_try_send(&p->ipc, host_arg32(c, 0), &m));
+    uint32_t r = ipccall_finish(p, op(&p->ipc, host_arg32(c, 0), &rb));
+    if (r == IPC_OK)
+        in_put(p, c, in);
+    return r;
+}
+
+static uint32_t w_recv(struct proc *p, wasm_host_call *c)
+{
+    return receiving(p, c, ipc_recv);
+}
+
+static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
+{
+    return receiving(p, c, ipc_try_recv);
 }
 
 /* call(h, msg, in) -> errno; the reply lands in *in. */
@@ -208,49 +244,13 @@ static uint32_t w_call(struct proc *p, wasm_host_call *c)
 {
     struct ipc_msg m;
     struct ipc_rbuf rb;
-    uint32_t in = host_arg32(c, 2);
+    uint32_t h = host_arg32(c, 0), in = host_arg32(c, 2);
     if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
         return IPC_EFAULT;
-    uint32_t h = host_arg32(c, 0);
     uint32_t r = ipccall_finish(p, ipc_call(&p->ipc, h, &m, &rb));
     if (r == IPC_OK)
         in_put(p, c, in);
     return r;
-}
-
-/* recv(h, in) -> errno; try_recv(h, in) likewise, EAGAIN for "none". */
-static uint32_t w_recv(struct proc *p, wasm_host_call *c)
-{
-    struct ipc_rbuf rb;
-    uint32_t in = host_arg32(c, 1);
-    if (!rbuf_get(c, in, &rb))
-        return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_recv(&p->ipc, host_arg32(c, 0), &rb));
-    if (r == IPC_OK)
-        in_put(p, c, in);
-    return r;
-}
-
-static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
-{
-    struct ipc_rbuf rb;
-    uint32_t in = host_arg32(c, 1);
-    if (!rbuf_get(c, in, &rb))
-        return IPC_EFAULT;
-    uint32_t h = host_arg32(c, 0);
-    uint32_t r = ipccall_finish(p, ipc_try_recv(&p->ipc, h, &rb));
-    if (r == IPC_OK)
-        in_put(p, c, in);
-    return r;
-}
-
-/* reply(r, msg) -> errno; never blocks. */
-static uint32_t w_reply(struct proc *p, wasm_host_call *c)
-{
-    struct ipc_msg m;
-    if (!msg_get(c, host_arg32(c, 1), &m))
-        return IPC_EFAULT;
-    return ipccall_finish(p, ipc_reply(&p->ipc, host_arg32(c, 0), &m));
 }
 
 /* reply_recv(r, msg, h, in) -> errno: reply, then recv's result. */
@@ -258,11 +258,11 @@ static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
 {
     struct ipc_msg m;
     struct ipc_rbuf rb;
+    uint32_t rs = host_arg32(c, 0), h = host_arg32(c, 2);
     uint32_t in = host_arg32(c, 3);
     if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_reply_recv(&p->ipc, host_arg32(c, 0),
-                                                  &m, host_arg32(c, 2), &rb));
+    uint32_t r = ipccall_finish(p, ipc_reply_recv(&p->ipc, rs, &m, h, &rb));
     if (r == IPC_OK)
         in_put(p, c, in);
     return r;
