@@ -25,11 +25,14 @@
  * the helper waits for the device notification and then calls the
  * console (CONS_INPUT), which drains the typed bytes.  A helper whose
  * call is answered by another console (this one was restarted and has
- * its own helper) ends.
+ * its own helper) ends.  The console watches its helper with its `init`
+ * handle: if the helper is killed, init restarts the console (which
+ * starts a new helper), rather than leave the system deaf.
  *
- * Slots (manifest `slots=device,-,names,serve` with `register`): 0 the
- * console device (so this program's own printf goes straight to the
- * line), 1 a placeholder, 2 the name server, 3 its endpoint.  Badges
+ * Slots (manifest `slots=device,init,names,serve` with `register`): 0
+ * the console device (so this program's own printf goes straight to the
+ * line), 1 a handle that asks init to restart the console, 2 the name
+ * server, 3 its endpoint.  Badges
  * below 0x10000 are init's and the console's own (spec/services.md).
  */
 #include <stdarg.h>
@@ -41,6 +44,7 @@
 #include "svc.h"
 
 #define CS_SLOT_DEVICE 0
+#define CS_SLOT_INIT 1
 #define CS_SLOT_EP SVC_SLOT_SERVE
 #define CS_HELPER_SLOT_EP 2         /* the helper's handle on the console */
 
@@ -493,7 +497,7 @@ static int cs_helper(uint32_t parent)
 
 /* cs_start_helper: spawns prog as this console's input helper with the
  * device, slot 1 and a send handle on the console badged
- * CS_BADGE_INPUT. */
+ * CS_BADGE_INPUT, and has its end signal init (slot 1). */
 static void cs_start_helper(const char *prog)
 {
     char args[24] = "input";
@@ -506,6 +510,9 @@ static void cs_start_helper(const char *prog)
                          (uint32_t)(6 + n + 1), hs, 3, &pid);
         wisp_close(h);
     }
+    if (err == 0 && wisp_watch(pid, CS_SLOT_INIT) != 0)
+        cs_say("console: cannot watch the input helper (slot %d is not "
+               "init's)\n", CS_SLOT_INIT);
     if (err)
         cs_say("console: cannot start the input helper: %s; "
                "no keyboard input\n", wisp_strerror(err));

@@ -19,7 +19,8 @@
  * its badge and the grant right if the line says `register`), `serve`
  * the line's own endpoint, `device` the console device, `notify` a send
  * handle on init's notification (for the name server, to say a name
- * was registered).  `console`, `fs` and `names` are the `serve`
+ * was registered), `init` one to ask init to restart this line (signal
+ * it, or wisp_watch a helper process with it).  `console`, `fs` and `names` are the `serve`
  * endpoints of the lines named console, fs and names.
  *
  * init creates every `serve` endpoint before starting anything and keeps
@@ -39,14 +40,17 @@
 #include "svc.h"
 
 #define INIT_SLOT_DEVICE 0          /* the console device, from the kernel */
-#define INIT_LINES_MAX 30           /* services: one watch bit each */
+#define INIT_LINES_MAX 15           /* services: two watch bits each */
 #define INIT_MANIFEST_MAX 4096      /* bytes of the manifest read */
 #define INIT_WORDS_MAX 24           /* words on one manifest line */
 #define INIT_PROG_MAX 39            /* an initrd name (INITRD_NAME_MAX - 1) */
 #define INIT_ARGS_MAX 256           /* packed arguments (PROC_ARGS_MAX) */
 #define INIT_SPAWN_SLOTS 4          /* handles spawn hands a program */
-/* Watch-word bit the name server signals after a registration; bits
- * 0..INIT_LINES_MAX-1 are the manifest lines' process ends. */
+/* The watch word: bit LINE says line LINE's process ended; bit
+ * INIT_ASK_SHIFT + LINE that it asks to be restarted (its `init` slot:
+ * e.g. a helper it watches ended); INIT_BIT_NAMED that the name server
+ * registered a name. */
+#define INIT_ASK_SHIFT 15
 #define INIT_BIT_NAMED (1u << 31)
 /* A restart loop: a service that ends this soon after starting, this
  * many times in a row, is not restarted again. */
@@ -58,11 +62,11 @@
 
 enum slot_kind {
     SK_NONE, SK_CONSOLE, SK_OWNER, SK_FS, SK_NAMES, SK_SERVE, SK_DEVICE,
-    SK_NOTIFY, SK_COUNT
+    SK_NOTIFY, SK_INIT, SK_COUNT
 };
 static const char *const init_slot_words[SK_COUNT] = {
     "-", "console", "console-owner", "fs", "names", "serve", "device",
-    "notify",
+    "notify", "init",
 };
 
 /* One manifest line. */
@@ -255,7 +259,7 @@ static void init_parse(char *text)
         lineno++;
         struct svc *s = &init_svcs[init_nsvcs];
         const char *err = init_nsvcs == INIT_LINES_MAX
-            ? "more than 30 services" : init_line(line, s);
+            ? "more than 15 services" : init_line(line, s);
         if (!err && s->name[0] && init_has_slot(s, SK_SERVE) &&
             wisp_ep_create(&s->ep) != 0)
             err = "cannot create its endpoint (handle table full?)";
@@ -302,6 +306,9 @@ static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
     case SK_SERVE: *h = s->ep; return 0;
     case SK_NOTIFY:
         return wisp_dup(init_ntfn, WISP_R_SEND, INIT_BIT_NAMED, h);
+    case SK_INIT:
+        return wisp_dup(init_ntfn, WISP_R_SEND, 1u << (INIT_ASK_SHIFT + i),
+                        h);
     case SK_CONSOLE:
         return init_dup_of("console", WISP_R_SEND, line_badge, h);
     case SK_OWNER:
@@ -440,9 +447,25 @@ static void init_ended(int i)
     init_retire(s);
 }
 
-/* init_ends: handles the line bits of a watch word. */
+/* init_asked: line i's service asks to be restarted: end its process
+ * (its end then restarts it, if its line says `restart`). */
+static void init_asked(int i)
+{
+    struct svc *s = &init_svcs[i];
+    if (s->pid < 0)
+        return;
+    printf("init: %s (pid %d) asks to be restarted\n", s->name,
+           (int)s->pid);
+    wisp_kill(s->pid);
+}
+
+/* init_ends: handles the line bits of a watch word: requests first, so
+ * that one never ends the process an end in the same word started. */
 static void init_ends(uint32_t word)
 {
+    for (int i = 0; i < init_nsvcs; i++)
+        if (word & (1u << (INIT_ASK_SHIFT + i)))
+            init_asked(i);
     for (int i = 0; i < init_nsvcs; i++)
         if (word & (1u << i))
             init_ended(i);
