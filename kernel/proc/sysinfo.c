@@ -1,7 +1,8 @@
 /*
  * sysinfo.c: the host calls of module "wisp" that let init and the shell
  * manage processes and look at the system (services/lib/wisp.h): kill,
- * watch, proc_info, mem_info, ipc_info.
+ * watch, proc_info, mem_info, ipc_info, and the initrd's files
+ * (initrd_stat, initrd_read: init's manifest, the file service).
  *
  * A watch is the kernel's promise to signal a notification when a
  * process ends.  The kernel holds a reference with `s` to that
@@ -18,6 +19,7 @@
 #include "ipc/kref.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
+#include "proc/initrd.h"
 #include "proc/wasifs.h"
 
 /* One watch: when process pid ends, OR bits into ntfn. */
@@ -224,11 +226,56 @@ static uint32_t sys_ipc_info(struct proc *p, wasm_host_call *c)
     return 0;
 }
 
+/* ---- the initrd ---------------------------------------------------------- */
+
+/* initrd_stat(i, name, cap, size_out) -> errno: file i's name
+ * (NUL-terminated) and size.  Pointers first (cap bytes at name, 4 at
+ * size_out), then ENOENT past the last file, EINVAL if the name and its
+ * NUL do not fit in cap bytes (they always fit in INITRD_NAME_MAX). */
+static uint32_t sys_initrd_stat(struct proc *p, wasm_host_call *c)
+{
+    uint32_t cap = host_arg32(c, 2);
+    char *name = host_mem(c, host_arg32(c, 1), cap);
+    const struct initrd_file *f;
+    (void)p;
+    if (!name || !host_mem(c, host_arg32(c, 3), 4))
+        return HOST_FAULT;
+    if (host_arg32(c, 0) >= (uint32_t)initrd_count())
+        return WASI_ENOENT;
+    f = initrd_get((int)host_arg32(c, 0));
+    if (strlen(f->name) >= cap)
+        return WASI_EINVAL;
+    strlcpy(name, f->name, cap);
+    return host_put32(c, host_arg32(c, 3), f->size);
+}
+
+/* initrd_read(i, off, buf, len, n_out) -> errno: up to len bytes of file
+ * i from offset off into buf; *n_out = how many (0 at or past the end).
+ * Pointers first, then ENOENT past the last file. */
+static uint32_t sys_initrd_read(struct proc *p, wasm_host_call *c)
+{
+    uint32_t off = host_arg32(c, 1), len = host_arg32(c, 3), n = 0;
+    char *buf = host_mem(c, host_arg32(c, 2), len);
+    const struct initrd_file *f;
+    (void)p;
+    if (!buf || !host_mem(c, host_arg32(c, 4), 4))
+        return HOST_FAULT;
+    if (host_arg32(c, 0) >= (uint32_t)initrd_count())
+        return WASI_ENOENT;
+    f = initrd_get((int)host_arg32(c, 0));
+    if (off < f->size)
+        n = f->size - off < len ? f->size - off : len;
+    memcpy(buf, f->data + off, n);
+    return host_put32(c, host_arg32(c, 4), n);
+}
+
 const struct host_entry sys_entries[] = {
     { "wisp", "kill", "i:i", sys_kill },
     { "wisp", "watch", "ii:i", sys_watch },
     { "wisp", "proc_info", "ii:i", sys_proc_info },
     { "wisp", "mem_info", "i:i", sys_mem_info },
     { "wisp", "ipc_info", "ii:i", sys_ipc_info },
+    { "wisp", "initrd_stat", "iiii:i", sys_initrd_stat },
+    { "wisp", "initrd_read", "iiiii:i", sys_initrd_read },
 };
 const int sys_nentries = sizeof sys_entries / sizeof sys_entries[0];
