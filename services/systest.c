@@ -9,16 +9,24 @@
  *                         writes, answers its reads with two lines, then
  *                         end of input; ends when PROG has gone
  *   systest stdio         the client for serve: stdio through slot 0
+ *   systest files         wasi-libc's file calls against the file
+ *                         service (run it from the shell, which gives it
+ *                         slot 1): write, append, read back, seek, stat,
+ *                         directories, unlink, paths that try to escape
  *   systest               (as init, init=systest.wasm) echoes typed
  *                         lines through the console device; "monitor"
  *                         calls wisp.monitor(), "quit" exits
  *
  * Each check prints one line; a failed check says "FAIL" and what.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "proto.h"
 #include "wisp.h"
@@ -221,6 +229,139 @@ static int stdio_client(void)
     return 0;
 }
 
+/* ---- files ----------------------------------------------------------------- */
+
+/* check: one file check: ok is its outcome, what says what it was. */
+static void check(int ok, const char *what)
+{
+    failures += !ok;
+    printf("%s%s%s%s\n", ok ? "" : "FAIL ", what, ok ? "" : ": ",
+           ok ? "" : strerror(errno));
+}
+
+/* fails_with: call's result r is -1 (or NULL) with errno e. */
+static void fails_with(int failed, int e, const char *what)
+{
+    int ok = failed && errno == e;
+    failures += !ok;
+    printf("%s%s: %s\n", ok ? "" : "FAIL ", what, failed ? strerror(errno)
+                                                        : "succeeded");
+}
+
+/* file_text: the whole of file path, read with fgets, into buf. */
+static char *file_text(const char *path, char *buf, size_t size)
+{
+    char line[64];
+    size_t n = 0;
+    FILE *f = fopen(path, "r");
+    buf[0] = '\0';
+    if (!f)
+        return buf;
+    while (fgets(line, sizeof line, f) && n + strlen(line) < size)
+        n += (size_t)sprintf(buf + n, "%s", line);
+    fclose(f);
+    return buf;
+}
+
+/* listed: directory path has an entry called name. */
+static int listed(const char *path, const char *name)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int found = 0;
+    while (d && (e = readdir(d)))
+        found |= strcmp(e->d_name, name) == 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+static void files_write(void)
+{
+    char buf[256];
+    FILE *f = fopen("/tmp/systest.txt", "w");
+    check(f != NULL, "fopen /tmp/systest.txt w");
+    if (f) {
+        fprintf(f, "one %d\ntwo %s\n", 1, "2");
+        check(fclose(f) == 0, "fclose");
+    }
+    f = fopen("/tmp/systest.txt", "a");
+    check(f != NULL && fputs("three\n", f) >= 0 && fclose(f) == 0,
+          "append three");
+    file_text("/tmp/systest.txt", buf, sizeof buf);
+    check(strcmp(buf, "one 1\ntwo 2\nthree\n") == 0, "read back");
+    printf("text: %s", buf);
+    file_text("tmp/../../tmp/./systest.txt", buf, sizeof buf);
+    check(strcmp(buf, "one 1\ntwo 2\nthree\n") == 0,
+          "read back by tmp/../../tmp/./systest.txt");
+}
+
+static void files_seek(void)
+{
+    struct stat st;
+    char c = 0;
+    FILE *f = fopen("/tmp/systest.txt", "r");
+    check(f && fseek(f, -6, SEEK_END) == 0 && ftell(f) == 12 &&
+          fread(&c, 1, 1, f) == 1 && c == 't', "fseek from the end, ftell");
+    if (f)
+        fclose(f);
+    check(stat("/tmp/systest.txt", &st) == 0 && st.st_size == 18 &&
+          S_ISREG(st.st_mode), "stat: a file of 18 bytes");
+    check(stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode), "stat /tmp: a directory");
+    check(stat("/../../hello.wasm", &st) == 0 && st.st_size > 0,
+          "stat /../../hello.wasm: the initrd's hello.wasm");
+    int fd = open("/hello.wasm", O_RDONLY);
+    check(fd >= 4 && lseek(fd, 0, SEEK_END) == st.st_size && close(fd) == 0,
+          "open, lseek to the end of hello.wasm, close");
+}
+
+static void files_dirs(void)
+{
+    check(mkdir("/tmp/d", 0755) == 0, "mkdir /tmp/d");
+    fails_with(mkdir("/tmp/d", 0755) != 0, EEXIST, "mkdir /tmp/d again");
+    FILE *f = fopen("/tmp/d/inner", "w");
+    check(f && fclose(f) == 0, "create /tmp/d/inner");
+    check(listed("/tmp", "systest.txt") && listed("/tmp", "d") &&
+          listed("/tmp/d", "inner"), "readdir /tmp and /tmp/d");
+    check(listed("/", "hello.wasm") && listed("/", "tmp"), "readdir /");
+    fails_with(fopen("/tmp/none/x", "w") == NULL, ENOENT, "fopen /tmp/none/x w");
+    fails_with(opendir("/tmp/systest.txt") == NULL, ENOTDIR,
+               "opendir a file");
+}
+
+static void files_remove(void)
+{
+    check(unlink("/tmp/systest.txt") == 0, "unlink /tmp/systest.txt");
+    fails_with(fopen("/tmp/systest.txt", "r") == NULL, ENOENT,
+               "fopen it again");
+    fails_with(unlink("/hello.wasm") != 0, EROFS, "unlink /hello.wasm");
+    fails_with(fopen("/hello.wasm", "w") == NULL, EROFS, "fopen /hello.wasm w");
+    check(unlink("/tmp/d/inner") == 0, "unlink /tmp/d/inner");
+}
+
+/* files_limit: WASIFS_FDS descriptors in all (3 .. 18): 15 opens. */
+static void files_limit(void)
+{
+    int fds[20], n = 0;
+    while (n < 20 && (fds[n] = open("/hello.wasm", O_RDONLY)) >= 0)
+        n++;
+    printf("open files: %d, then %s\n", n, strerror(errno));
+    failures += n != 15 || errno != EMFILE;
+    while (n > 0)
+        close(fds[--n]);
+}
+
+static int files(void)
+{
+    files_write();
+    files_seek();
+    files_dirs();
+    files_remove();
+    files_limit();
+    printf("systest files: %d failed\n", failures);
+    return failures;
+}
+
 /* ---- as init: the console device ----------------------------------------- */
 
 /* say: print s through the console device (slot 0). */
@@ -286,6 +427,9 @@ int main(int argc, char **argv)
         return serve(argc, argv);
     if (strcmp(argv[1], "stdio") == 0)
         return stdio_client();
-    printf("usage: systest info | watch | serve PROG [ARGS] | stdio\n");
+    if (strcmp(argv[1], "files") == 0)
+        return files();
+    printf("usage: systest info | watch | serve PROG [ARGS] | stdio | "
+           "files\n");
     return 2;
 }
