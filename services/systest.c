@@ -224,8 +224,7 @@ static int stdio_client(void)
         printf("stdio: read %s", line);
     printf("stdio: end of input\n");
     FILE *f = fopen("/hello.wasm", "r");
-    printf("stdio: fopen without a file service: %s\n",
-           f ? "opened?!" : strerror(errno));
+    printf("stdio: fopen /hello.wasm: %s\n", f ? "opened" : strerror(errno));
     return 0;
 }
 
