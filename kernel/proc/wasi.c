@@ -222,8 +222,7 @@ static uint32_t fd_io(struct proc *p, wasm_host_call *c, bool wr)
     else if (fd <= 2)
         r = serial_write(c, iov, n, &done);
     else
-        r = wr ? wasifs_fd_write(p, c, fd, iov, n, &done)
-               : wasifs_fd_read(p, c, fd, iov, n, &done);
+        r = wasifs_fd_io(p, fd, wr, iov, n, &done);
     if (r == HOST_FAULT || r == HOST_KILLED || (r != 0 && done == 0))
         return r;
     return host_put32(c, host_arg32(c, 3), done);

@@ -263,26 +263,14 @@ static uint32_t check_rw(struct wasifs_fd *d, uint64_t right)
     return d->rights & right ? 0 : WASI_EBADF;
 }
 
-/* wasifs_fd_write: see wasifs.h. */
-uint32_t wasifs_fd_write(struct proc *p, wasm_host_call *c, uint32_t fd,
-                         const uint8_t *iov, uint32_t n, uint32_t *done)
+/* wasifs_fd_io: see wasifs.h. */
+uint32_t wasifs_fd_io(struct proc *p, uint32_t fd, bool wr,
+                      const uint8_t *iov, uint32_t n, uint32_t *done)
 {
     struct wasifs_fd *d = fd_at(p, fd);
-    uint32_t r = check_rw(d, WASI_RIGHT_FD_WRITE);
-    (void)c;
+    uint32_t r = check_rw(d, wr ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ);
     *done = 0;
-    return r ? r : file_io(p, d, true, iov, n, done);
-}
-
-/* wasifs_fd_read: see wasifs.h. */
-uint32_t wasifs_fd_read(struct proc *p, wasm_host_call *c, uint32_t fd,
-                        const uint8_t *iov, uint32_t n, uint32_t *done)
-{
-    struct wasifs_fd *d = fd_at(p, fd);
-    uint32_t r = check_rw(d, WASI_RIGHT_FD_READ);
-    (void)c;
-    *done = 0;
-    return r ? r : file_io(p, d, false, iov, n, done);
+    return r ? r : file_io(p, d, wr, iov, n, done);
 }
 
 /* wasifs_fd_fdstat: see wasifs.h.  A directory passes every right on

@@ -120,10 +120,11 @@ uint32_t wasifs_cons_read(struct proc *p, wasm_host_call *c,
 
 /* ---- wasifs.c: descriptors 3 and up ----------------------------------- */
 
-uint32_t wasifs_fd_write(struct proc *p, wasm_host_call *c, uint32_t fd,
-                         const uint8_t *iov, uint32_t n, uint32_t *done);
-uint32_t wasifs_fd_read(struct proc *p, wasm_host_call *c, uint32_t fd,
-                        const uint8_t *iov, uint32_t n, uint32_t *done);
+/* wasifs_fd_io: write (wr) or read the n iovecs (already checked) of
+ * open file fd at its offset; *done = bytes moved.  EBADF (not open, or
+ * opened without the right), EISDIR, the service's errors. */
+uint32_t wasifs_fd_io(struct proc *p, uint32_t fd, bool wr,
+                      const uint8_t *iov, uint32_t n, uint32_t *done);
 /* wasifs_fd_fdstat: fill the 24-byte fdstat st of fd (>= 3). */
 uint32_t wasifs_fd_fdstat(struct proc *p, uint32_t fd, uint8_t *st);
 uint32_t wasifs_fd_close(struct proc *p, uint32_t fd);
