@@ -142,6 +142,7 @@ int main(void)
     test_errors();
     test_ntfn();
     test_kref();
+    test_kref();
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;
 }

@@ -54,6 +54,7 @@ void test_grants(void);
 void test_death(void);
 void test_errors(void);
 void test_ntfn(void);
+void test_kref(void);           /* kref.c: the kernel's references */
 void test_kref(void);       /* kref.c: the kernel's references */
 
 #endif
