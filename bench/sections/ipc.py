@@ -119,9 +119,8 @@ def run(ctx, quick=False):
                              'rounds': HOST_ROUNDS, 'batches': HOST_BATCHES}
     t = ctx.Table('IPC round trip: call + reply_recv (guest instructions '
                   'under QEMU -icount shift=0; host ns of the C core)',
-                  ['message', 'guest round trips', 'instructions/round trip',
-                   'host ns/round trip'])
-    # the null host call's row: calls and instructions per call
+                  ['message', 'round trips (calls) measured',
+                   'guest instructions each', 'host ns each'])
     per, trips = guest_runs(ctx, t, q['ticks'], q['runs'])
     try:
         ns = host(ctx, q['rounds'], q['batches'])
