@@ -328,6 +328,24 @@ def write_markdown(path, tables, opts):
     pathlib.Path(path).write_text('\n'.join(head) + body + '\n')
 
 
+def section_main(run, argv, doc):
+    """The standalone quick mode of a section (`bench/sections/X.py
+    --quick [--out DIR]`, which its tests use): run(ctx, quick=True)
+    with a context of its own, the table printed as text, each failure
+    on stderr.  Returns the exit status: 1 if the section failed."""
+    ap = argparse.ArgumentParser(description=doc.split('\n')[0])
+    ap.add_argument('--quick', action='store_true', required=True)
+    ap.add_argument('--out', default='build/bench')
+    opts = ap.parse_args(argv)
+    ctx = argparse.Namespace(root=HERE.parent, out=pathlib.Path(opts.out),
+                             Table=Table, RunError=RunError)
+    t = run(ctx, quick=True)
+    print(t.text())
+    for f in t.failures:
+        print('FAILED: ' + f, file=sys.stderr)
+    return 1 if t.failures else 0
+
+
 def main(argv):
     opts = parse_args(argv)
     ctx = Context(opts)
