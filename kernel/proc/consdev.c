@@ -149,7 +149,10 @@ static uint32_t dev_check(struct proc *p, uint32_t h)
 
 /*
  * cons_read(h, buf, cap, n_out) -> errno: up to cap typed bytes into buf,
- * without blocking; none while the monitor has the line.
+ * without blocking; none while the monitor has the line.  A full buffer
+ * may have left bytes behind: the device is signalled again, so a
+ * service that reads and then waits is not left waiting with input
+ * there (at worst its next read finds nothing).
  */
 static uint32_t cons_read(struct proc *p, wasm_host_call *c)
 {
@@ -163,6 +166,8 @@ static uint32_t cons_read(struct proc *p, wasm_host_call *c)
     while (n < cap && console_owner() == CONSOLE_SERVICE &&
            console_try_getc(&ch))
         buf[n++] = (char)ch;
+    if (n == cap && cap > 0)
+        ipc_notify(dev, 1);
     return host_put32(c, host_arg32(c, 3), n);
 }
 
