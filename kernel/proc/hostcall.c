@@ -2,7 +2,8 @@
  * hostcall.c: host functions for processes: the table of every import
  * the kernel satisfies, one trampoline that runs them, guest-memory
  * access, and Wisp's own module "wisp" (sleep_ms, getpid, yield; its
- * IPC calls are in ipccall.c).
+ * IPC calls are in ipccall.c, the system calls in sysinfo.c and
+ * consdev.c).
  *
  * The host functions are made once at boot (hostcall_init) and shared by
  * every instance; a call finds its process through the current thread.
@@ -10,6 +11,8 @@
  */
 #include "proc/hostcall.h"
 #include "proc/ipccall.h"
+#include "proc/sysinfo.h"
+#include "proc/wasifs.h"
 
 #include <stdbool.h>
 
@@ -128,7 +131,8 @@ static wasm_status host_tramp(wasm_host_call *c)
 }
 
 /* Every host function, made by hostcall_init: wisp's, its IPC calls,
- * then WASI's. */
+ * its system calls (sysinfo.c) and the console device's (consdev.c),
+ * then WASI's (wasi.c) and WASI's file calls (wasifs.c). */
 static wasm_func **host_funcs;
 static wasm_runtime host_rt;
 
@@ -138,7 +142,10 @@ static const struct {
 } host_tables[] = {
     { wisp_entries, &nwisp },
     { ipc_entries, &ipc_nentries },
+    { sys_entries, &sys_nentries },
+    { consdev_entries, &consdev_nentries },
     { wasi_entries, &wasi_nentries },
+    { wasifs_entries, &wasifs_nentries },
 };
 #define NTABLES (int)(sizeof host_tables / sizeof host_tables[0])
 

@@ -23,6 +23,7 @@
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/modcache.h"
+#include "proc/wasifs.h"
 
 static struct proc *ptable[PROC_MAX];   /* NULL = free slot */
 static int next_pid = 1;
@@ -92,6 +93,7 @@ void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg)
 /* proc_destroy: free p and everything it holds (any stage of spawn). */
 static void proc_destroy(struct proc *p)
 {
+    wasifs_free(p);
     proc_engine_free(p);
     kfree(p->imports);
     kfree(p->argv);
@@ -148,6 +150,7 @@ static void proc_main(void *arg)
     wasm_func *start = wasm_instance_start(p->inst);
     wasm_extern e;
     wasm_result r = { .status = WASM_OK };
+    wasifs_start(p);            /* stdio over IPC if its slots say so */
     if (start && !p->killed)
         r = wasm_call(p->exec, start, NULL, 0);
     wasm_instance_export(p->inst, "_start", &e);
@@ -155,6 +158,8 @@ static void proc_main(void *arg)
         r = wasm_call(p->exec, e.of.func, NULL, 0);
     if (p->killed)
         r.status = WASM_TRAPPED;
+    else if (r.status == WASM_OK || r.status == WASM_EXITED)
+        wasifs_exit(p);         /* close its files while it can call */
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
     ipc_exit(&p->ipc);          /* before its memory goes; a no-op if
