@@ -86,7 +86,8 @@ static struct ipc_grant grant_of(uint32_t h)
 }
 
 /* msg_get: the wisp_msg at guest address a into *m; false (EFAULT) if
- * its 68 bytes are not all inside memory.  len 0 is no buffer. */
+ * its 68 bytes are not all inside memory.  len 0 is no buffer.  Every
+ * field of *m is set (no memset: this is every message's path). */
 static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
 {
     struct g_msg g;
@@ -94,7 +95,6 @@ static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
     if (!src)
         return false;
     memcpy(&g, src, sizeof g);
-    memset(m, 0, sizeof *m);
     m->label = g.label;
     m->nwords = g.nwords;
     memcpy(m->words, g.words, sizeof m->words);
