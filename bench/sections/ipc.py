@@ -24,8 +24,6 @@ median over batches of the thread's CPU time.
 Quick mode (`bench/sections/ipc.py --quick`, used by the tests): one
 boot with 2 ticks per size and a short host run, printed as text.
 """
-import argparse
-import importlib.util
 import os
 import pathlib
 import re
@@ -154,26 +152,8 @@ def run(ctx, quick=False):
     return t
 
 
-def quick_main(argv):
-    """Standalone quick mode: the table as text; exit status 1 if the
-    section failed."""
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--quick', action='store_true', required=True)
-    ap.add_argument('--out', default='build/bench')
-    opts = ap.parse_args(argv)
-    here = pathlib.Path(__file__).resolve().parent
-    spec = importlib.util.spec_from_file_location('bench_run',
-                                                  here.parent / 'run.py')
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    ctx = argparse.Namespace(root=here.parents[1], out=pathlib.Path(opts.out),
-                             Table=bench.Table, RunError=bench.RunError)
-    t = run(ctx, quick=True)
-    print(t.text())
-    for f in t.failures:
-        print('FAILED: ' + f, file=sys.stderr)
-    return 1 if t.failures else 0
-
-
 if __name__ == '__main__':
-    sys.exit(quick_main(sys.argv[1:]))
+    # quick mode, through bench/run.py's section_main
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+    import run as bench_run
+    sys.exit(bench_run.section_main(run, sys.argv[1:], __doc__))
