@@ -524,12 +524,5 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "input") == 0)
         return cs_helper((uint32_t)strtoul(argv[2], NULL, 10));
     cs_start_helper(argc > 0 ? argv[0] : "console.wasm");
-    int32_t err = svc_register(WISP_SLOT_NAMES, CS_SLOT_EP, SVC_BADGE_NAMED,
-                               "console");
-    if (err)
-        cs_say("console: cannot register \"console\": %s\n",
-               wisp_strerror(err));
-    err = svc_serve(CS_SLOT_EP, buf, sizeof buf, cs_handle);
-    cs_say("console: cannot receive: %s\n", wisp_strerror(err));
-    return 1;
+    return svc_run("console", buf, sizeof buf, cs_handle);
 }

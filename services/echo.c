@@ -8,8 +8,6 @@
  * Slots (manifest `slots=console,fs,names,serve` with `register`): 0 the
  * console (stdout), 2 the name server, 3 its endpoint.
  */
-#include <stdio.h>
-
 #include "svc.h"
 
 /*
@@ -32,11 +30,5 @@ static bool echo_answer(const wisp_in *in, wisp_msg *out)
 int main(void)
 {
     static char buf[ECHO_BUF_MAX];
-    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, SVC_BADGE_NAMED,
-                               "echo");
-    if (err)
-        printf("echo: cannot register \"echo\": %s\n", wisp_strerror(err));
-    err = svc_serve(SVC_SLOT_SERVE, buf, sizeof buf, echo_answer);
-    printf("echo: cannot receive: %s\n", wisp_strerror(err));
-    return 1;
+    return svc_run("echo", buf, sizeof buf, echo_answer);
 }

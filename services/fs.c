@@ -493,11 +493,5 @@ static bool fs_handle(const wisp_in *in, wisp_msg *out)
 int main(void)
 {
     fs_init();
-    int32_t err = svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE, SVC_BADGE_NAMED,
-                               "fs");
-    if (err)
-        printf("fs: cannot register \"fs\": %s\n", wisp_strerror(err));
-    err = svc_serve(SVC_SLOT_SERVE, fs_io, sizeof fs_io, fs_handle);
-    printf("fs: cannot receive: %s\n", wisp_strerror(err));
-    return 1;
+    return svc_run("fs", fs_io, sizeof fs_io, fs_handle);
 }

@@ -19,13 +19,11 @@
  * must never wait for the console, which registers through it.
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "svc.h"
 
 #define NM_SLOT_NOTIFY 2
-#define NM_SLOT_EP SVC_SLOT_SERVE
 #define NM_FIXED 4                  /* slots 0..3, held for good */
 /* Registrations at once: each holds a slot, and SVC_RECV_FREE slots
  * must stay free to receive, so the handle table allows fewer than
@@ -143,13 +141,11 @@ static bool nm_handle(const wisp_in *in, wisp_msg *out)
     return true;
 }
 
-/* main: serve forever.  Ends (and init restarts it) only if its
- * endpoint cannot be received from. */
+/* main: serve forever (the name server registers nothing itself).
+ * Ends (and init restarts it) only if its endpoint cannot be received
+ * from. */
 int main(void)
 {
     static char buf[NAME_MAX_LEN + 1];
-    int32_t err = svc_serve(NM_SLOT_EP, buf, sizeof buf, nm_handle);
-    printf("names: cannot receive on slot %d: %s\n", NM_SLOT_EP,
-           wisp_strerror(err));
-    return 1;
+    return svc_run(NULL, buf, sizeof buf, nm_handle);
 }

@@ -5,6 +5,7 @@
  */
 #include "svc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -96,4 +97,17 @@ int32_t svc_serve(int32_t ep, void *buf, uint32_t cap, svc_handler fn)
             err = wisp_recv(ep, &in);
     }
     return err;
+}
+
+int svc_run(const char *name, void *buf, uint32_t cap, svc_handler fn)
+{
+    int32_t err = name ? svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE,
+                                      SVC_BADGE_NAMED, name) : 0;
+    if (err)
+        printf("%s: cannot register \"%s\": %s\n", name, name,
+               wisp_strerror(err));
+    err = svc_serve(SVC_SLOT_SERVE, buf, cap, fn);
+    printf("%s: cannot receive on slot %d: %s\n", name ? name : "service",
+           SVC_SLOT_SERVE, wisp_strerror(err));
+    return 1;
 }

@@ -64,4 +64,11 @@ typedef bool (*svc_handler)(const wisp_in *in, wisp_msg *out);
  * reply_recv.  Returns only when receiving fails (its errno). */
 int32_t svc_serve(int32_t ep, void *buf, uint32_t cap, svc_handler fn);
 
+/* svc_run: a service's main after its set-up: registers `name` (unless
+ * NULL) as svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE,
+ * SVC_BADGE_NAMED, name), then svc_serve on SVC_SLOT_SERVE.  Prints a
+ * line for a failed registration (and serves all the same) and for the
+ * receive error that ends it.  Returns 1, the exit code. */
+int svc_run(const char *name, void *buf, uint32_t cap, svc_handler fn);
+
 #endif

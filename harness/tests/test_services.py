@@ -1,0 +1,201 @@
+"""The system services (spec/services.md): init and its manifest, the name
+server, the console's line multiplexing and line editing, restarts.
+
+Most tests boot the current kernel with init=init.wasm and a manifest of
+their own (iso_with_files replaces the initrd's `manifest`); the rest
+boot the demo ISO and drive the shell (services/shell.c).  Every wait is
+for a line the system prints, never for time."""
+
+import re
+
+import pytest
+
+from wisp_harness import Wisp
+from wisp_harness.iso import iso_with_files
+from wisp_harness.qemu import BANNER_RE
+
+SHELL_PROMPT = re.compile(r"^\$ ", re.M)
+PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +\S+ +\d+ +\d+ +\d+$", re.M)
+
+# The services every test manifest starts first (as services/manifest).
+BASE = """\
+names    names.wasm    restart           slots=-,-,notify,serve
+console  console.wasm  restart register  slots=device,init,names,serve
+fs       fs.wasm       restart register  slots=console,-,names,serve
+"""
+
+
+def boot_manifest(text):
+    """A Wisp booting init.wasm with `text` as its manifest (not started:
+    use it in a with statement)."""
+    iso = iso_with_files({"manifest": text}, cmdline="init=init.wasm")
+    return Wisp(iso=iso)
+
+
+def started(w, name):
+    """Wait for init's line that it started `name`; return the pid."""
+    return int(w.expect(rf"init: started {re.escape(name)} \(pid (\d+)\)").group(1))
+
+
+def whole_line(text):
+    """A pattern matching text (a regex) as a whole line of the log."""
+    return re.compile(f"^{text}$", re.M)
+
+
+def log_lines(w):
+    """The serial log's lines, without carriage returns."""
+    return w.log.replace("\r", "").split("\n")
+
+
+@pytest.fixture
+def demo():
+    """The demo system at the shell's first prompt."""
+    with Wisp(iso="build/wisp-demo.iso") as w:
+        w.expect(BANNER_RE)
+        for name in ("names", "console", "fs", "echo", "shell"):
+            started(w, name)
+        w.expect(SHELL_PROMPT)
+        yield w
+
+
+def sh(w, line, timeout=None):
+    """Run a shell command line; return what it printed."""
+    return w.cmd(line, prompt=SHELL_PROMPT, timeout=timeout)
+
+
+def pids_of(w, name):
+    """The pids of the live processes called name, from the shell's ps."""
+    return [int(p) for p, n in PS_ROW_RE.findall(sh(w, "ps")) if n == name]
+
+
+# ---- init and the manifest ----------------------------------------------------
+
+
+def test_init_starts_the_lines_in_order_and_reports_bad_ones():
+    manifest = BASE + """\
+# a comment, then a blank line
+
+bogus
+x hello.wasm slots=frob
+y hello.wasm register
+nope nothere.wasm
+hi hello.wasm slots=console,fs,names -- one two
+"""
+    with boot_manifest(manifest) as w:
+        w.expect(BANNER_RE)
+        pids = [started(w, n) for n in ("names", "console", "fs")]
+        assert pids == sorted(pids)
+        w.expect(r"init: cannot start nope \(nothere.wasm\): ENOENT "
+                 r"\(no such program in the initrd\)")
+        pid = started(w, "hi")
+        w.expect(rf"init: hi \(pid {pid}\) ended")
+        lines = log_lines(w)
+        for msg in (r"manifest line 6: expected NAME PROGRAM .*; line ignored",
+                    r"manifest line 7: unknown slot word .*; line ignored",
+                    r"manifest line 8: `register` needs a `names` slot; line ignored"):
+            assert any(re.fullmatch("init: " + msg, ln) for ln in lines), msg
+        # hello ran with its arguments, its output through the console
+        assert f"hello from wasm, pid {pid}" in lines
+        assert "argv[1] = one" in lines and "argv[2] = two" in lines
+
+
+def test_init_restarts_a_restart_line():
+    with boot_manifest(BASE + "hi hello.wasm restart slots=console\n") as w:
+        first = started(w, "hi")
+        w.expect(rf"init: hi \(pid {first}\) ended, restarting")
+        second = started(w, "hi")
+        assert second != first
+
+
+# ---- the console --------------------------------------------------------------
+
+
+def test_console_keeps_each_senders_lines_whole():
+    """Two chatters write every line in three pieces at once; each line
+    comes out whole (each piece is its own CONS_WRITE)."""
+    manifest = BASE + ("a chatter.wasm slots=console -- alpha 25\n"
+                       "b chatter.wasm slots=console -- beta 25\n")
+    with boot_manifest(manifest) as w:
+        a, b = started(w, "a"), started(w, "b")
+        w.expect(rf"init: (a \(pid {a}\)|b \(pid {b}\)) ended")
+        w.expect(rf"init: (a \(pid {a}\)|b \(pid {b}\)) ended")
+        lines = [ln for ln in log_lines(w) if "alpha" in ln or "beta" in ln]
+        line_re = re.compile(r"(alpha|beta): line (\d+) of 25, in three pieces")
+        bad = [ln for ln in lines if not line_re.fullmatch(ln)]
+        assert not bad, bad
+        for who in ("alpha", "beta"):
+            nums = [int(m.group(2)) for ln in lines
+                    if (m := line_re.fullmatch(ln)) and m.group(1) == who]
+            assert nums == list(range(1, 26)), (who, nums)
+
+
+def test_producer_consumer_through_the_services():
+    manifest = BASE + "pc producer.wasm slots=console,fs,names -- 300\n"
+    with boot_manifest(manifest) as w:
+        started(w, "pc")
+        w.expect(r"consumer: 300 messages, \d+ bytes, all in order and intact")
+        w.expect(r"producer: sent 300 messages \(\d+ bytes\); the consumer "
+                 r"got 300, 0 bad")
+
+
+def test_line_editing(demo):
+    demo.send("ecx\x7fho one\r")             # DEL erases the x
+    demo.expect(whole_line("one"))
+    demo.expect(SHELL_PROMPT)
+    demo.send("nonsense\x15echo two\r")      # Ctrl-U erases the line
+    demo.expect(whole_line("two"))
+    demo.expect(SHELL_PROMPT)
+    demo.send("bad\x03")                     # Ctrl-C: a fresh prompt
+    demo.expect(r"\^C")
+    demo.expect(SHELL_PROMPT)
+    assert sh(demo, "echo three").strip() == "three"
+
+
+def test_long_lines_and_garbage_are_cut_with_a_message(demo):
+    out = sh(demo, "echo " + "x" * 400)
+    assert "console: line too long: cut to 255 bytes" in out, out
+    assert "x" * 250 in out
+    demo.send(bytes(range(0, 256)).replace(b"\r", b"").replace(b"\n", b"")
+              .replace(b"\x03", b"").replace(b"\x04", b"") + b"\r")
+    demo.expect(r"console: \d+ control or non-ASCII byte\(s\) ignored")
+    demo.expect(SHELL_PROMPT)
+    assert sh(demo, "echo alive").strip() == "alive"
+
+
+# ---- restarts and the name server ---------------------------------------------
+
+
+def kill_service(w, name):
+    """Kill the one process of service `name` from the shell; wait until
+    init has restarted it.  Returns (old pid, new pid)."""
+    (pid,) = pids_of(w, f"{name}.wasm")
+    sh(w, f"kill {pid}")
+    w.expect(rf"init: {name} \(pid {pid}\) ended, restarting")
+    return pid, started(w, name)
+
+
+@pytest.mark.parametrize("service", ["names", "echo"])
+def test_ping_works_after_a_restart(demo, service):
+    """A restarted echo serves init's endpoint again; a restarted name
+    server gets the services' names again from init."""
+    kill_service(demo, service)
+    out = sh(demo, "ping 5")
+    assert "5 round trips to echo" in out, out
+
+
+def test_killing_the_consoles_input_helper_restarts_the_console(demo):
+    console, helper = sorted(pids_of(demo, "console.wasm"))
+    demo.sendline(f"kill {helper}")
+    demo.expect(rf"init: console \(pid {console}\) asks to be restarted")
+    demo.expect(rf"init: console \(pid {console}\) ended, restarting")
+    started(demo, "console")
+    demo.expect(SHELL_PROMPT)
+    assert sh(demo, "echo alive").strip() == "alive"
+
+
+def test_a_restarted_file_service_starts_with_an_empty_tmp(demo):
+    sh(demo, "echo kept > /tmp/f")
+    assert sh(demo, "cat /tmp/f").strip() == "kept"
+    kill_service(demo, "fs")
+    assert "No such file" in sh(demo, "cat /tmp/f")
+    assert "shell" in sh(demo, "cat /manifest")
