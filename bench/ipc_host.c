@@ -152,6 +152,7 @@ static void check(const struct ipc_msg *m)
     }
 }
 
+/* cmp_double: qsort's order of two doubles. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -196,6 +197,7 @@ static void bench(const char *name, uint32_t nwords, bool buf, long n,
            name, n, batches, per[batches / 2]);
 }
 
+/* main: the three sizes, ROUNDS and BATCHES from the command line. */
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? strtol(argv[1], NULL, 10) : 20000;
