@@ -23,6 +23,7 @@
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/modcache.h"
+#include "proc/sysinfo.h"
 #include "proc/wasifs.h"
 
 static struct proc *ptable[PROC_MAX];   /* NULL = free slot */
@@ -167,6 +168,7 @@ static void proc_main(void *arg)
     last_heap_peak = p->heap_peak;
     proc_engine_free(p);
     proc_unlist(p);
+    sysinfo_proc_end(p->pid);   /* its watches fire: it is gone */
     proc_destroy(p);
     thread_exit(code);
 }

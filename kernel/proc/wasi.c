@@ -285,14 +285,6 @@ static uint32_t wasi_fd_seek(struct proc *p, wasm_host_call *c)
     return r ? r : host_put64(c, host_arg32(c, 3), pos);
 }
 
-/* fd_prestat_get / fd_prestat_dir_name: no preopened directories until
- * hostcall.c lists wasifs.c's table (which has the real ones). */
-static uint32_t wasi_no_preopens(struct proc *p, wasm_host_call *c)
-{
-    (void)p, (void)c;
-    return WASI_EBADF;
-}
-
 /* ---- poll_oneoff: clock subscriptions (sleep, nanosleep) ---------------- */
 
 /* sub_due: when subscription s (48 bytes) is due, for a poll that began
@@ -360,9 +352,6 @@ const struct host_entry wasi_entries[] = {
     { "wasi_snapshot_preview1", "clock_time_get", "iIi:i", wasi_clock_time_get },
     { "wasi_snapshot_preview1", "fd_close", "i:i", wasi_fd_close },
     { "wasi_snapshot_preview1", "fd_fdstat_get", "ii:i", wasi_fd_fdstat_get },
-    { "wasi_snapshot_preview1", "fd_prestat_get", "ii:i", wasi_no_preopens },
-    { "wasi_snapshot_preview1", "fd_prestat_dir_name", "iii:i",
-      wasi_no_preopens },
     { "wasi_snapshot_preview1", "fd_read", "iiii:i", wasi_fd_read },
     { "wasi_snapshot_preview1", "fd_seek", "iIii:i", wasi_fd_seek },
     { "wasi_snapshot_preview1", "fd_write", "iiii:i", wasi_fd_write },
