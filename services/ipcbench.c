@@ -84,7 +84,8 @@ static int serve(void)
     while (err == WISP_OK) {
         ans.label = in.label;
         ans.nwords = in.nwords;
-        memcpy(ans.words, in.words, sizeof ans.words);
+        for (uint32_t i = 0; i < in.nwords; i++)   /* only those sent: */
+            ans.words[i] = in.words[i];     /* 0 words costs no copy */
         ans.buf = in.buf;
         ans.len = in.copied;
         err = wisp_reply_recv(in.reply, &ans, 0, &in);
