@@ -67,6 +67,17 @@ static wasm_hook_action safepoint(wasm_exec *ex, uint32_t *tick)
     return act;
 }
 
+/* slot_value: the API value of type t held in slot bits (as
+ * wl_bits_value, inline: every host call converts each argument).  A
+ * 32-bit type keeps the low half; i64, f64 and references all 64 bits. */
+static inline wasm_value slot_value(wasm_valtype t, uint64_t bits)
+{
+    wasm_value v;
+    v.type = t;
+    v.of.i64 = t == WASM_I32 || t == WASM_F32 ? (uint32_t)bits : bits;
+    return v;
+}
+
 /*
  * Calls host function f with the arguments in slots[0..]; its results
  * replace them.  Returns its status; *msg / *code as it set them.  The
@@ -89,9 +100,9 @@ host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
     }
     wasm_value *out = in + ft->nparams;
     for (uint32_t i = 0; i < ft->nparams; i++)
-        in[i] = wl_bits_value(ft->params[i], slots[i]);
+        in[i] = slot_value(ft->params[i], slots[i]);
     for (uint32_t i = 0; i < ft->nresults; i++)
-        out[i] = wl_bits_value(ft->results[i], 0);
+        out[i] = slot_value(ft->results[i], 0);
     wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0 };
     wasm_status st = f->host(&call);
     if (st == WASM_OK) {
