@@ -31,6 +31,7 @@
 #define SH_LINE_MAX CONS_LINE_MAX   /* longest line, with its '\n' */
 #define SH_ARGS_MAX 16              /* words on a line */
 #define SH_PING_MAX 1000000         /* round trips of one ping */
+#define SH_PING_LABEL 0x5049        /* "PI": echo answers with any label */
 /* Console badges of the programs the shell starts count up from here
  * (init's own programs get small badges; 0 is the shell itself). */
 #define SH_BADGE_FIRST 0x10000u
@@ -447,11 +448,12 @@ static int cmd_ipcstat(int argc, char **argv)
  */
 static int32_t sh_ping_once(int32_t h, uint32_t i)
 {
-    wisp_msg m = {.label = 1, .nwords = 1};
-    wisp_in in;
+    wisp_msg m = {.label = SH_PING_LABEL, .nwords = 1};
+    wisp_in in = {0};
     m.words[0] = i;
-    int32_t err = sh_call(h, &m, &in);
-    if (err == 0 && (in.label != 1 || in.nwords != 1 || in.words[0] != i))
+    int32_t err = wisp_call(h, &m, &in);
+    if (err == 0 && (in.label != SH_PING_LABEL || in.nwords != 1 ||
+                     in.words[0] != i))
         err = WISP_EINVAL;
     return err;
 }
@@ -493,13 +495,10 @@ static int cmd_ping(int argc, char **argv)
 }
 
 /* cmd_monitor: hands the serial line to the kernel monitor until its
- * exit command. */
+ * exit command (the kernel says so). */
 static int cmd_monitor(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    puts("shell: the kernel monitor has the serial line now; its exit "
-         "command gives it back");
-    fflush(stdout);
     wisp_monitor();
     puts("shell: back from the monitor");
     return 0;

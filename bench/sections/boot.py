@@ -5,15 +5,18 @@ Boots build/wisp-demo.iso under QEMU (TCG, as every harness run) BOOTS
 times and takes, for each boot, the wall-clock time from starting QEMU
 to the kernel's banner (firmware, GRUB, the kernel's own start) and from
 the banner to the shell's first `$ ` prompt (init, the services, the
-shell: all Wasm).  On each boot the shell then runs `ping PINGS`, which
-prints the mean time of one call/reply round trip to the echo service by
-the kernel's clock (one 10 ms tick of resolution, hence many pings).
+shell: all Wasm).  On each boot the shell then runs `ping N` for each N
+of PINGS, which prints the mean time of one call/reply round trip to the
+echo service by the kernel's clock.  That clock has one 10 ms tick of
+resolution, so `ping 1000` (the number issue 5 asks for) is a coarse
+figure: a round trip of about 10 us makes it a tick or two; `ping
+100000` is the precise one.
 The table gives the median, min and max of each; the target of issue 5
 is a boot to the shell in at most 1.0 s.  A missed target is reported,
 not a failure; a boot that fails is.
 
 Quick mode (`bench/sections/boot.py --quick`, used by the tests): one
-boot and `ping 100`, printed as text.
+boot and `ping 1000`, printed as text.
 """
 import importlib.util
 import os
@@ -24,7 +27,7 @@ import sys
 import time
 
 BOOTS = 5
-PINGS = 1000
+PINGS = (1000, 100000)
 TARGET_S = 1.0
 ISO = 'build/wisp-demo.iso'
 BANNER_RE = r'Wisp (\S+) \(x86_64\)'
@@ -34,18 +37,22 @@ PING_RE = re.compile(r'^ping: (\d+) round trips to echo, (\d+\.\d+) us per '
 
 def boot_once(ctx, shell, pings):
     """One boot: (seconds to the banner, banner to the prompt, us per
-    ping round trip).  shell: the module wisp_harness.shell."""
+    round trip of each ping count in pings).  shell: the module
+    wisp_harness.shell."""
     start = time.monotonic()
     with shell.Shell(iso=str(ctx.root / ISO), name='bench-boot') as w:
         w.expect(BANNER_RE)
         banner = time.monotonic()
         w.expect(shell.SHELL_PROMPT_RE)
         prompt = time.monotonic()
-        out = w.cmd(f'ping {pings}', timeout=600)
-    m = PING_RE.search(out)
-    if not m or int(m.group(1)) != pings:
-        raise ctx.RunError(f'no ping line in {out!r}')
-    return banner - start, prompt - banner, float(m.group(2))
+        outs = [w.cmd(f'ping {n}', timeout=600) for n in pings]
+    us = []
+    for n, out in zip(pings, outs):
+        m = PING_RE.search(out)
+        if not m or int(m.group(1)) != n:
+            raise ctx.RunError(f'no ping line in {out!r}')
+        us.append(float(m.group(2)))
+    return (banner - start, prompt - banner) + tuple(us)
 
 
 def row(what, values, unit, digits):
@@ -69,18 +76,19 @@ def measure(ctx, t, boots, pings):
     if not results:
         t.rows.append(['all boots failed', '-', '-', '-', '-'])
         return None
-    kernel, services, ping = zip(*results)
+    kernel, services, *pinged = zip(*results)
     total = [a + b for a, b in zip(kernel, services)]
     t.rows += [row('QEMU start to the kernel banner', kernel, 's', 3),
                row('banner to the shell prompt', services, 's', 3),
-               row('QEMU start to the shell prompt', total, 's', 3),
-               row(f'ping {pings}: one round trip', ping, 'us', 1)]
+               row('QEMU start to the shell prompt', total, 's', 3)]
+    t.rows += [row(f'ping {n}: one round trip', us, 'us', 2)
+               for n, us in zip(pings, pinged)]
     return statistics.median(total)
 
 
 def run(ctx, quick=False):
     """The table; a missing ISO or a failed boot is a failure."""
-    boots, pings = (1, 100) if quick else (BOOTS, PINGS)
+    boots, pings = (1, PINGS[:1]) if quick else (BOOTS, PINGS)
     t = ctx.Table(f'Boot to the shell and IPC round trip ({ISO}, TCG, '
                   f'wall clock; median of {boots})',
                   ['measure', 'median', 'min', 'max', 'unit'])
@@ -93,8 +101,10 @@ def run(ctx, quick=False):
         t.notes.append(f'Target: QEMU start to the shell prompt <= '
                        f'{TARGET_S:g} s: ' + ('met' if total <= TARGET_S
                                               else f'missed ({total:.3f} s)'))
-    t.notes.append('The round trip is a call to the echo service and its '
-                   'reply, by the kernel\'s 10 ms clock over all pings.')
+    t.notes.append('A round trip is a call to the echo service and its '
+                   'reply, timed by the kernel\'s 10 ms clock over all N: '
+                   'ping 1000 is within a tick or two, ping 100000 is the '
+                   'precise figure.')
     return t
 
 
