@@ -145,7 +145,7 @@ static int init_split(char *s, char **w, int max)
 static const char *init_slots(struct svc *s, char *list)
 {
     s->nslots = 0;
-    for (char *w = list; w; ) {
+    for (char *w = *list ? list : NULL; w; ) {     /* "slots=": none */
         char *comma = strchr(w, ',');
         if (comma)
             *comma = '\0';
