@@ -20,6 +20,7 @@ static void piece(const char *s)
     wisp_yield();
 }
 
+/* main: N lines of three pieces each. */
 int main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : "chatter";

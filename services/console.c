@@ -518,6 +518,8 @@ static void cs_start_helper(const char *prog)
                "no keyboard input\n", wisp_strerror(err));
 }
 
+/* main: the console service (or, run as `console.wasm input PID`, its
+ * input helper): start the helper, register "console", serve. */
 int main(int argc, char **argv)
 {
     static char buf[CS_RECV_MAX];

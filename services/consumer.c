@@ -21,6 +21,8 @@ static int pc_bad(const wisp_in *in, const uint8_t *buf, uint32_t want)
     return pc_sum(buf, len) != in->words[1] || !pc_check(buf, want, len);
 }
 
+/* main: receive until PC_DONE, check each message, print a summary,
+ * answer the final call with the count; exit 0 if all were intact. */
 int main(int argc, char **argv)
 {
     static uint8_t buf[PC_BUF_MAX];

@@ -490,6 +490,8 @@ static bool fs_handle(const wisp_in *in, wisp_msg *out)
     return true;
 }
 
+/* main: build the tree, register "fs", serve forever.  Ends only if
+ * its endpoint cannot be received from (init restarts it). */
 int main(void)
 {
     fs_init();

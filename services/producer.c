@@ -60,6 +60,8 @@ static int32_t pc_send(int32_t sh, uint32_t seq, uint64_t *bytes)
     return wisp_send(sh, &m);
 }
 
+/* main: start the consumer, stream N messages, ask for its count;
+ * exit 0 if it got them all intact. */
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? strtol(argv[1], NULL, 10) : 100;

@@ -28,6 +28,7 @@ static int32_t svc_names_call(int32_t names, uint32_t label,
     return wisp_call(names, &m, in);
 }
 
+/* svc_register: see svc.h. */
 int32_t svc_register(int32_t names, int32_t ep, uint32_t badge,
                      const char *name)
 {
@@ -47,6 +48,7 @@ int32_t svc_register(int32_t names, int32_t ep, uint32_t badge,
     return (int32_t)in.label;
 }
 
+/* svc_lookup: see svc.h. */
 int32_t svc_lookup(int32_t names, const char *name, int32_t *h)
 {
     wisp_in in;
@@ -65,6 +67,7 @@ int32_t svc_lookup(int32_t names, const char *name, int32_t *h)
     return 0;
 }
 
+/* svc_drop_handles: see svc.h. */
 void svc_drop_handles(const wisp_in *in, uint32_t first)
 {
     for (uint32_t i = first; i < in->nhandles && i < WISP_MSG_HANDLES_MAX;
@@ -72,6 +75,7 @@ void svc_drop_handles(const wisp_in *in, uint32_t first)
         wisp_close((int32_t)in->handles[i]);
 }
 
+/* svc_reply_msg: see svc.h. */
 wisp_msg svc_reply_msg(uint32_t label, uint32_t n, uint32_t w0, uint32_t w1,
                        uint32_t w2)
 {
@@ -82,6 +86,7 @@ wisp_msg svc_reply_msg(uint32_t label, uint32_t n, uint32_t w0, uint32_t w1,
     return m;
 }
 
+/* svc_serve: see svc.h. */
 int32_t svc_serve(int32_t ep, void *buf, uint32_t cap, svc_handler fn)
 {
     wisp_in in = {.buf = SVC_PTR(buf), .cap = cap};
@@ -99,6 +104,7 @@ int32_t svc_serve(int32_t ep, void *buf, uint32_t cap, svc_handler fn)
     return err;
 }
 
+/* svc_run: see svc.h. */
 int svc_run(const char *name, void *buf, uint32_t cap, svc_handler fn)
 {
     int32_t err = name ? svc_register(WISP_SLOT_NAMES, SVC_SLOT_SERVE,
