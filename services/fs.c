@@ -146,6 +146,19 @@ static uint32_t fs_resize(struct fs_node *n, uint32_t size)
     return 0;
 }
 
+/* fs_step: the node component name (len bytes) of directory dir
+ * names: "." dir itself, ".." its parent (the root's is the root), else
+ * a child; NULL if there is none. */
+static struct fs_node *fs_step(struct fs_node *dir, const char *name,
+                               size_t len)
+{
+    if (len == 1 && name[0] == '.')
+        return dir;
+    if (len == 2 && name[0] == '.' && name[1] == '.')
+        return dir->parent ? dir->parent : dir;
+    return fs_lookup(dir, name, len);
+}
+
 /*
  * fs_walk: resolves an absolute path (NUL-terminated).  Returns 0 with
  * *n = the node; or ENOENT with *dir = the directory that would hold the
@@ -170,9 +183,7 @@ static uint32_t fs_walk(char *path, struct fs_node **n, struct fs_node **dir,
             break;
         if (cur->type != FS_TYPE_DIR)
             return WISP_ENOTDIR;
-        struct fs_node *next = len == 1 && p[0] == '.' ? cur
-            : len == 2 && p[0] == '.' && p[1] == '.'
-            ? (cur->parent ? cur->parent : cur) : fs_lookup(cur, p, len);
+        struct fs_node *next = fs_step(cur, p, len);
         if (!next) {
             if (last) {
                 *dir = cur;
