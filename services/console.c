@@ -117,7 +117,7 @@ static void cs_put(const char *s, uint32_t n)
  * cs_show: owner's bytes onto the screen.  If the current line holds
  * another owner's text, they start on a fresh line (the echo is the
  * exception: typing goes after the prompt), and a typed line cut off
- * this way is echoed again after them.
+ * this way is echoed again after them (after a prompt, on its line).
  */
 static void cs_show(int64_t owner, const char *s, uint32_t n)
 {
@@ -126,7 +126,7 @@ static void cs_show(int64_t owner, const char *s, uint32_t n)
         cs_put("\n", 1);
     cs_put(s, n);
     cs_owner = owner;
-    if (broke && !cs_dirty && cs_edit.len > 0) {
+    if (broke && cs_edit.len > 0) {
         cs_put(cs_edit.buf, cs_edit.len);
         cs_owner = CS_OWNER_ECHO;
     }
