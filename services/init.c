@@ -46,6 +46,10 @@
 #define INIT_PROG_MAX 39            /* an initrd name (INITRD_NAME_MAX - 1) */
 #define INIT_ARGS_MAX 256           /* packed arguments (PROC_ARGS_MAX) */
 #define INIT_SPAWN_SLOTS 4          /* handles spawn hands a program */
+/* `serve` lines: init holds their endpoints, 3 slots of its own, and
+ * needs 2 more plus SVC_RECV_FREE for a call (re-registering a name):
+ * 3 + 6 + 2 + 5 = 16, its whole table. */
+#define INIT_SERVE_MAX 6
 /* The watch word: bit LINE says line LINE's process ended; bit
  * INIT_ASK_SHIFT + LINE that it asks to be restarted (its `init` slot:
  * e.g. a helper it watches ended); INIT_BIT_NAMED that the name server
@@ -245,6 +249,19 @@ static const char *init_line(char *line, struct svc *s)
     return err;
 }
 
+/* init_serve_ep: creates line s's `serve` endpoint.  NULL or what is
+ * wrong. */
+static const char *init_serve_ep(struct svc *s)
+{
+    static int serving;
+    if (serving == INIT_SERVE_MAX)
+        return "more than 6 lines with `serve` (init's handle table)";
+    if (wisp_ep_create(&s->ep) != 0)
+        return "cannot create its endpoint";
+    serving++;
+    return NULL;
+}
+
 /*
  * init_parse: reads every line of the manifest text into init_svcs,
  * creating each `serve` endpoint.  A bad line is reported and skipped.
@@ -260,9 +277,8 @@ static void init_parse(char *text)
         struct svc *s = &init_svcs[init_nsvcs];
         const char *err = init_nsvcs == INIT_LINES_MAX
             ? "more than 15 services" : init_line(line, s);
-        if (!err && s->name[0] && init_has_slot(s, SK_SERVE) &&
-            wisp_ep_create(&s->ep) != 0)
-            err = "cannot create its endpoint (handle table full?)";
+        if (!err && s->name[0] && init_has_slot(s, SK_SERVE))
+            err = init_serve_ep(s);
         if (err)
             printf("init: manifest line %d: %s; line ignored\n", lineno, err);
         else if (s->name[0])
