@@ -53,6 +53,11 @@ struct proc *proc_find(int pid)
     return NULL;
 }
 
+int proc_next_pid(void)
+{
+    return next_pid;
+}
+
 bool proc_alive(int pid)
 {
     return proc_find(pid) != NULL;

@@ -82,6 +82,8 @@ bool proc_kill(int pid);
 void proc_wait(int pid);
 bool proc_alive(int pid);
 struct proc *proc_find(int pid);    /* the live process pid, or NULL */
+int proc_next_pid(void);            /* the next pid: every pid below it
+                                       has been used (pids never repeat) */
 size_t proc_module_bytes(int pid);  /* the compiled module's heap bytes */
 size_t proc_heap_bytes(int pid);    /* its engine objects' heap bytes */
 size_t proc_last_heap_peak(void);   /* heap_peak of the last one ended */

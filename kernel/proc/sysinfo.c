@@ -72,7 +72,7 @@ static uint32_t sys_watch(struct proc *p, wasm_host_call *c)
     if (!ipc_obj_of(&p->ipc, h, IPC_KIND_NTFN, IPC_R_SEND))
         return IPC_EACCES;
     uint32_t bits = p->ipc.handles[h].badge ? p->ipc.handles[h].badge : 1;
-    if (pid <= 0)   /* TODO(H5): pid >= proc_next_pid() too, after 18:05 */
+    if (pid <= 0 || pid >= proc_next_pid())     /* never started */
         return WASI_ESRCH;
     if (!proc_alive(pid)) {
         ipc_notify(o, bits);            /* ended already */
