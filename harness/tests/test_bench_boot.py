@@ -1,0 +1,46 @@
+"""bench/sections/boot.py in quick mode (one boot of the demo system and
+`ping 1000`): its table has every row, each with numbers in order
+(min <= median <= max), and it fails loudly without the ISO.  Nothing
+here asserts on how fast anything is."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTION = ROOT / "bench" / "sections" / "boot.py"
+ROWS = ["QEMU start to the kernel banner", "banner to the shell prompt",
+        "QEMU start to the shell prompt", "ping 1000: one round trip"]
+
+
+def quick(tmp_path, *extra):
+    return subprocess.run([sys.executable, str(SECTION), "--quick",
+                           "--out", str(tmp_path), *extra],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+def test_quick_mode_prints_every_row_with_numbers(tmp_path):
+    p = quick(tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for name in ROWS:
+        m = re.search(rf"^{re.escape(name)} +(\d+\.\d+) +(\d+\.\d+) +(\d+\.\d+) +(s|us)$",
+                      p.stdout, re.M)
+        assert m, f"no row {name!r} in:\n{p.stdout}"
+        med, lo, hi = map(float, m.groups()[:3])
+        # a ping may take less than one tick of the kernel's clock: 0
+        assert 0 <= lo <= med <= hi and (med > 0 or "ping" in name), m.group(0)
+    assert re.search(r"^Target: QEMU start to the shell prompt <= 1 s: (met|missed "
+                     r"\(\d+\.\d{3} s\))$", p.stdout, re.M), p.stdout
+
+
+def test_a_missing_iso_is_a_failure(tmp_path, monkeypatch):
+    # a copy of the section in a tree without the ISO
+    tree = tmp_path / "tree"
+    (tree / "bench" / "sections").mkdir(parents=True)
+    (tree / "bench" / "sections" / "boot.py").write_text(SECTION.read_text())
+    (tree / "bench" / "run.py").write_text((ROOT / "bench" / "run.py").read_text())
+    p = subprocess.run([sys.executable, str(tree / "bench" / "sections" / "boot.py"),
+                        "--quick", "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1
+    assert "wisp-demo.iso missing: run make first" in p.stderr
