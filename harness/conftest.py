@@ -1,5 +1,5 @@
-"""pytest glue for every Wisp test: the `monitor` fixture, and keeping the
-serial logs of failing tests.
+"""pytest glue for every Wisp test: the `monitor` and `sh` fixtures, and
+keeping the serial logs of failing tests.
 
 Each Wisp machine streams its serial log to build/test-logs/<test>.log (and
 QEMU's -D log to <test>.qemu.log).  When a test passes, the logs of the
@@ -11,6 +11,7 @@ import pytest
 
 import wisp_harness
 from wisp_harness import HarnessError, Wisp
+from wisp_harness.shell import Shell
 
 
 @pytest.fixture
@@ -18,6 +19,16 @@ def monitor():
     """A booted Wisp (default ISO, BIOS) at the `monitor> ` prompt, named
     after the test; QEMU is killed when the test ends."""
     with Wisp() as w:
+        w.boot()
+        yield w
+
+
+@pytest.fixture
+def sh():
+    """The demo system (build/wisp-demo.iso: init, the services, the
+    shell) booted to the shell's `$ ` prompt, named after the test; QEMU
+    is killed when the test ends."""
+    with Shell() as w:
         w.boot()
         yield w
 

@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from wisp_harness.shell import Shell, ends
+from wisp_harness.shell import ends
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["help", "ls", "cat", "echo", "run", "ps", "kill", "mem",
             "uptime", "ipcstat", "ping", "monitor", "exit"]
 PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +(\S+) +(\d+) +(\d+) +(\d+)$", re.M)
-
-
-@pytest.fixture
-def sh():
-    """A booted demo system at the shell's prompt."""
-    with Shell() as w:
-        w.boot()
-        yield w
 
 
 def ps_rows(sh):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from wisp_harness.shell import SHELL_PROMPT_RE, Shell, end_re, ends
+from wisp_harness.shell import SHELL_PROMPT_RE, end_re, ends
 
 PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +\S+ +\d+ +\d+ +\d+$", re.M)
 
@@ -25,14 +25,6 @@ FAULTS = [
     ("memhog", r"exit 0"),
     ("badhandle", r"exit 0"),
 ]
-
-
-@pytest.fixture
-def sh():
-    """A booted demo system at the shell's prompt."""
-    with Shell() as w:
-        w.boot()
-        yield w
 
 
 def waiting_for(sh, regex):
