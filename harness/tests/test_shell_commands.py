@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wisp_harness.shell import ends
+from wisp_harness.shell import SHELL_PROMPT_RE, ends
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["help", "ls", "cat", "echo", "run", "ps", "kill", "mem",
@@ -132,10 +132,14 @@ def test_monitor_borrows_the_line_and_gives_it_back(sh):
     assert sh.cmd("echo shell again").strip() == "shell again"
 
 
-def test_exit_ends_the_shell(sh):
+def test_exit_ends_the_shell_and_init_starts_another(sh):
     sh.sendline("exit")
     pid, how = sh.wait_end("shell.wasm")
     assert how == "exit 0"
+    sh.expect(rf"init: shell \(pid {pid}\) ended, restarting")
+    sh.expect(SHELL_PROMPT_RE)
+    assert sh.cmd("echo alive").strip() == "alive"
+    assert re.search(r"^ +\d+ shell.wasm ", sh.cmd("ps"), re.M)
 
 
 @pytest.mark.parametrize("line, error", [
