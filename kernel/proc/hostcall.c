@@ -65,10 +65,11 @@ uint64_t host_arg64(const wasm_host_call *c, int i)
     return c->args[i].of.i64;
 }
 
-/* host_now_ns: nanoseconds since boot, from the timer (tick resolution). */
+/* host_now_ns: nanoseconds since boot, from the timer, interpolated
+ * between ticks with the TSC (timer_ns). */
 uint64_t host_now_ns(void)
 {
-    return timer_ms() * 1000000ull;
+    return timer_ns();
 }
 
 /* ---- the "wisp" module -------------------------------------------------- */

@@ -80,13 +80,17 @@ static bool clock_ns(struct proc *p, uint32_t id, uint64_t *ns)
     return true;
 }
 
-/* clock_res_get(id, res_out): one timer tick for every clock. */
+/* clock_res_get(id, res_out): 1 us for the realtime and monotonic
+ * clocks (ticks interpolated with the TSC: finer than that in fact, but
+ * only as accurate as the last tick's TSC rate), one timer tick for the
+ * CPU-time clocks, which count whole ticks. */
 static uint32_t wasi_clock_res_get(struct proc *p, wasm_host_call *c)
 {
     (void)p;
-    if (host_arg32(c, 0) > 3)
+    uint32_t id = host_arg32(c, 0);
+    if (id > 3)
         return WASI_EINVAL;
-    return host_put64(c, host_arg32(c, 1), NS_PER_TICK);
+    return host_put64(c, host_arg32(c, 1), id < 2 ? 1000 : NS_PER_TICK);
 }
 
 /* clock_time_get(id, precision: i64, time_out); precision is ignored. */
