@@ -77,7 +77,8 @@ void pcmd_kill(int argc, char **argv)
         proc_wait(pid);
 }
 
-/* ps_state: what a process is doing, from its state and its thread's. */
+/* ps_state: what a process is doing, from its state and its thread's;
+ * a process asleep in IPC says where (recv, call, reply, wait, ...). */
 static const char *ps_state(const struct proc *p)
 {
     if (p->state == PROC_NEW)
@@ -89,7 +90,9 @@ static const char *ps_state(const struct proc *p)
     switch (p->thread->state) {
     case THREAD_RUNNING: return "running";
     case THREAD_RUNNABLE: return "ready";
-    case THREAD_SLEEPING: return "sleeping";
+    case THREAD_SLEEPING:
+        return p->ipc.state == IPC_RUNNING ? "sleeping"
+                                           : ipc_state_name(p->ipc.state);
     default: return "ending";
     }
 }
