@@ -16,6 +16,7 @@
  * program of that name from the initrd.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -205,35 +206,49 @@ static int32_t sh_spawn(int argc, char **argv, uint32_t badge, int32_t *pid)
 }
 
 /*
- * sh_wait_fg: runs pid (spawned with console badge `badge`) in the
- * foreground: the console sends it the typed lines and Ctrl-C to a
- * notification, which wisp_watch also signals when pid ends.  Ctrl-C
- * kills pid.  Returns when pid has ended, with the console back to the
- * shell.  Holds three handles meanwhile.
+ * sh_fg_loop: waits on notification n until its word has SH_FG_END
+ * (pid ended), killing pid whenever SH_FG_INTR (Ctrl-C) comes first.
+ * Returns 0, or wait's errno.
  */
-static void sh_wait_fg(int32_t pid, uint32_t badge)
+static int32_t sh_fg_loop(int32_t n, int32_t pid)
 {
-    int32_t n, end = -1, intr = -1, err;
     uint32_t word = 0, got;
-    if ((err = wisp_ntfn_create(&n)) != 0) {
-        printf("shell: no notification to wait on (%s): killing pid %d\n",
-               wisp_strerror(err), (int)pid);
-        sh_kill_wait(pid);
-        return;
-    }
-    wisp_dup(n, WISP_R_SEND, SH_FG_END, &end);
-    wisp_dup(n, WISP_R_SEND, SH_FG_INTR, &intr);
-    if ((err = wisp_watch(pid, end)) != 0)
-        word = SH_FG_END;                   /* cannot watch: do not wait */
-    if (word == 0 && (err = sh_set_fg(badge, intr)) != 0)
-        printf("shell: pid %d cannot have the console (%s)\n", (int)pid,
-               wisp_strerror(err));
     while (!(word & SH_FG_END)) {
-        wisp_wait(n, &got);
+        int32_t err = wisp_wait(n, &got);
+        if (err)
+            return err;
         if (got & SH_FG_INTR)
             wisp_kill(pid);
         word |= got;
     }
+    return 0;
+}
+
+/*
+ * sh_wait_fg: runs pid (spawned with console badge `badge`) in the
+ * foreground: the console gives it the typed lines and signals Ctrl-C
+ * to a notification, which wisp_watch also signals when pid ends.
+ * Returns when pid has ended (or, if the shell cannot watch it, at
+ * once: it then runs on in the background), with the console back to
+ * the shell.  Holds three handles meanwhile.
+ */
+static void sh_wait_fg(int32_t pid, uint32_t badge)
+{
+    int32_t n = -1, end = -1, intr = -1, err;
+    if ((err = wisp_ntfn_create(&n)) == 0 &&
+        (err = wisp_dup(n, WISP_R_SEND, SH_FG_END, &end)) == 0 &&
+        (err = wisp_dup(n, WISP_R_SEND, SH_FG_INTR, &intr)) == 0)
+        err = wisp_watch(pid, end);
+    bool watching = err == 0;
+    if (!watching)
+        printf("shell: cannot wait for pid %d (%s); it runs in the "
+               "background\n", (int)pid, wisp_strerror(err));
+    else if ((err = sh_set_fg(badge, intr)) != 0)
+        printf("shell: pid %d cannot have the console (%s)\n", (int)pid,
+               wisp_strerror(err));
+    if (watching && (err = sh_fg_loop(n, pid)) != 0)
+        printf("shell: waiting for pid %d: %s\n", (int)pid,
+               wisp_strerror(err));
     sh_set_fg(0, -1);
     wisp_close(intr), wisp_close(end), wisp_close(n);
 }
