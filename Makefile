@@ -39,7 +39,7 @@ COMPDB_TARGETS := all
 # tools and the Debian package of each.
 NOTOOL_GOALS := deps doctor help clean
 TOOLS_build  := nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst xorriso \
-                mformat clang-14 ld.lld-14
+                mformat clang-14 ld.lld-14 /usr/bin/rustc /usr/lib/rustlib/wasm32-wasi
 TOOLS_book   := pandoc
 TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc \
                 pytest xdist pexpect hypothesis wast2json wasm-interp node spin

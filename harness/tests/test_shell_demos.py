@@ -1,0 +1,47 @@
+"""The demo programs of the initrd, run from the shell: a module written
+by hand in WebAssembly text, a Rust program using std::fs and stdin
+(WASI over IPC, unchanged), and a foreground program reading the lines
+typed at the console up to Ctrl-D."""
+
+import re
+
+from wisp_harness.shell import SHELL_PROMPT_RE, ends
+
+PRIMES = ("2 3 5 7 11 13 17 19 23 29 31 37 41 43 47 53 59 61 67 71 73 79 83 "
+          "89 97")
+
+
+def test_the_hand_written_wat_program(sh):
+    out = sh.cmd("primes")
+    assert f"primes (hand-written wat): {PRIMES}\nprimes: 25 below 100\n" in out, out
+    assert [how for _, how in ends(sh.log, "primes.wasm")] == ["exit 0"]
+
+
+def test_rust_wc_reads_files_through_the_file_service(sh):
+    sh.cmd("echo one two three > /tmp/a")
+    sh.cmd("echo four >> /tmp/a")
+    sh.cmd("echo five six > /tmp/b")
+    out = sh.cmd("wc /tmp/a /tmp/b")
+    assert re.search(r"^ +2 +4 +19 /tmp/a\n +1 +2 +9 /tmp/b\n +3 +6 +28 total$",
+                     out, re.M), out
+    assert [how for _, how in ends(sh.log, "wc.wasm")] == ["exit 0"]
+
+
+def test_rust_wc_reports_a_missing_file(sh):
+    out = sh.cmd("wc /tmp/none")
+    assert re.search(r"^wc: /tmp/none: .*(not found|No such file)", out, re.M), out
+    assert [how for _, how in ends(sh.log, "wc.wasm")] == ["exit 1"]
+
+
+def test_a_foreground_program_reads_the_typed_lines(sh):
+    sh.sendline("wc")
+    sh.expect(r"wc\n")                  # the console echoed the command
+    sh.sendline("hello wisp")
+    sh.expect(r"hello wisp\n")          # echoed: wc is reading
+    sh.sendline("a b c")
+    sh.expect(r"a b c\n")
+    sh.send("\x04")                     # Ctrl-D: end of input
+    sh.expect(re.compile(r"^ +2 +5 +17 $", re.M))
+    sh.expect(SHELL_PROMPT_RE)
+    assert [how for _, how in ends(sh.log, "wc.wasm")] == ["exit 0"]
+    assert sh.cmd("echo alive").strip() == "alive"
