@@ -88,7 +88,7 @@ static int sh_number(const char *s, uint32_t lo, uint32_t hi, uint32_t *v)
     return 1;
 }
 
-/* sh_now_ns: the monotonic clock in nanoseconds (kernel ticks). */
+/* sh_now_ns: the monotonic clock in nanoseconds (the kernel's timer). */
 static uint64_t sh_now_ns(void)
 {
     struct timespec ts;
@@ -476,7 +476,7 @@ static int32_t sh_ping_once(int32_t h, uint32_t i)
 /*
  * cmd_ping: ping [N]: N (default 1) calls to the echo service, found at
  * the name server, and the mean time of one round trip by the kernel's
- * clock (one tick of resolution: use a large N).
+ * clock (interpolated between 10 ms ticks: use a large N).
  */
 static int cmd_ping(int argc, char **argv)
 {
