@@ -1,7 +1,7 @@
 """The demo programs of the initrd, run from the shell: a module written
 by hand in WebAssembly text, a Rust program using std::fs and stdin
-(WASI over IPC, unchanged), and a foreground program reading the lines
-typed at the console up to Ctrl-D."""
+(WASI over IPC, unchanged), a foreground program reading the lines
+typed at the console up to Ctrl-D, and a producer/consumer pair."""
 
 import re
 
@@ -45,3 +45,17 @@ def test_a_foreground_program_reads_the_typed_lines(sh):
     sh.expect(SHELL_PROMPT_RE)
     assert [how for _, how in ends(sh.log, "wc.wasm")] == ["exit 0"]
     assert sh.cmd("echo alive").strip() == "alive"
+
+
+def test_producer_and_consumer_from_the_shell(sh):
+    """producer starts consumer itself and streams to it over IPC; both
+    print through the console the shell gave the producer."""
+    out = sh.cmd("producer 50", timeout=180)
+    assert re.search(r"^consumer: 50 messages, \d+ bytes, all in order and intact$",
+                     out, re.M), out
+    assert re.search(r"^producer: sent 50 messages \(\d+ bytes\); the consumer got "
+                     r"50, 0 bad$", out, re.M), out
+    assert [how for _, how in ends(sh.log, "producer.wasm")] == ["exit 0"]
+    if not ends(sh.log, "consumer.wasm"):     # it may end after the prompt
+        sh.wait_end("consumer.wasm")
+    assert [how for _, how in ends(sh.log, "consumer.wasm")] == ["exit 0"]
