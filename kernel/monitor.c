@@ -33,6 +33,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mmtest.h"
 #include "proc/proccmds.h"
+#include "proc/sysinfo.h"
 
 #define PROMPT "monitor> "
 
@@ -80,6 +81,8 @@ static const struct mon_cmd mon_cmds[] = {
       "print their traces", icmd_ipcscript },
     { "ipcstat", "", "live endpoints and notifications: handles, queues",
       icmd_ipcstat },
+    { "exit", "", "give the serial line back to the console service "
+      "(init=)", consdev_exit_cmd },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },
     { "reboot", "", "reset the machine", mon_reboot },
 };
@@ -349,12 +352,17 @@ static bool line_read(struct line *l)
     return true;
 }
 
-/* monitor_run: the read-eval loop.  Never returns. */
+/* monitor_run: the read-eval loop.  Never returns.  Booted with init=,
+ * it waits while the console service owns the serial line, and greets
+ * whenever it is given the line (console.h). */
 void monitor_run(void)
 {
     static struct line l;
-    kprintf("Type 'help' for a list of commands.\n");
+    bool greet = true;
     for (;;) {
+        if (console_monitor_turn() || greet)
+            kprintf("Type 'help' for a list of commands.\n");
+        greet = false;
         if (line_read(&l))
             monitor_exec(l.buf);
     }

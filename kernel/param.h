@@ -106,6 +106,16 @@
 /* Most iovecs in one fd_write. */
 #define PROC_IOVS_MAX 64
 
+/* Watches (wisp.watch) one process may have pending at once; past it,
+ * watch returns ENOSPC.  Each is a small kernel block, freed when the
+ * watched process or the watcher ends. */
+#define PROC_WATCHES_MAX 32
+
+/* File descriptors of WASI over IPC a process may have from fd 3 (the
+ * preopened directory "/") on (kernel/proc/wasifs.h); past it,
+ * path_open returns EMFILE. */
+#define WASIFS_FDS 16
+
 /* Most files in the initrd, and the bytes of a name field including the
  * NUL (services/mkinitrd.py writes the same numbers). */
 #define INITRD_FILES_MAX 64

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from wisp_harness.qemu import PROMPT_RE
 from wisp_harness.shell import SHELL_PROMPT_RE, ends
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,12 +121,10 @@ def test_ping_reports_the_round_trip_time(sh):
                         r"trip\n", out), out
 
 
-@pytest.mark.xfail(strict=True, reason="the kernel monitor has no `exit` command "
-                   "yet (kernel/monitor.c; spec/abi.md's wisp.monitor says it "
-                   "gives the line back)")
 def test_monitor_borrows_the_line_and_gives_it_back(sh):
     sh.sendline("monitor")
     sh.expect(r"\[pid \d+ shell.wasm\] the kernel monitor has the serial line")
+    sh.expect(PROMPT_RE)                    # the monitor reads from here on
     assert re.search(r"^ +\d+ shell.wasm ", sh.monitor_cmd("ps"), re.M)
     sh.sendline("exit")
     sh.expect(r"shell: back from the monitor\n\$ ")

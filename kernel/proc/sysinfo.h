@@ -8,9 +8,6 @@
 
 #include "proc/hostcall.h"
 
-/* Watches (wisp.watch) one process may have pending at once. */
-#define PROC_WATCHES_MAX 32
-
 /* sysinfo_proc_end: process pid has ended, its IPC dead and its slot in
  * the table free: signal the watches on it, drop those it asked for,
  * and give the serial line back to the monitor if it was init. */

@@ -26,9 +26,6 @@
 #include "proc/hostcall.h"
 #include "services/lib/proto.h"
 
-/* File descriptors a process may have open besides 0, 1, 2: fd 3 is the
- * preopened directory "/", fds 4 .. 3 + WASIFS_FDS - 1 what it opens. */
-#define WASIFS_FDS 16
 /* Bytes of kernel memory a kernel-issued call can send from and receive
  * into (a path, a directory entry's name, a typed line). */
 #define WASIFS_WIN 256
