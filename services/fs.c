@@ -9,9 +9,12 @@
  * Both kinds of node live in one tree, so one path walk serves every
  * request; read-only nodes (the root and the initrd's files) say so.
  * An open file is an id: a table index plus a generation, so an id
- * closed and reused is not mistaken for the old one.  Ids are not
- * bound to a client: the service cannot tell when one dies, so files a
- * dead program left open stay open (FS_OPEN_MAX in all, then ENFILE).
+ * closed and reused is not mistaken for the old one.  Each id remembers
+ * the pid FS_OPEN named as its owner.  A program that ends normally has
+ * its files closed by the kernel, but one that is killed cannot make
+ * calls any more, so its ids stay open; when the table is full, an
+ * FS_OPEN first frees the ids whose owner is no longer a live process
+ * (fs_reclaim), and only then answers ENFILE.
  *
  * Slots (manifest `slots=console,-,names,serve` with `register`): 0 the
  * console (its messages), 1 a placeholder (never itself: a file call
@@ -32,6 +35,8 @@
 #define FS_TMP_NODES_MAX 512        /* files and directories in /tmp */
 #define FS_TMP_BYTES_MAX (8u << 20) /* bytes of file data in /tmp */
 #define FS_INO_TMP_FIRST 1024       /* inodes: 1 root, 2 /tmp, 3.. initrd */
+#define FS_LIVE_MAX 128             /* live pids fs_reclaim can list
+                                       (the kernel's PROC_MAX) */
 
 struct fs_node {
     char name[FS_NAME_MAX + 1];
@@ -50,6 +55,7 @@ struct fs_open {
     struct fs_node *node;           /* NULL: a free entry */
     uint32_t flags;                 /* FS_O_* it was opened with */
     uint16_t gen;                   /* bumped at each reuse */
+    uint32_t owner;                 /* the pid it is open for; 0: unknown */
 };
 
 static struct fs_node fs_root, fs_initrd[FS_INITRD_MAX];
@@ -245,6 +251,61 @@ static int fs_free_slot(void)
     return -1;
 }
 
+/* fs_live_pids: the pids of the live processes into live[]; how many,
+ * or -1 if there are more than FS_LIVE_MAX (a list cut short cannot
+ * say who has ended). */
+static int fs_live_pids(uint32_t live[FS_LIVE_MAX])
+{
+    struct wisp_proc_info info;
+    int n = 0;
+    while (wisp_proc_info((uint32_t)n, &info) == WISP_OK) {
+        if (n == FS_LIVE_MAX)
+            return -1;
+        live[n++] = (uint32_t)info.pid;
+    }
+    return n;
+}
+
+/* fs_close: FS_CLOSE (id); frees an unlinked file's last open. */
+static uint32_t fs_close(struct fs_open *o)
+{
+    struct fs_node *n = o->node;
+    o->node = NULL;
+    if (--n->opens == 0 && n->unlinked)
+        fs_free(n);
+    return 0;
+}
+
+/* fs_reclaim: closes the ids whose owner process has ended (killed
+ * with files open: its kernel could not close them).  Pids are never
+ * reused, so an owner missing from the list of live processes is gone
+ * for good.  Owner 0 (not named) is never reclaimed. */
+static void fs_reclaim(void)
+{
+    uint32_t live[FS_LIVE_MAX];
+    int n = fs_live_pids(live);
+    for (int i = 0; n >= 0 && i < FS_OPEN_MAX; i++) {
+        struct fs_open *o = &fs_opens[i];
+        bool alive = o->owner == 0;
+        for (int j = 0; j < n && !alive; j++)
+            alive = live[j] == o->owner;
+        if (o->node && !alive)
+            fs_close(o);
+    }
+}
+
+/* fs_slot_for_open: a free entry's index, reclaiming dead owners' ids
+ * when none is free; -1 if there is still none (ENFILE). */
+static int fs_slot_for_open(void)
+{
+    int i = fs_free_slot();
+    if (i < 0) {
+        fs_reclaim();
+        i = fs_free_slot();
+    }
+    return i;
+}
+
 /* fs_path: the request's buffer as a NUL-terminated path in out
  * (FS_PATH_MAX + 1 bytes).  0, EINVAL (none or a NUL in it) or
  * ENAMETOOLONG. */
@@ -271,15 +332,15 @@ static uint32_t fs_check_open(const struct fs_node *n, uint32_t flags)
 }
 
 /*
- * fs_open: FS_OPEN (path, flags).  Creates a /tmp file for FS_O_CREAT.
- * Returns the reply: id, type, size; or ENOENT, EEXIST, ENOTDIR, EISDIR,
- * EROFS, ENFILE, ENOSPC, EINVAL, ENAMETOOLONG.
+ * fs_open: FS_OPEN (path, flags, owner pid).  Creates a /tmp file for
+ * FS_O_CREAT.  Returns the reply: id, type, size; or ENOENT, EEXIST,
+ * ENOTDIR, EISDIR, EROFS, ENFILE, ENOSPC, EINVAL, ENAMETOOLONG.
  */
-static wisp_msg fs_open(char *path, uint32_t flags)
+static wisp_msg fs_open(char *path, uint32_t flags, uint32_t owner)
 {
     struct fs_node *n = NULL, *dir = NULL;
     char *leaf;
-    int i = fs_free_slot();
+    int i = fs_slot_for_open();
     uint32_t err = i < 0 ? WISP_ENFILE : fs_walk(path, &n, &dir, &leaf);
     if (err == WISP_ENOENT && dir && (flags & FS_O_CREAT)) {
         if (dir->ro || (flags & FS_O_DIRECTORY))
@@ -297,19 +358,10 @@ static wisp_msg fs_open(char *path, uint32_t flags)
         return svc_reply_msg(err, 0, 0, 0, 0);
     fs_opens[i].node = n;
     fs_opens[i].flags = flags;
+    fs_opens[i].owner = owner;
     fs_opens[i].gen++;
     n->opens++;
     return svc_reply_msg(0, 3, fs_id(i), n->type, n->size);
-}
-
-/* fs_close: FS_CLOSE (id); frees an unlinked file's last open. */
-static uint32_t fs_close(struct fs_open *o)
-{
-    struct fs_node *n = o->node;
-    o->node = NULL;
-    if (--n->opens == 0 && n->unlinked)
-        fs_free(n);
-    return 0;
 }
 
 /* ---- data ---------------------------------------------------------------- */
@@ -447,7 +499,8 @@ static wisp_msg fs_by_path(const wisp_in *in)
     uint32_t err = fs_path(in, path);
     if (!err && in->label == FS_OPEN)
         return in->nwords < 1 ? svc_reply_msg(WISP_EINVAL, 0, 0, 0, 0)
-                              : fs_open(path, in->words[0]);
+                              : fs_open(path, in->words[0],
+                                        in->nwords > 1 ? in->words[1] : 0);
     if (!err && in->label == FS_PATH_STAT &&
         (err = fs_walk(path, &n, &dir, &leaf)) == 0)
         return fs_stat(n);

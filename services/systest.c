@@ -13,6 +13,9 @@
  *                         service (run it from the shell, which gives it
  *                         slot 1): write, append, read back, seek, stat,
  *                         directories, unlink, paths that try to escape
+ *   systest hold          opens /manifest until an open fails or its
+ *                         descriptors run out, says how many it holds,
+ *                         then sleeps until killed (fs reclaims the ids)
  *   systest               (as init, init=systest.wasm) echoes typed
  *                         lines through the console device; "monitor"
  *                         calls wisp.monitor(), "quit" exits
@@ -361,6 +364,23 @@ static int files(void)
     return failures;
 }
 
+/* hold: open files until an open fails (or HOLD_MAX), report, sleep. */
+#define HOLD_MAX 64
+static int hold(void)
+{
+    int n = 0, err = 0;
+    while (n < HOLD_MAX && !err) {
+        if (open("/manifest", O_RDONLY) >= 0)
+            n++;
+        else
+            err = errno;
+    }
+    printf("systest hold: %d files open (then: %s)\n", n,
+           err ? strerror(err) : "stopped");
+    for (;;)
+        wisp_sleep_ms(1000);
+}
+
 /* ---- as init: the console device ----------------------------------------- */
 
 /* say: print s through the console device (slot 0). */
@@ -428,7 +448,9 @@ int main(int argc, char **argv)
         return stdio_client();
     if (strcmp(argv[1], "files") == 0)
         return files();
+    if (strcmp(argv[1], "hold") == 0)
+        return hold();
     printf("usage: systest info | watch | serve PROG [ARGS] | stdio | "
-           "files\n");
+           "files | hold\n");
     return 2;
 }

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from wisp_harness.shell import Shell
+from wisp_harness.shell import Shell, ends
 
 FILES_LINES = [
     "fopen /tmp/systest.txt w",
@@ -71,3 +71,33 @@ def test_stdin_and_files_of_a_program_the_shell_runs(shell):
     shell.expect(r"stdio: end of input")
     shell.expect(r"stdio: fopen /hello.wasm: opened")   # slot 1: the files
     shell.expect(r"\[pid \d+ systest.wasm\] exit 0")
+
+
+HOLD_RE = r"systest hold: (\d+) files open \(then: ([^)\r\n]+)\)"
+
+
+def test_files_of_killed_programs_are_reclaimed(shell):
+    """Five `systest hold` programs open files until the file service's
+    table (FS_OPEN_MAX = 64 ids for everyone) is full; then nobody can
+    open a file.  Killed, they cannot close theirs: the service frees
+    the ids of owners that are no longer alive when it runs short, so
+    the shell's `cat` works again.  (Without that, the table stays full
+    until fs restarts.)"""
+    pids, held = [], 0
+    for i in range(5):
+        out = shell.cmd("systest hold &")
+        pids.append(int(re.search(r"^\[pid (\d+)\]$", out, re.M).group(1)))
+        m = shell.expect(HOLD_RE, timeout=120)
+        held += int(m.group(1))
+    assert held == 64, shell.log                 # every id, no more
+    assert m.group(2) == "Too many open files in system", shell.log
+    out = shell.cmd("cat /manifest")
+    assert "Too many open files in system" in out, out
+    for pid in pids:
+        shell.cmd(f"kill {pid}")
+        assert (pid, "killed") in ends(shell.log, "systest.wasm"), shell.log
+    out = shell.cmd("cat /manifest")             # an id again
+    assert "shell" in out and "echo" in out, out
+    out = shell.cmd("systest hold &")            # and all of them
+    m = shell.expect(HOLD_RE, timeout=120)
+    assert m.group(1) == "15", shell.log         # its own limit (WASIFS_FDS)

@@ -164,8 +164,9 @@ static void proc_main(void *arg)
         r = wasm_call(p->exec, e.of.func, NULL, 0);
     if (p->killed)
         r.status = WASM_TRAPPED;
-    else if (r.status == WASM_OK || r.status == WASM_EXITED)
-        wasifs_exit(p);         /* close its files while it can call */
+    else
+        wasifs_exit(p);         /* close its files while it can call (a
+                                   killed one cannot: fs reclaims them) */
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
     ipc_exit(&p->ipc);          /* before its memory goes; a no-op if

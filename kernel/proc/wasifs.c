@@ -114,6 +114,15 @@ static uint32_t fs_req(struct proc *p, uint32_t label, uint32_t nw,
     return wasifs_call(p, WISP_SLOT_FS, &m, &rb, got);
 }
 
+/* fs_open_req: FS_OPEN of path with flags, for p (its pid is the
+ * owner the service reclaims the id by if p is killed with it open). */
+static uint32_t fs_open_req(struct proc *p, uint32_t flags, const char *path,
+                            struct ipc_got *got)
+{
+    uint32_t words[2] = { flags, (uint32_t)p->pid };
+    return fs_req(p, FS_OPEN, 2, words, path, got);
+}
+
 /* fs_id: the service's id of open descriptor d, opening the preopen
  * "/" at its first use. */
 static uint32_t fs_id(struct proc *p, struct wasifs_fd *d, uint32_t *id)
@@ -121,7 +130,7 @@ static uint32_t fs_id(struct proc *p, struct wasifs_fd *d, uint32_t *id)
     struct ipc_got got;
     uint32_t flags = FS_O_DIRECTORY, r;
     if (!d->has_id) {
-        if ((r = fs_req(p, FS_OPEN, 1, &flags, d->path, &got)) != 0)
+        if ((r = fs_open_req(p, flags, d->path, &got)) != 0)
             return r;
         d->id = got.words[0];
         d->has_id = true;
@@ -199,7 +208,7 @@ static uint32_t wf_path_open(struct proc *p, wasm_host_call *c)
         return r;
     if (rights & WASI_RIGHT_FD_WRITE)
         oflags |= FS_O_WRITE;
-    if ((r = fs_req(p, FS_OPEN, 1, &oflags, path, &got)) != 0)
+    if ((r = fs_open_req(p, oflags, path, &got)) != 0)
         return r;
     uint8_t type = got.words[1] == FS_TYPE_DIR ? WASI_FT_DIR : WASI_FT_FILE;
     r = fd_new(p, got.words[0], type, rights, path, &fd);

@@ -87,10 +87,10 @@ struct wasifs {
  * or 1 is an endpoint send handle, make its state (p->wasifs).  Out of
  * memory, p keeps the serial line and has no files. */
 void wasifs_start(struct proc *p);
-/* wasifs_exit: p's program has returned or exited (not killed): close
- * the files it left open, so the file service frees their ids.  (A
- * killed process's IPC is dead before it could: the service keeps
- * those ids.) */
+/* wasifs_exit: p's program has returned, exited or trapped (not been
+ * killed): close the files it left open, so the file service frees
+ * their ids.  (A killed process's IPC is dead before it could: the
+ * service reclaims those ids by their owner pid when it runs short.) */
 void wasifs_exit(struct proc *p);
 /* wasifs_free: give back p's state (at its end). */
 void wasifs_free(struct proc *p);

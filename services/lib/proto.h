@@ -71,9 +71,11 @@
 #define FS_O_TRUNC 8
 #define FS_O_WRITE 0x100            /* opened for writing */
 
-/* buf = path, words[0] = flags.  Reply words[0] = id, words[1] = type,
- * words[2] = size.  ENOENT, EEXIST, ENOTDIR, EISDIR, EROFS (writing
- * outside /tmp), ENFILE (FS_OPEN_MAX), ENOSPC (out of memory). */
+/* buf = path, words[0] = flags, words[1] (optional) = the pid the file
+ * is opened for: once that process has ended, the service may close the
+ * id itself (a killed program cannot).  Reply words[0] = id, words[1] =
+ * type, words[2] = size.  ENOENT, EEXIST, ENOTDIR, EISDIR, EROFS
+ * (writing outside /tmp), ENFILE (FS_OPEN_MAX), ENOSPC (out of memory). */
 #define FS_OPEN 1
 /* words[0] = id, words[1] = offset; rbuf = where to.  Reply: buf = the
  * bytes, words[0] = how many (0 at the end). */
