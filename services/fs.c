@@ -117,7 +117,8 @@ static uint32_t fs_new(struct fs_node *dir, const char *name, uint32_t type,
     return 0;
 }
 
-/* fs_free: frees an unlinked /tmp file nobody has open. */
+/* fs_free: frees an unlinked /tmp node (file or empty directory) nobody
+ * has open. */
 static void fs_free(struct fs_node *n)
 {
     fs_tmp_bytes -= n->cap;
@@ -455,6 +456,17 @@ static wisp_msg fs_readdir(struct fs_open *o, uint32_t i)
 
 /* ---- requests by path ---------------------------------------------------- */
 
+/* fs_remove_node: takes /tmp node n out of its directory, and frees it
+ * now if no id names it, else at its last close (fs_close). */
+static void fs_remove_node(struct fs_node *n)
+{
+    fs_unlink_node(n);
+    if (n->opens == 0)
+        fs_free(n);
+    else
+        n->unlinked = true;
+}
+
 /* fs_unlink: FS_UNLINK of a /tmp file.  0, ENOENT, EISDIR, EROFS. */
 static uint32_t fs_unlink(char *path)
 {
@@ -467,11 +479,28 @@ static uint32_t fs_unlink(char *path)
         return WISP_EISDIR;
     if (n->ro)
         return WISP_EROFS;
-    fs_unlink_node(n);
-    if (n->opens == 0)
-        fs_free(n);
-    else
-        n->unlinked = true;
+    fs_remove_node(n);
+    return 0;
+}
+
+/* fs_rmdir: FS_RMDIR of an empty directory in /tmp (not /tmp itself:
+ * that would change the read-only root).  An open one is freed by its
+ * last close, as an unlinked file is.  0, ENOENT, ENOTDIR, ENOTEMPTY,
+ * EROFS. */
+static uint32_t fs_rmdir(char *path)
+{
+    struct fs_node *n, *dir;
+    char *leaf;
+    uint32_t err = fs_walk(path, &n, &dir, &leaf);
+    if (err)
+        return err;
+    if (n->type != FS_TYPE_DIR)
+        return WISP_ENOTDIR;
+    if (n->ro || n == fs_tmp)
+        return WISP_EROFS;
+    if (n->child)
+        return WISP_ENOTEMPTY;
+    fs_remove_node(n);
     return 0;
 }
 
@@ -490,7 +519,7 @@ static uint32_t fs_mkdir(char *path)
 }
 
 /* fs_by_path: the requests naming a path (FS_OPEN, FS_PATH_STAT,
- * FS_UNLINK, FS_MKDIR): the reply. */
+ * FS_UNLINK, FS_MKDIR, FS_RMDIR): the reply. */
 static wisp_msg fs_by_path(const wisp_in *in)
 {
     char path[FS_PATH_MAX + 1];
@@ -508,6 +537,8 @@ static wisp_msg fs_by_path(const wisp_in *in)
         err = fs_unlink(path);
     if (!err && in->label == FS_MKDIR)
         err = fs_mkdir(path);
+    if (!err && in->label == FS_RMDIR)
+        err = fs_rmdir(path);
     return svc_reply_msg(err, 0, 0, 0, 0);
 }
 
@@ -542,6 +573,7 @@ static bool fs_handle(const wisp_in *in, wisp_msg *out)
     svc_drop_handles(in, 0);
     switch (in->label) {
     case FS_OPEN: case FS_PATH_STAT: case FS_UNLINK: case FS_MKDIR:
+    case FS_RMDIR:
         *out = fs_by_path(in);
         break;
     case FS_READ: case FS_WRITE: case FS_CLOSE: case FS_STAT:

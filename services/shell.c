@@ -342,6 +342,44 @@ static int cmd_cat(int argc, char **argv)
     return bad;
 }
 
+/* sh_each_path: fn(path) for every argument; one that fails prints
+ * "NAME: PATH: why" and makes the command fail, the others still run. */
+static int sh_each_path(const char *name, int (*fn)(const char *),
+                        int argc, char **argv)
+{
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        if (fn(argv[i]) != 0) {
+            printf("%s: %s: %s\n", name, argv[i], strerror(errno));
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+/* mkdir_path: mkdir with the usual mode (the file service keeps none). */
+static int mkdir_path(const char *path)
+{
+    return mkdir(path, 0755);
+}
+
+/* cmd_rm, cmd_mkdir, cmd_rmdir: rm FILE..., mkdir DIR..., rmdir DIR...
+ * in /tmp (the rest is the read-only initrd). */
+static int cmd_rm(int argc, char **argv)
+{
+    return sh_each_path("rm", unlink, argc, argv);
+}
+
+static int cmd_mkdir(int argc, char **argv)
+{
+    return sh_each_path("mkdir", mkdir_path, argc, argv);
+}
+
+static int cmd_rmdir(int argc, char **argv)
+{
+    return sh_each_path("rmdir", rmdir, argc, argv);
+}
+
 /*
  * cmd_echo: echo WORDS... [> FILE | >> FILE]: the words, separated by
  * one space, then a newline; into FILE (created or emptied; appended to
@@ -535,6 +573,10 @@ static const struct sh_cmd sh_cmds[] = {
     {"cat", "FILE...", "print files", cmd_cat, 1, -1},
     {"echo", "WORDS... [> FILE]", "print words, or write them to a file "
      "in /tmp (>> appends)", cmd_echo, 0, -1},
+    {"rm", "FILE...", "remove files (in /tmp)", cmd_rm, 1, -1},
+    {"mkdir", "DIR...", "make directories (in /tmp)", cmd_mkdir, 1, -1},
+    {"rmdir", "DIR...", "remove empty directories (in /tmp)", cmd_rmdir,
+     1, -1},
     {"run", "PROG [ARGS...]", "run a program; Ctrl-C kills it (PROG "
      "[ARGS...] does too; & at the end: in the background)", NULL, 1, -1},
     {"ps", "", "list the processes", cmd_ps, 0, 0},

@@ -338,7 +338,12 @@ static void files_remove(void)
                "fopen it again");
     fails_with(unlink("/hello.wasm") != 0, EROFS, "unlink /hello.wasm");
     fails_with(fopen("/hello.wasm", "w") == NULL, EROFS, "fopen /hello.wasm w");
+    fails_with(rmdir("/tmp/d") != 0, ENOTEMPTY, "rmdir /tmp/d, not empty");
     check(unlink("/tmp/d/inner") == 0, "unlink /tmp/d/inner");
+    fails_with(rmdir("/tmp") != 0, EROFS, "rmdir /tmp");
+    fails_with(rmdir("/hello.wasm") != 0, ENOTDIR, "rmdir /hello.wasm");
+    check(mkdir("/tmp/e", 0755) == 0 && remove("/tmp/e") == 0 &&
+          !listed("/tmp", "e"), "mkdir /tmp/e, remove it");
 }
 
 /* files_limit: WASIFS_FDS descriptors in all (3 .. 18): 15 opens. */

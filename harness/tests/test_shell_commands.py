@@ -1,6 +1,6 @@
 """The shell (services/shell.c) on the demo system, command by command, as
 a user at its `$ ` prompt sees it: help, ls, cat, echo (to /tmp too),
-run (a bare program name too), background programs, ps, kill, mem,
+rm, mkdir, rmdir, run (a bare program name too), background programs, ps, kill, mem,
 uptime, ipcstat, ping, monitor and exit; a wrong command or argument is
 one clear line and the shell answers the next one."""
 
@@ -13,7 +13,8 @@ from wisp_harness.qemu import PROMPT_RE
 from wisp_harness.shell import SHELL_PROMPT_RE, ends
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMANDS = ["help", "ls", "cat", "echo", "run", "ps", "kill", "mem",
+COMMANDS = ["help", "ls", "cat", "echo", "rm", "mkdir", "rmdir", "run",
+            "ps", "kill", "mem",
             "uptime", "ipcstat", "ping", "monitor", "exit"]
 PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +(\S+) +(\d+) +(\d+) +(\d+)$", re.M)
 
@@ -49,6 +50,26 @@ def test_echo_prints_and_writes_files_in_tmp(sh):
     assert re.search(r"^  notes +18 bytes$", sh.cmd("ls /tmp"), re.M)
     sh.cmd("echo new > /tmp/notes")               # > empties the file first
     assert sh.cmd("cat /tmp/notes") == "new\n"
+
+
+def test_rm_mkdir_and_rmdir_in_tmp(sh):
+    assert sh.cmd("mkdir /tmp/d /tmp/e").strip() == ""
+    sh.cmd("echo inside > /tmp/d/f")
+    assert re.search(r"^  d/$", sh.cmd("ls /tmp"), re.M)
+    assert sh.cmd("cat /tmp/d/f") == "inside\n"
+    out = sh.cmd("rmdir /tmp/d")
+    assert out.strip() == "rmdir: /tmp/d: Directory not empty", out
+    out = sh.cmd("rm /tmp/d/f /tmp/d/none")   # one fails, the other goes
+    assert out.strip() == "rm: /tmp/d/none: No such file or directory", out
+    assert sh.cmd("rmdir /tmp/d /tmp/e").strip() == ""
+    assert "0 entries" in sh.cmd("ls /tmp")
+    for line, error in [("rm /hello.wasm", "Read-only file system"),
+                        ("rmdir /tmp", "Read-only file system"),
+                        ("mkdir /x", "Read-only file system"),
+                        ("rm /tmp", "Is a directory"),
+                        ("rmdir /hello.wasm", "Not a directory")]:
+        out = sh.cmd(line)
+        assert out.strip().endswith(": " + error), (line, out)
 
 
 def test_files_outside_tmp_are_read_only(sh):
@@ -158,6 +179,8 @@ def test_exit_ends_the_shell_and_init_starts_another(sh):
     ("ps &", "ps: & runs only programs in the background"),
     ("&", "shell: & needs a program before it"),
     ("cat", "usage: cat FILE..."),
+    ("rm", "usage: rm FILE..."),
+    ("mkdir", "usage: mkdir DIR..."),
     ("ls / /tmp", "usage: ls [DIR]"),
     ("echo " + "w " * 20, "shell: too many words (at most 16)"),
 ])

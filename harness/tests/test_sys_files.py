@@ -37,7 +37,11 @@ FILES_LINES = [
     "fopen it again: No such file or directory",
     "unlink /hello.wasm: Read-only file system",
     "fopen /hello.wasm w: Read-only file system",
+    "rmdir /tmp/d, not empty: Directory not empty",
     "unlink /tmp/d/inner",
+    "rmdir /tmp: Read-only file system",
+    "rmdir /hello.wasm: Not a directory",
+    "mkdir /tmp/e, remove it",
     "open files: 15, then No file descriptors available",   # WASIFS_FDS
     "systest files: 0 failed",
 ]

@@ -520,14 +520,10 @@ static uint32_t wf_path_create_directory(struct proc *p, wasm_host_call *c)
     return path_req(p, c, FS_MKDIR);
 }
 
-/* path_remove_directory(dirfd, path, path_len): the file service cannot
- * remove directories (ENOTSUP); here so that remove() links. */
+/* path_remove_directory(dirfd, path, path_len): FS_RMDIR. */
 static uint32_t wf_path_remove_directory(struct proc *p, wasm_host_call *c)
 {
-    char path[FS_PATH_MAX];
-    uint32_t r = resolve(p, c, host_arg32(c, 0), host_arg32(c, 1),
-                         host_arg32(c, 2), path);
-    return r ? r : WASI_ENOTSUP;
+    return path_req(p, c, FS_RMDIR);
 }
 
 /* fd_tell(fd, offset_out): a file's offset; ESPIPE for fds 0-2 and

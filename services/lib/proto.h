@@ -99,6 +99,9 @@
 #define FS_MKDIR 9
 /* words[0] = id, words[1] = the new size (files in /tmp). */
 #define FS_TRUNCATE 10
+/* buf = path (an empty directory in /tmp, not /tmp).  ENOENT, ENOTDIR,
+ * ENOTEMPTY, EROFS. */
+#define FS_RMDIR 11
 
 /* ---- echo ("echo") ---------------------------------------------------------
  * Any label: the reply is the same label, words and buffer (up to 4 KiB). */

@@ -52,6 +52,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_ENFILE 41
 #define WISP_ENOSPC 51
 #define WISP_ENOTDIR 54
+#define WISP_ENOTEMPTY 55
 #define WISP_EPERM 63
 #define WISP_EROFS 69
 #define WISP_ESRCH 71
