@@ -139,6 +139,8 @@ static void watch_limit(void)
         failures++;
 }
 
+/* watch: wisp_watch and wisp_kill: signals, errors, the watch limit;
+ * 0 if every check passed. */
 static int watch(void)
 {
     int32_t n, nb, pid = spawn_or_die("hello.wasm");
@@ -183,6 +185,8 @@ static wisp_msg serve_one(const wisp_in *in, char *buf, int *reads)
     return out;
 }
 
+/* serve: a small console server for PROG (argv[2..]): its slot 0 is
+ * this endpoint; prints what it writes, answers its reads. */
 static int serve(int argc, char **argv)
 {
     static char buf[4096];
@@ -218,6 +222,8 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
+/* stdio_client: stdio and a file through the slots serve (or the
+ * shell) gave: prints, reads to the end of input, opens a file. */
 static int stdio_client(void)
 {
     char line[64];
@@ -278,6 +284,7 @@ static int listed(const char *path, const char *name)
     return found;
 }
 
+/* files_write: create, write, append and read back a /tmp file. */
 static void files_write(void)
 {
     char buf[256];
@@ -298,6 +305,7 @@ static void files_write(void)
           "read back by tmp/../../tmp/./systest.txt");
 }
 
+/* files_seek: fseek/ftell, stat and fstat, lseek to the end. */
 static void files_seek(void)
 {
     struct stat st;
@@ -317,6 +325,7 @@ static void files_seek(void)
           "open, lseek to the end of hello.wasm, close");
 }
 
+/* files_dirs: mkdir, readdir of /tmp and /, opendir's errors. */
 static void files_dirs(void)
 {
     check(mkdir("/tmp/d", 0755) == 0, "mkdir /tmp/d");
@@ -331,6 +340,7 @@ static void files_dirs(void)
                "opendir a file");
 }
 
+/* files_remove: unlink and rmdir, and their errors. */
 static void files_remove(void)
 {
     check(unlink("/tmp/systest.txt") == 0, "unlink /tmp/systest.txt");
@@ -358,6 +368,7 @@ static void files_limit(void)
         close(fds[--n]);
 }
 
+/* files: every files_* check; the number that failed. */
 static int files(void)
 {
     files_write();
@@ -369,8 +380,10 @@ static int files(void)
     return failures;
 }
 
-/* hold: open files until an open fails (or HOLD_MAX), report, sleep. */
 #define HOLD_MAX 64
+
+/* hold: open files until an open fails (or HOLD_MAX), report, sleep
+ * until killed. */
 static int hold(void)
 {
     int n = 0, err = 0;
@@ -409,6 +422,8 @@ static int line_done(const char *line)
     return strcmp(line, "quit") != 0;
 }
 
+/* console: (as init) echo typed lines through the console device;
+ * `monitor` lends the line to the kernel monitor, `quit` ends. */
 static int console(void)
 {
     char buf[64], line[128], out[96];

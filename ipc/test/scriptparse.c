@@ -20,6 +20,7 @@ bool script_tok_is(struct tok t, const char *word)
     return word[i] == '\0';
 }
 
+/* is_space: a blank between a script line's words. */
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -176,6 +177,7 @@ static bool parse_list(struct tok t, uint32_t *count, uint32_t max,
     }
 }
 
+/* word_item: one number of a words= list into m->words[i]. */
 static bool word_item(struct ipc_msg *m, uint32_t i, struct tok t)
 {
     return script_parse_u32(t, &m->words[i]);

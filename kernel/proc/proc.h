@@ -80,14 +80,14 @@ bool proc_kill(int pid);
 /* proc_wait: wait for process pid to end; a Ctrl-C (0x03) typed on the
  * console meanwhile kills it.  Only the monitor thread calls it. */
 void proc_wait(int pid);
-bool proc_alive(int pid);
+bool proc_alive(int pid);           /* a process with this pid lives */
 struct proc *proc_find(int pid);    /* the live process pid, or NULL */
 int proc_next_pid(void);            /* the next pid: every pid below it
                                        has been used (pids never repeat) */
 size_t proc_module_bytes(int pid);  /* the compiled module's heap bytes */
 size_t proc_heap_bytes(int pid);    /* its engine objects' heap bytes */
 size_t proc_last_heap_peak(void);   /* heap_peak of the last one ended */
-int proc_count(void);
+int proc_count(void);               /* live processes */
 struct proc *proc_current(void);    /* NULL in a plain kernel thread */
 /* proc_foreach: fn(p, arg) for every process in the table. */
 void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg);

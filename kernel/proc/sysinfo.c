@@ -127,6 +127,7 @@ struct nth {
     struct proc *p;
 };
 
+/* nth_proc: the walk's step: keep p if it is the n->i-th process seen. */
 static void nth_proc(struct proc *p, void *arg)
 {
     struct nth *n = arg;
