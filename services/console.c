@@ -55,7 +55,8 @@
 /* Reads waiting for a line: each holds a reply handle, and 4 slots are
  * fixed, 1 is the Ctrl-C notification and SVC_RECV_FREE must stay free. */
 #define CS_READS_MAX 4
-#define CS_QUEUE_MAX 8              /* typed lines waiting for a read */
+#define CS_QUEUE_MAX 32             /* typed lines waiting for a read (a
+                                       paste of a few commands) */
 #define CS_RECV_MAX 16384           /* bytes of a CONS_WRITE taken at once */
 #define CS_KEYS_MAX 64              /* bytes per wisp_cons_read */
 

@@ -1,8 +1,9 @@
 """Faults on the demo system: every fault program run from the shell ends
 alone, with the kernel's one-line report, and the shell answers the next
 command; a server that dies mid-call answers its client with EPIPE;
-Ctrl-C ends a foreground program; twenty programs run at once; a line
-too long and binary garbage at the prompt get an error.  (A service
+Ctrl-C ends a foreground program; twenty programs run at once; twenty
+pasted commands all run; a line too long and binary garbage at the
+prompt get an error.  (A service
 killed from the shell and restarted by init, ping working again:
 test_services.py, test_ping_works_after_a_restart.)"""
 
@@ -122,6 +123,20 @@ def test_a_line_too_long_gets_an_error(sh):
     assert re.search(r"^console: line too long: cut to 255 bytes$", out, re.M), out
     assert re.search(r"^shell: unknown command: x{40}\.\.\. \(try help\)$", out,
                      re.M), out
+    assert sh.cmd("echo alive").strip() == "alive"
+
+
+def test_pasted_lines_all_run_in_order(sh):
+    """Twenty commands typed at once (a paste) behind a slow one wait in
+    the console's queue of typed lines (CS_QUEUE_MAX) until the shell
+    reads them: none is dropped, and they run in order."""
+    sh.send("ping 20000\r" + "".join(f"echo pasted {i}\r" for i in range(20)))
+    sh.expect(r"(?m)^(?:\$ )?pasted 19\r?\n")   # after the prompt: the
+    sh.expect(SHELL_PROMPT_RE)                      # line was echoed before
+    ran = [int(n) for n in re.findall(r"^(?:\$ )?pasted (\d+)\r?$", sh.log,
+                                      re.M)]
+    assert ran == list(range(20)), sh.log
+    assert "line dropped" not in sh.log, sh.log
     assert sh.cmd("echo alive").strip() == "alive"
 
 
