@@ -37,6 +37,7 @@
 #define FS_INO_TMP_FIRST 1024       /* inodes: 1 root, 2 /tmp, 3.. initrd */
 #define FS_LIVE_MAX 128             /* live pids fs_reclaim can list
                                        (the kernel's PROC_MAX) */
+#define FS_SCAN_TRIES 4             /* rescans for a list of them to agree */
 
 struct fs_node {
     char name[FS_NAME_MAX + 1];
@@ -252,10 +253,10 @@ static int fs_free_slot(void)
     return -1;
 }
 
-/* fs_live_pids: the pids of the live processes into live[]; how many,
- * or -1 if there are more than FS_LIVE_MAX (a list cut short cannot
- * say who has ended). */
-static int fs_live_pids(uint32_t live[FS_LIVE_MAX])
+/* fs_scan_pids: the pids of the live processes into live[], in
+ * wisp_proc_info's order; how many, or -1 if there are more than
+ * FS_LIVE_MAX (a list cut short cannot say who has ended). */
+static int fs_scan_pids(uint32_t live[FS_LIVE_MAX])
 {
     struct wisp_proc_info info;
     int n = 0;
@@ -265,6 +266,27 @@ static int fs_live_pids(uint32_t live[FS_LIVE_MAX])
         live[n++] = (uint32_t)info.pid;
     }
     return n;
+}
+
+/*
+ * fs_live_pids: as fs_scan_pids, but a list to trust: wisp_proc_info
+ * counts live processes, so one that ends during a scan shifts the
+ * rest and can hide a live one.  Two scans in a row that agree saw no
+ * process end (pids never repeat); after FS_SCAN_TRIES that do not,
+ * -1 (reclaim nothing this time).
+ */
+static int fs_live_pids(uint32_t live[FS_LIVE_MAX])
+{
+    static uint32_t again[FS_LIVE_MAX];
+    int n = fs_scan_pids(live);
+    for (int t = 0; n >= 0 && t < FS_SCAN_TRIES; t++) {
+        int m = fs_scan_pids(again);
+        if (m == n && memcmp(again, live, sizeof live[0] * (size_t)n) == 0)
+            return n;
+        memcpy(live, again, sizeof again);
+        n = m;
+    }
+    return -1;
 }
 
 /* fs_close: FS_CLOSE (id); frees an unlinked file's last open. */
