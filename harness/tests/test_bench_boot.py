@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from wisp_harness.benchsection import run_in_empty_tree
+
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = ROOT / "bench" / "sections" / "boot.py"
 ROWS = ["QEMU start to the kernel banner", "banner to the shell prompt",
@@ -33,13 +35,7 @@ def test_quick_mode_prints_every_row_with_numbers(tmp_path):
 
 
 def test_a_missing_iso_is_a_failure(tmp_path):
-    # a copy of the section in a tree without the ISO
-    tree = tmp_path / "tree"
-    (tree / "bench" / "sections").mkdir(parents=True)
-    (tree / "bench" / "sections" / "boot.py").write_text(SECTION.read_text())
-    (tree / "bench" / "run.py").write_text((ROOT / "bench" / "run.py").read_text())
-    p = subprocess.run([sys.executable, str(tree / "bench" / "sections" / "boot.py"),
-                        "--quick", "--out", str(tmp_path / "out")],
-                       capture_output=True, text=True, timeout=120)
+    # the section in a tree without the ISO
+    p = run_in_empty_tree(tmp_path, "boot.py")
     assert p.returncode == 1
     assert "wisp-demo.iso missing: run make first" in p.stderr

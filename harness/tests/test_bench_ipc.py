@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from wisp_harness.benchsection import run_in_empty_tree
+
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = ROOT / "bench" / "sections" / "ipc.py"
 HOST = ROOT / "build" / "bench" / "ipc_host"
@@ -46,14 +48,8 @@ def test_ipc_host_prints_each_size_and_refuses_bad_arguments():
 
 
 def test_a_missing_iso_is_a_failure(tmp_path):
-    # a copy of the section in a tree with neither the ISO nor ipc_host
-    tree = tmp_path / "tree"
-    (tree / "bench" / "sections").mkdir(parents=True)
-    (tree / "bench" / "sections" / "ipc.py").write_text(SECTION.read_text())
-    (tree / "bench" / "run.py").write_text((ROOT / "bench" / "run.py").read_text())
-    p = subprocess.run([sys.executable, str(tree / "bench" / "sections" / "ipc.py"),
-                        "--quick", "--out", str(tmp_path / "out")],
-                       capture_output=True, text=True, timeout=120)
+    # the section in a tree with neither the ISO nor ipc_host
+    p = run_in_empty_tree(tmp_path, "ipc.py")
     assert p.returncode == 1
     assert "wisp.iso missing: run make first" in p.stderr
     assert "ipc_host missing: run make bench-build" in p.stderr
