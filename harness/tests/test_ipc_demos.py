@@ -46,8 +46,7 @@ def test_ping_pong_round_trips_with_words_buffer_and_badge(monitor):
     assert exit_line(out, "ping.wasm")[1] == 0
     # pong ends once ping's send handle is gone: its recv says EPIPE
     done = r"\[pid \d+ pong.wasm\] exit 0"
-    if not re.search(done, monitor.log):
-        monitor.expect(done, timeout=120)
+    monitor.seen_or_expect(done, timeout=120)
     assert re.search(r"^pong: served 200 calls, 200 with ping's badge; "
                      r"recv -> EPIPE: no sender left$", monitor.log, re.M), monitor.log
 
@@ -77,8 +76,7 @@ def test_killing_a_server_blocked_in_recv_gives_its_caller_epipe(monitor):
     assert re.search(rf"^\[pid {dier} dier.wasm\] killed$", out, re.M), out
     # the caller got its answer (EPIPE), not a hang; dier's recv never returned
     done = r"\[pid \d+ epipe.wasm\] exit 0"
-    if not re.search(done, monitor.log):
-        monitor.expect(done)
+    monitor.seen_or_expect(done)
     assert "epipe: call -> EPIPE: the server died holding my call" in monitor.log
     assert "dier: recv ->" not in monitor.log
     assert leftovers(monitor)[0] == 0
@@ -90,8 +88,7 @@ def test_killing_a_client_blocked_in_call_gives_its_server_epipe(monitor):
     out = monitor.cmd(f"kill {client}")
     assert re.search(rf"^\[pid {client} epipe.wasm\] killed$", out, re.M), out
     done = r"\[pid \d+ dier.wasm\] exit 0"
-    if not re.search(done, monitor.log):
-        monitor.expect(done)
+    monitor.seen_or_expect(done)
     # the client's notification lost its only sender, its reply handle its
     # caller, the endpoint its last sender: all EPIPE
     assert "dier: wait -> EPIPE, reply -> EPIPE, recv -> EPIPE" in monitor.log

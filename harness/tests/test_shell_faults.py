@@ -29,17 +29,6 @@ FAULTS = [
 ]
 
 
-def waiting_for(sh, regex):
-    """Wait for a line matching regex (a string: ^/$ match at lines) in
-    the whole log: it may have come before the last prompt, or come
-    after it (the process that prints it runs on its own)."""
-    pat = re.compile(regex, re.M) if isinstance(regex, str) else regex
-    # dier prints straight to the line (its slot 0 is not the console),
-    # so its lines may share one with the prompt: no ^ for those
-    if not pat.search(sh.log):
-        sh.expect(pat)
-
-
 @pytest.mark.parametrize("prog, end", FAULTS, ids=[f[0] for f in FAULTS])
 def test_a_fault_ends_only_the_faulting_program(sh, prog, end):
     out = sh.cmd(prog, timeout=180)
@@ -79,12 +68,14 @@ def test_a_server_that_crashes_mid_call_answers_epipe(sh):
 def test_a_server_killed_mid_call_answers_epipe(sh):
     """The same with dier holding the call until the shell kills it."""
     sh.cmd("epipe hold &")
-    waiting_for(sh, r"dier: holding the call, blocked in recv")
+    # dier prints straight to the line (its slot 0 is not the console),
+    # so its lines may share one with the prompt: no ^ for those
+    sh.seen_or_expect(r"dier: holding the call, blocked in recv")
     server = int(re.search(r"epipe: dier hold is pid (\d+)", sh.log).group(1))
     sh.cmd(f"kill {server}")
     assert ends(sh.log, "dier.wasm") == [(server, "killed")]
-    waiting_for(sh, r"^epipe: call -> EPIPE")
-    waiting_for(sh, end_re("epipe.wasm"))
+    sh.seen_or_expect(r"^epipe: call -> EPIPE")
+    sh.seen_or_expect(end_re("epipe.wasm"))
     assert [how for _, how in ends(sh.log, "epipe.wasm")] == ["exit 0"]
     assert sh.cmd("echo alive").strip() == "alive"
 

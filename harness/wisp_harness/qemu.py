@@ -397,6 +397,14 @@ class Wisp:
         self._pos = found[0].end()
         return found[0]
 
+    def seen_or_expect(self, regex, timeout=None):
+        """Wait for `regex` anywhere in the whole log: a line another
+        process printed may have come before the last match (a prompt),
+        or may still be coming.  A string pattern is compiled with re.M
+        (^ and $ match at lines).  Returns the re.Match."""
+        pat = re.compile(regex, re.M) if isinstance(regex, str) else regex
+        return pat.search(self.log) or self.expect(pat, timeout)
+
     def boot(self, timeout=None):
         """Wait for the boot banner, then the first prompt; return the
         banner's match (group 1: the version, group 2: MiB of RAM)."""
