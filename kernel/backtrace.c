@@ -14,6 +14,7 @@
 #include "backtrace.h"
 
 #include "kprintf.h"
+#include "labtodo.h"
 #include "param.h"
 #include "symbols.h"
 #include "thread.h"
@@ -53,10 +54,29 @@ static int bt_frame_ok(uint64_t rbp)
 }
 
 /*
- * bt_print_from: print rip as frame #0, then every return address found
- * from the frame record at rbp outwards.  Stops at a zero or implausible
- * frame pointer, when frames stop growing upwards (a loop), or after
- * BT_DEPTH_MAX lines.
+ * bt_walk: print, numbered from depth on, the return address of every
+ * frame record in the chain that starts at rbp, innermost first (each
+ * line by bt_print_frame, as a return address).  A record is two words:
+ * [rbp] the caller's saved %rbp, the next record, and [rbp + 8] the
+ * return address.  Stops at a zero frame pointer (the end: entry.asm
+ * starts kmain with %rbp = 0) and after BT_DEPTH_MAX lines in all.
+ * Before reading a record it checks the pointer with bt_frame_ok and,
+ * when that fails, prints "  (bad frame pointer 0x...)" and stops; frames
+ * lie at increasing addresses, so a saved %rbp that is not above the
+ * record holding it means a corrupt chain: it prints "  (frame chain
+ * loops at 0x...)" and stops.
+ */
+static void bt_walk(uint64_t rbp, int depth)
+{
+    // LAB 1: your code here (bt_walk)
+    (void)rbp, (void)depth, (void)bt_frame_ok;
+    LAB_TODO(1, "bt_walk");
+}
+
+/*
+ * bt_print_from: print "backtrace:", then rip as frame #0 (if not 0),
+ * then every return address found from the frame record at rbp outwards
+ * (bt_walk).
  */
 void bt_print_from(uint64_t rip, uint64_t rbp)
 {
@@ -64,19 +84,7 @@ void bt_print_from(uint64_t rip, uint64_t rbp)
     kprintf("backtrace:\n");
     if (rip)
         bt_print_frame(depth++, rip, 0);
-    while (rbp && depth < BT_DEPTH_MAX) {
-        if (!bt_frame_ok(rbp)) {
-            kprintf("  (bad frame pointer %p)\n", (void *)rbp);
-            return;
-        }
-        const uint64_t *frame = (const uint64_t *)rbp;
-        bt_print_frame(depth++, frame[1], 1);
-        if (frame[0] != 0 && frame[0] <= rbp) {
-            kprintf("  (frame chain loops at %p)\n", (void *)frame[0]);
-            return;
-        }
-        rbp = frame[0];
-    }
+    bt_walk(rbp, depth);
 }
 
 /*

@@ -5,15 +5,35 @@
  */
 #include "kprintf.h"
 
+#include <stdbool.h>
+
 #include "fmt.h"
+#include "labtodo.h"
+#include "param.h"
 #include "serial.h"
 
-/* console_putc: write one character to the console, \n as \r\n. */
+/* LAB-TODO lines waiting for the current line to end (lab_todo_say). */
+static struct {
+    int lab;
+    const char *name;
+} todo_waiting[LAB_TODO_WAIT_MAX];
+static int todo_nwaiting;
+static bool console_mid_line;   /* characters printed since the last \n */
+
+static void todo_print_waiting(void);
+
+/*
+ * console_putc: write one character to the console, \n as \r\n; after
+ * a \n, print the LAB-TODO lines that were waiting for it.
+ */
 void console_putc(char c)
 {
     if (c == '\n')
         serial_putc('\r');
     serial_putc(c);
+    console_mid_line = c != '\n';
+    if (c == '\n' && todo_nwaiting > 0)
+        todo_print_waiting();
 }
 
 /* console_sink: fmt_vformat's sink for the console (arg unused). */
@@ -40,4 +60,33 @@ int kprintf(const char *fmt, ...)
     int n = kvprintf(fmt, ap);
     va_end(ap);
     return n;
+}
+
+/* todo_print_waiting: print the waiting LAB-TODO lines, oldest first. */
+static void todo_print_waiting(void)
+{
+    int n = todo_nwaiting;
+    todo_nwaiting = 0;
+    for (int i = 0; i < n; i++)
+        kprintf("LAB-TODO: lab %d: %s is not written yet\n",
+                todo_waiting[i].lab, todo_waiting[i].name);
+}
+
+/*
+ * lab_todo_say: the kernel's LAB-TODO line (labtodo.h), printed by a lab
+ * hole's stub the first time it runs.  It always gets a line of its own,
+ * so it never splits a line the harness or a user is reading: in the
+ * middle of a line it waits for that line's \n (up to LAB_TODO_WAIT_MAX
+ * lines wait; more are printed at once).
+ */
+void lab_todo_say(int lab, const char *name)
+{
+    if (console_mid_line && todo_nwaiting < LAB_TODO_WAIT_MAX) {
+        todo_waiting[todo_nwaiting].lab = lab;
+        todo_waiting[todo_nwaiting].name = name;
+        todo_nwaiting++;
+        return;
+    }
+    kprintf("%sLAB-TODO: lab %d: %s is not written yet\n",
+            console_mid_line ? "\n" : "", lab, name);
 }

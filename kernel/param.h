@@ -19,6 +19,11 @@
  * against a corrupted frame-pointer chain that loops. */
 #define BT_DEPTH_MAX 32
 
+/* LAB-TODO lines (kernel/labtodo.h) that may wait for the end of the
+ * console line being printed; a stub that runs mid-line must not split a
+ * line the harness is reading.  There are a few dozen holes in all. */
+#define LAB_TODO_WAIT_MAX 8
+
 /* Longest monitor input line, in characters (not counting the NUL). */
 #define MON_LINE_MAX 127
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "groups.h"
 
 static int nchecks, nfailed;
 
@@ -145,14 +146,22 @@ static void test_truncation(void)
     }
 }
 
-/* main: run every group; exit status 1 if any check failed. */
-int main(void)
+static const struct test_group groups[] = {
+    { "integers", test_integers },
+    { "width", test_width },
+    { "strings", test_strings },
+    { "pointers", test_pointers_and_odd },
+    { "truncation", test_truncation },
+};
+
+/*
+ * main: run the groups named as arguments (all of them when none is);
+ * exit status 1 if any check failed, 2 for an unknown group.
+ */
+int main(int argc, char **argv)
 {
-    test_integers();
-    test_width();
-    test_strings();
-    test_pointers_and_odd();
-    test_truncation();
+    if (run_groups(groups, sizeof groups / sizeof groups[0], argc, argv))
+        return 2;
     printf("fmt_test: %d checks, %d failed\n", nchecks, nfailed);
     return nfailed ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "groups.h"
 #include "symbols.h"
 
 /* The table sym_lookup() searches; in the kernel it is generated. */
@@ -97,11 +98,19 @@ static void test_random(void)
     }
 }
 
-/* main: run both groups; exit status 1 if any check failed. */
-int main(void)
+static const struct test_group groups[] = {
+    { "edges", test_edges },
+    { "random", test_random },
+};
+
+/*
+ * main: run the groups named as arguments (both when none is); exit
+ * status 1 if any check failed, 2 for an unknown group.
+ */
+int main(int argc, char **argv)
 {
-    test_edges();
-    test_random();
+    if (run_groups(groups, sizeof groups / sizeof groups[0], argc, argv))
+        return 2;
     printf("sym_test: %d checks, %d failed\n", nchecks, nfailed);
     return nfailed ? 1 : 0;
 }
