@@ -60,6 +60,9 @@ def pytest_runtest_makereport(item, call):
     machines = list(wisp_harness.instances)
     if rep.failed:
         item.wisp_failed = True
+        # the kept logs, by path, for the lab graders (harness/tools/grade.py)
+        rep.user_properties.append(
+            ("wisp_logs", [str(p) for w in machines for p in w.log_files()]))
         harness_error = call.excinfo is not None and call.excinfo.errisinstance(HarnessError)
         if machines and not harness_error:
             rep.sections.append(("wisp serial log", _log_section(machines)))

@@ -15,23 +15,53 @@ HOST = ROOT / "build" / "host"
 ELF = ROOT / "build" / "kernel" / "wisp.elf"
 
 
-def run_unit(name):
+def run_unit(name, *groups):
     path = HOST / name
     if not path.is_file():
         pytest.fail(f"{path} is missing: run make test (or make {path.relative_to(ROOT)})")
-    return subprocess.run([str(path)], capture_output=True, text=True, timeout=120)
+    return subprocess.run([str(path), *groups], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("binary,summary", [
-    ("kernel_fmt_test", r"fmt_test: (\d+) checks, 0 failed"),
-    ("kernel_sym_test", r"sym_test: (\d+) checks, 0 failed"),
-])
-def test_unit_binary(binary, summary):
-    r = run_unit(binary)
-    assert r.returncode == 0, r.stdout + r.stderr
-    m = re.search(summary, r.stdout)
-    assert m, r.stdout
-    assert int(m.group(1)) > 40      # the checks really ran
+# Each unit binary's groups of checks, and the fewest checks each makes (so a
+# group that silently stops checking fails).
+UNIT_GROUPS = [
+    ("kernel_fmt_test", "integers", 15),
+    ("kernel_fmt_test", "width", 15),
+    ("kernel_fmt_test", "strings", 10),
+    ("kernel_fmt_test", "pointers", 5),
+    ("kernel_fmt_test", "truncation", 2),
+    ("kernel_sym_test", "edges", 15),
+    ("kernel_sym_test", "random", 1000),
+]
+
+
+@pytest.mark.parametrize("binary,group,least", UNIT_GROUPS,
+                         ids=[f"{b}-{g}" for b, g, _ in UNIT_GROUPS])
+def test_unit_group(binary, group, least):
+    """One group of a unit binary's checks passes: the binary's own FAIL
+    lines (each with what was expected and what came) say what did not."""
+    r = run_unit(binary, group)
+    tool = binary.removeprefix("kernel_")
+    m = re.search(rf"{tool}: (\d+) checks, (\d+) failed", r.stdout)
+    assert m, f"{binary} {group} printed no summary:\n{r.stdout}{r.stderr}"
+    if int(m.group(2)) != 0 or r.returncode != 0:
+        pytest.fail(f"{binary} {group}: {m.group(2)} of {m.group(1)} checks failed:\n"
+                    f"{r.stdout}{r.stderr}", pytrace=False)
+    assert int(m.group(1)) >= least, f"{binary} {group} made only {m.group(1)} checks"
+
+
+def test_unit_binaries_run_every_group_by_default():
+    for binary in {b for b, _, _ in UNIT_GROUPS}:
+        r = run_unit(binary)
+        groups = sum(least for b, _, least in UNIT_GROUPS if b == binary)
+        m = re.search(r"(\d+) checks, 0 failed", r.stdout)
+        assert r.returncode == 0 and m and int(m.group(1)) >= groups, r.stdout + r.stderr
+
+
+def test_unit_binary_refuses_an_unknown_group():
+    r = run_unit("kernel_sym_test", "no_such_group")
+    assert r.returncode == 2
+    assert "no group 'no_such_group'; groups: edges random" in r.stderr
 
 
 def load_mksymtab():

@@ -85,9 +85,19 @@ def test_kerninfo_sections_match_the_elf(monitor):
     assert re.search(r"^boot loader: GRUB ", out, re.M)
 
 
+# Where every chain of calls starts: kmain, called from the boot code.
+CHAIN_END = ["kmain", "start64_high"]
+
+
+def assert_chain(names, innermost):
+    """The backtrace's names are exactly `innermost` and then the calls
+    from the monitor down to the boot code, in order."""
+    want = innermost + ["monitor_exec", "monitor_run"] + CHAIN_END
+    assert names == want, f"backtrace names {names}, want {want}"
+
+
 def test_backtrace_names_the_monitor_and_kmain(monitor):
-    names = backtrace_names(monitor.cmd("backtrace"))
-    assert names[:4] == ["mon_backtrace", "monitor_exec", "monitor_run", "kmain"]
+    assert_chain(backtrace_names(monitor.cmd("backtrace")), ["mon_backtrace"])
 
 
 def test_mem_shows_the_memory_map(monitor):
@@ -116,6 +126,18 @@ def test_unknown_command_then_prompt_returns(monitor):
 
 def test_empty_line_just_prompts_again(monitor):
     assert monitor.cmd("") == ""
+    assert monitor.cmd("   ") == ""
+
+
+def test_words_are_split_at_runs_of_spaces(monitor):
+    """The monitor's line splitting: runs of spaces separate words, spaces
+    around the line are ignored, 16 words fit and 17 do not."""
+    assert monitor.cmd("echo hello   wide  world") == "hello wide world\n"
+    assert monitor.cmd("   echo  lead and trail   ") == "lead and trail\n"
+    assert monitor.cmd("  help  ").startswith("  help ")
+    fifteen = " ".join("abcdefghijklmno")
+    assert monitor.cmd(f" echo  {fifteen}   ") == fifteen + "\n"
+    assert "too many words (max 16)" in monitor.cmd(f"echo {fifteen} p")
     assert monitor.cmd("   ") == ""
 
 
@@ -194,9 +216,7 @@ def test_panic_reports_message_registers_backtrace_and_exits():
         w.expect(r"PANIC: the sky is falling\n")
         w.expect(r"registers:\n  rsp=0x[0-9a-f]{16} rbp=0x[0-9a-f]{16}")
         m = w.expect(r"backtrace:\n((?:  #.*\n)+)WISP-EXIT")
-        names = backtrace_names(m.group(1))
-        assert names[:4] == ["panic", "mon_panic", "monitor_exec", "monitor_run"]
-        assert "kmain" in names
+        assert_chain(backtrace_names(m.group(1)), ["panic", "mon_panic"])
         e = w.wait_exit()
         assert (e.status, e.marker, e.reason) == (3, 1, "panic")
 
@@ -228,8 +248,7 @@ def test_fault_is_reported_with_symbolised_rip(kind, name, vector, func):
         if kind == "df":
             w.expect(r"handled on the IST1 stack")
         m = w.expect(r"backtrace:\n((?:  #.*\n)+)WISP-EXIT")
-        names = backtrace_names(m.group(1))
-        assert names[:4] == [func, "fault_cmd", "monitor_exec", "monitor_run"]
+        assert_chain(backtrace_names(m.group(1)), [func, "fault_cmd"])
         e = w.wait_exit()
         assert (e.status, e.marker, e.reason) == (3, 1, "panic")
 

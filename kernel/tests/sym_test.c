@@ -89,11 +89,12 @@ static void test_random(void)
         }
         for (uint64_t x = 0; x < a + 4; x++) {
             nchecks++;
-            if (sym_find(t, n, x) != linear(t, n, x)) {
-                nfailed++;
-                printf("FAIL random round %d addr %llu\n", round,
-                       (unsigned long long)x);
-            }
+            const struct ksym *got = sym_find(t, n, x), *want = linear(t, n, x);
+            if (got != want && ++nfailed <= 10)     /* the first ten say how */
+                printf("FAIL random round %d: %zu symbols, addr %llu: got entry "
+                       "%td, want %td (-1: none)\n", round, n,
+                       (unsigned long long)x, got ? got - t : -1,
+                       want ? want - t : -1);
         }
     }
 }
