@@ -22,6 +22,79 @@ HOSTCC ?= gcc
 WARNFLAGS := -std=c11 -Wall -Wextra -Werror
 
 .DEFAULT_GOAL := all
+
+# --- Which tree a goal runs on ---------------------------------------------
+# The files with lab holes are generated from solutions/ by
+# harness/tools/carve.py: this tree holds their stubs, for a student to
+# fill in (labs/).  Where solutions/ exists (the course's own checkout),
+# the goals that need the complete system run in the reference tree
+# build/ref, this tree with every hole solved; `make SOLVED=<labs> goal`
+# runs any goal in a tree made from solutions/ with just those labs solved
+# (build/trees/solved-<labs>), and `make REF=<labs> goal` in a copy of this
+# tree with those labs' holes taken from the reference (build/trees/ref-<labs>).
+# Inside such a tree, or in a student's tree without solutions/, every
+# goal runs where it is.
+REF_GOALS := test demo bench bench-build spectest spectest-san \
+             spectest-convert fuzz fuzz-gen fuzz-replay spec-long \
+             compile_commands.json solved
+CARVE     := $(PYTHON) harness/tools/carve.py
+REF_TREE  := $(BUILD)/ref
+comma     := ,
+WISP_HAS_SOLUTIONS := $(wildcard solutions/.)
+WISP_CMD_GOALS := $(or $(MAKECMDGOALS),all)
+ifneq ($(and $(SOLVED),$(REF)),)
+$(error give SOLVED= or REF=, not both)
+endif
+ifneq ($(SOLVED)$(REF),)
+ifneq ($(WISP_HAS_SOLUTIONS),)
+WISP_DELEGATE := every goal
+WISP_TREE_DIR := $(if $(filter all,$(SOLVED)),$(REF_TREE),$(BUILD)/trees/$(if \
+                 $(SOLVED),solved-$(subst $(comma),_,$(SOLVED)),ref-$(subst $(comma),_,$(REF)))))
+WISP_TREE_ARGS := --solved '$(SOLVED)$(REF)' --base $(if $(SOLVED),carved,student)
+else ifneq ($(SOLVED),)
+$(error SOLVED=$(SOLVED): this tree has no solutions/, so no solved tree can be made)
+else
+# A student's own tree: grade without the reference, and say so.
+export WISP_REF_MISSING := $(REF)
+endif
+else ifneq ($(and $(WISP_HAS_SOLUTIONS),$(filter $(REF_GOALS),$(WISP_CMD_GOALS))),)
+WISP_DELEGATE := reference goals
+WISP_TREE_DIR := $(REF_TREE)
+WISP_TREE_ARGS := --solved all
+endif
+
+ifneq ($(WISP_DELEGATE),)
+# Assemble the tree (only changed files are written, so its build is
+# incremental), then run the goals in it.  Test logs stay in this tree's
+# build/test-logs; the graders name paths from here.
+# The spec tests' suite lies beside this tree, not beside build/ref.
+WISP_SUBMAKE = WISP_TOP=$(CURDIR) WISP_LOG_DIR=$(CURDIR)/$(BUILD)/test-logs \
+	$(MAKE) --no-print-directory -C $(WISP_TREE_DIR) SOLVED= REF= \
+	WASM_TESTSUITE=$(abspath $(or $(WASM_TESTSUITE),../shared/wasm-testsuite))
+.PHONY: $(WISP_CMD_GOALS) wisp-tree
+wisp-tree:
+	@$(CARVE) tree --quiet $(WISP_TREE_ARGS) --out $(WISP_TREE_DIR)
+ifeq ($(WISP_DELEGATE),every goal)
+$(WISP_CMD_GOALS): wisp-tree
+	+@$(WISP_SUBMAKE) $@
+else
+# `make test`: every test on the reference, then the graders' own check
+# on the trees made from solutions/ (labs/Makefrag).
+test: wisp-tree
+	+@$(WISP_SUBMAKE) test
+	+@$(MAKE) --no-print-directory check-graders
+solved: wisp-tree ## build the reference system (every lab solved) in build/ref
+	+@$(WISP_SUBMAKE) all $(BUILD)/wisp-demo.iso
+	@echo "make solved: the reference system is in $(REF_TREE) ($(REF_TREE)/$(BUILD)/wisp.iso, wisp-demo.iso)"
+compile_commands.json: wisp-tree
+	+@$(WISP_SUBMAKE) compile_commands.json
+	$(PYTHON) harness/tools/compdb.py $(REF_TREE) $(REF_TREE)/compile_commands.json > $@
+$(filter-out test solved compile_commands.json,$(filter $(REF_GOALS),$(WISP_CMD_GOALS))): wisp-tree
+	+@$(WISP_SUBMAKE) $@
+$(filter-out $(REF_GOALS),$(WISP_CMD_GOALS)):
+	+@$(MAKE) --no-print-directory $@
+endif
+else
 .PHONY: all help clean test compile_commands.json
 .PHONY: demo solved spec
 
@@ -96,10 +169,5 @@ clean: ## remove build/ and compile_commands.json
 help: ## list the make targets
 	@awk -f harness/tools/help.awk $(MAKEFILE_LIST)
 
-# --- Not built yet -----------------------------------------------------------
-# Room for the targets later issues bring.  Each says what is missing and
-# fails: a placeholder must never look like a success.
-check-lab%: ## (not yet) grade lab N: each test's points and Score: x/y
-	@echo "not yet: lab $* has no grader (make check-lab$* comes with the labs)" >&2; exit 1
-solved: ## (not yet) build the reference system with every lab solved
-	@echo "not yet: make solved needs solutions/ and the carving tool" >&2; exit 1
+include labs/Makefrag
+endif

@@ -5,7 +5,7 @@ book/01-y.md ...").  On a chapter page this filter sets `nav-prev`,
 `nav-next` (each with `href` and `title`) and `chapter` for the template,
 and a page title from the first heading when the chapter has no YAML title.
 On the contents page (metadata `contents: true`) it appends the list of
-chapters.
+chapters, then the labs' handouts (-M book-labs="labs/lab1.md ...").
 ]]
 
 -- title_of(path): a chapter's title: its YAML `title:`, else its first
@@ -37,12 +37,22 @@ local function link(path)
   return { href = page_of(path), title = title_of(path), number = tostring(number_of(path)) }
 end
 
-local function chapters(meta)
+local function chapters(meta, key)
   local list = {}
-  for p in pandoc.utils.stringify(meta["book-chapters"] or ""):gmatch("%S+") do
+  for p in pandoc.utils.stringify(meta[key or "book-chapters"] or ""):gmatch("%S+") do
     list[#list + 1] = p
   end
   return list
+end
+
+-- lab_list(list): the contents page's list of lab handouts.
+local function lab_list(list)
+  local items = {}
+  for _, p in ipairs(list) do
+    items[#items + 1] = { pandoc.Plain({ pandoc.Link(title_of(p), page_of(p)) }) }
+  end
+  return pandoc.Div({ pandoc.Header(2, "Labs"), pandoc.BulletList(items) },
+                    pandoc.Attr("", { "contents" }))
 end
 
 -- contents(list): the contents page's list of chapters.
@@ -60,6 +70,8 @@ function Pandoc(doc)
   local list = chapters(doc.meta)
   if doc.meta.contents then
     doc.blocks:insert(contents(list))
+    local labs = chapters(doc.meta, "book-labs")
+    if #labs > 0 then doc.blocks:insert(lab_list(labs)) end
     return doc
   end
   local me = (PANDOC_STATE.input_files or {})[1]

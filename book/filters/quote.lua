@@ -305,6 +305,21 @@ local function quote(spec)
   return path, name, lang, text
 end
 
+-- hole_notes(text): for each lab hole in quoted code (the student
+-- edition quotes the carved files, where a hole is the line
+-- `LAB N: your code here (name)` and its stub), a note pointing at the lab.
+local function hole_notes(text)
+  local notes = {}
+  for lab, name in text:gmatch("LAB (%d+): your code here %(([%w_]+)%)") do
+    notes[#notes + 1] = pandoc.Para({
+      pandoc.Strong({ pandoc.Str("Lab " .. lab .. ":") }), pandoc.Space(),
+      pandoc.Code(name), pandoc.Str(" is yours to write in "),
+      pandoc.Link({ pandoc.Str("lab " .. lab) }, "lab" .. lab .. ".html"),
+      pandoc.Str("; until then its stub (above) keeps the kernel running without it.") })
+  end
+  return notes
+end
+
 function CodeBlock(el)
   local spec = el.attributes.quote
   if not spec then return nil end
@@ -324,7 +339,9 @@ function CodeBlock(el)
                                 pandoc.Str(kind), pandoc.Code(name) })
   local classes = lang ~= "" and { lang } or {}
   local code = pandoc.CodeBlock(text, pandoc.Attr("", classes, { ["data-file"] = path }))
-  return pandoc.Div({ caption, code }, pandoc.Attr("", { "quote" }))
+  local blocks = { caption, code }
+  for _, note in ipairs(hole_notes(text)) do blocks[#blocks + 1] = note end
+  return pandoc.Div(blocks, pandoc.Attr("", { "quote" }))
 end
 
 -- write_depfile(): X.d beside the output X.html, listing quoted files.

@@ -42,6 +42,7 @@ import re
 import shutil
 import stat
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,7 +187,7 @@ def parse_solution(path, text, rel):
         where = f"{path}:{i}"
         m = mre.match(line)
         if m is None:
-            if re.search(r"\bLAB \d+ (BEGIN|BUG|STUB|END)\b", line):
+            if re.search(r"\bLAB\s+\d+\s+(BEGIN|BUG|STUB|END)\b", line):
                 raise CarveError(f"{where}: malformed marker (want "
                                  f"'{token} LAB N BEGIN name' and the like, alone on its line)")
             if hole is None:
@@ -194,10 +195,13 @@ def parse_solution(path, text, rel):
                 plain.append(line)
             elif part == "solution":
                 hole.solution.append(line)
-            elif part == "stub":
-                hole.stub.append(uncomment(line, hole.indent, token, where))
             else:
-                hole.bugs[bug].append(uncomment(line, hole.indent, token, where))
+                try:
+                    text = uncomment(line, hole.indent, token, where)
+                except CarveError as e:
+                    raise CarveError(f"{e}; or is the LAB {hole.lab} END of hole "
+                                     f"{hole.name} missing?") from None
+                (hole.stub if part == "stub" else hole.bugs[bug]).append(text)
             continue
         lab, kind, rest = int(m["lab"]), m["kind"], m["rest"].strip()
         if kind == "BEGIN":
@@ -345,11 +349,15 @@ def render_for(sf, choice):
 
 # ---- writing trees -----------------------------------------------------------
 
-def write_if_changed(path, data, mode=None):
+def write_if_changed(path, data, mode=None, mtime=None):
     """Write bytes data to path unless it already holds exactly that, so an
-    unchanged file keeps its time stamp and make rebuilds nothing.  Returns
-    True if it wrote."""
+    unchanged file keeps its time stamp and make rebuilds nothing.  A file
+    that did not exist gets time stamp mtime (when given: the source's, so
+    a build copied in from a sibling tree stays up to date); a file whose
+    content changed is stamped now, so make rebuilds what depends on it.
+    Returns True if it wrote."""
     path = Path(path)
+    existed = path.exists()
     try:
         if path.read_bytes() == data:
             if mode is not None and stat.S_IMODE(path.stat().st_mode) != mode:
@@ -364,6 +372,8 @@ def write_if_changed(path, data, mode=None):
     tmp.write_bytes(data)
     if mode is not None:
         tmp.chmod(mode)
+    if mtime is not None and not existed:
+        os.utime(tmp, (mtime, mtime))
     os.replace(tmp, path)
     return True
 
@@ -398,10 +408,11 @@ def assemble(source_root, out, choice, files=None):
             text = render_for(files[rel], choice)
             data = text.encode() if text is not None else None
             mode = files[rel].mode if data is not None else None
+        st = src.stat()
         if data is None:
             data = src.read_bytes()
-            mode = stat.S_IMODE(src.stat().st_mode)
-        written += write_if_changed(out / rel, data, mode)
+            mode = stat.S_IMODE(st.st_mode)
+        written += write_if_changed(out / rel, data, mode, st.st_mtime)
         wanted.add(rel)
     for rel, sf in files.items():        # a holed file the source lacks
         if rel not in wanted:
@@ -425,55 +436,68 @@ def normalize(line):
     return " ".join(line.split())
 
 
-MIN_LEAK_CHARS = 12     # shorter lines ("return 0;", "}") prove nothing
+LEAK_RUN = 3            # consecutive solution lines that make a leak
+MIN_LINE_CHARS = 6      # shorter lines ("}", "} else {") are not counted
 
 
-def distinctive_lines(sf):
-    """For each hole of sf: the normalized lines of its solution and BUG
-    variants that occur nowhere else in the file's carving (so seeing
-    one outside solutions/ means solution text escaped)."""
-    carved = {normalize(l) for l in sf.render(lambda h: "stub").split("\n")}
+def code_lines(lines):
+    """The normalized lines that count when comparing code: blank and
+    very short lines dropped."""
+    return [n for n in map(normalize, lines) if len(n) >= MIN_LINE_CHARS]
+
+
+def runs(lines, k):
+    """Every run of k consecutive lines, as tuples."""
+    return {tuple(lines[i:i + k]) for i in range(len(lines) - k + 1)}
+
+
+def leak_marks(sf):
+    """For each hole of sf: the runs of LEAK_RUN consecutive lines of its
+    solution and BUG variants (fewer for a shorter hole) that do not all
+    occur in the file's carving; seeing one outside solutions/ means
+    solution text escaped."""
+    carved = set(code_lines(sf.render(lambda h: "stub").split("\n")))
     out = {}
     for h in sf.holes:
-        lines = h.solution + [l for b in h.bugs.values() for l in b]
-        out[h.name] = {n for n in map(normalize, lines)
-                       if len(n) >= MIN_LEAK_CHARS and n not in carved}
+        marks = set()
+        for body in [h.solution, *h.bugs.values()]:
+            lines = code_lines(body)
+            k = min(LEAK_RUN, len(lines))
+            marks |= {r for r in runs(lines, k) if not set(r) <= carved}
+        out[h.name] = marks
     return out
 
 
 def text_lines(path):
-    """The normalized lines of a text file (HTML: tags dropped, entities
-    decoded), or [] for a binary file."""
+    """The normalized code lines of a text file (HTML: tags dropped,
+    entities decoded), or [] for a binary file."""
     try:
         text = Path(path).read_text()
     except (UnicodeDecodeError, OSError):
         return []
     if path.suffix in (".html", ".htm"):
         text = html.unescape(re.sub(r"<[^>]*>", "", text))
-    return [normalize(l) for l in text.split("\n")]
+    return code_lines(text.split("\n"))
 
 
 def find_leaks(files, roots):
-    """Every (file, hole, lines) where a file under the given roots shows
-    solution text of a hole: at least two of its distinctive lines, or its
-    only one.  Generated files (build/) are scanned only when a root is
-    inside build/."""
-    marks = {}
-    for sf in files.values():
-        for name, lines in distinctive_lines(sf).items():
-            if lines:
-                marks[name] = lines
+    """Every (file, hole, run) where a file under the given roots (files
+    or directories; build output, history and solutions/ skipped) holds a
+    run of a hole's solution lines (leak_marks)."""
+    marks = {name: m for sf in files.values() for name, m in leak_marks(sf).items() if m}
+    sizes = {len(r) for m in marks.values() for r in m}
     leaks = []
     for root in roots:
         root = Path(root)
         paths = [root] if root.is_file() else [
             root / rel for rel in source_files(root)] if root.is_dir() else []
         for p in paths:
-            seen = set(text_lines(p))
-            for name, lines in marks.items():
-                hit = lines & seen
-                if len(hit) >= min(2, len(lines)):
-                    leaks.append((p, name, sorted(hit)))
+            lines = text_lines(p)
+            seen = set().union(*(runs(lines, k) for k in sizes)) if sizes else set()
+            for name, m in marks.items():
+                hit = m & seen
+                if hit:
+                    leaks.append((p, name, sorted(hit)[0]))
     return leaks
 
 
@@ -529,18 +553,27 @@ def contract_above(sf, hole, root):
     return "\n".join(block).strip()
 
 
+def hole_order(root, lab):
+    """The order the handout presents lab's holes in: `holes` in
+    labs/labN.toml (the rest after them, by file)."""
+    p = Path(root, "labs", f"lab{lab}.toml")
+    return tomllib.loads(p.read_text()).get("holes", []) if p.exists() else []
+
+
 def handout_section(files, lab, root):
     """The Markdown list of lab's holes, for its handout."""
     out = [HANDOUT_BEGIN, ""]
-    for h in all_holes(files):
-        if h.lab != lab:
-            continue
+    order = hole_order(root, lab)
+    holes = sorted((h for h in all_holes(files) if h.lab == lab),
+                   key=lambda h: order.index(h.name) if h.name in order else len(order))
+    for h in holes:
         sf = files[h.path]
-        where = f"`{h.path}`" + (f", in `{h.function}`" if h.function else "")
+        where = f"in `{h.path}`" if h.function in ("", h.name) else \
+            f"in `{h.function}`, `{h.path}`"
         out.append(f"### `{h.name}` ({where})")
         out.append("")
         if h.stub_note:
-            out.append(f"Until you write it: {h.stub_note}.")
+            out.append(f"Until you write it, the stub {h.stub_note}.")
             out.append("")
         contract = contract_above(sf, h, root)
         if contract:
@@ -613,7 +646,7 @@ def check_problems(root, book=None):
     if book:
         roots.append(Path(book))
     for p, name, hit in find_leaks(files, roots):
-        problems.append(f"{p}: shows the solution of hole {name}: {hit[0]!r}")
+        problems.append(f"{p}: shows the solution of hole {name}: {' / '.join(hit)}")
     return problems
 
 
@@ -725,7 +758,7 @@ def cmd_export(args):
     leaks = find_leaks(files, [out])
     stray = marker_anywhere(out)
     for p, name, hit in leaks:
-        print(f"carve export: {p} shows the solution of hole {name}: {hit[0]!r}",
+        print(f"carve export: {p} shows the solution of hole {name}: {' / '.join(hit)}",
               file=sys.stderr)
     for p, n in stray:
         print(f"carve export: {p}:{n}: a LAB marker", file=sys.stderr)

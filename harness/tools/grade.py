@@ -286,13 +286,14 @@ def main(argv=None):
         for e in col.errors:
             print(e, file=sys.stderr)
         return 3
+    missing = [t["id"] for t in selected if f"tests/{t['id']}" not in col.results]
+    if missing:
+        print(f"grade: labs/lab{args.lab}.toml names tests that pytest did not run "
+              f"(exit {code}): {', '.join(missing)}", file=sys.stderr)
+        return 3
     results, score, todos = [], 0, []
     for t in selected:
-        r = col.results.get(f"tests/{t['id']}")
-        if r is None:
-            print(f"grade: labs/lab{args.lab}.toml names {t['id']}, which pytest did not run",
-                  file=sys.stderr)
-            return 3
+        r = col.results[f"tests/{t['id']}"]
         earned = t["points"] if r["passed"] else 0
         score += earned
         todos += r.get("todo", [])

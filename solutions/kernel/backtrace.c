@@ -98,7 +98,7 @@ static void bt_walk(uint64_t rbp, int depth)
     //     }
     //     rbp = frame[0];
     // }
-    // LAB 1 STUB walks nothing: a backtrace shows at most the faulting instruction
+    // LAB 1 STUB walks nothing, so a backtrace shows at most the faulting instruction
     // (void)rbp, (void)depth, (void)bt_frame_ok;
     // LAB_TODO(1, "bt_walk");
     // LAB 1 END

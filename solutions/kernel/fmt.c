@@ -83,7 +83,7 @@ static void emit_field(struct out *o, const struct spec *sp, const char *pre,
     //     emit(o, s[i]);
     // if (sp->left)
     //     emit_pad(o, ' ', pad);
-    // LAB 1 STUB pads nothing: numbers and names print, but columns do not line up
+    // LAB 1 STUB pads nothing, so numbers print but columns do not line up
     // (void)sp, (void)emit_pad;
     // LAB_TODO(1, "emit_field");
     // for (int i = 0; pre[i]; i++)

@@ -255,7 +255,7 @@ static int split(char *line, char **argv)
     //     argv[argc++] = p + 1;
     // }
     // return argc;
-    // LAB 1 STUB no splitting: the whole line is one word, so only commands without arguments work
+    // LAB 1 STUB does not split, so the whole line is one word and only commands without arguments work
     // LAB_TODO(1, "split");
     // while (*line == ' ')
     //     line++;

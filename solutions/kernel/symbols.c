@@ -40,7 +40,7 @@ const struct ksym *sym_find(const struct ksym *tab, size_t n, uint64_t a)
     //     return NULL;
     // const struct ksym *s = &tab[lo - 1];
     // return a - s->addr <= s->size ? s : NULL;
-    // LAB 1 STUB finds nothing: every backtrace line shows '?' for the name
+    // LAB 1 STUB finds nothing, so every name in a backtrace is '?'
     // (void)tab, (void)n, (void)a;
     // LAB_TODO(1, "sym_find");
     // return NULL;
