@@ -39,7 +39,6 @@ REF_GOALS := test demo bench bench-build spectest spectest-san \
              compile_commands.json solved
 CARVE     := $(PYTHON) harness/tools/carve.py
 REF_TREE  := $(BUILD)/ref
-comma     := ,
 WISP_HAS_SOLUTIONS := $(wildcard solutions/.)
 WISP_CMD_GOALS := $(or $(MAKECMDGOALS),all)
 ifneq ($(and $(SOLVED),$(REF)),)
@@ -48,9 +47,11 @@ endif
 ifneq ($(SOLVED)$(REF),)
 ifneq ($(WISP_HAS_SOLUTIONS),)
 WISP_DELEGATE := every goal
-WISP_TREE_DIR := $(if $(filter all,$(SOLVED)),$(REF_TREE),$(BUILD)/trees/$(if \
-                 $(SOLVED),solved-$(subst $(comma),_,$(SOLVED)),ref-$(subst $(comma),_,$(REF)))))
 WISP_TREE_ARGS := --solved '$(SOLVED)$(REF)' --base $(if $(SOLVED),carved,student)
+WISP_TREE_DIR := $(shell $(CARVE) treedir $(WISP_TREE_ARGS))
+ifeq ($(WISP_TREE_DIR),)
+$(error SOLVED/REF: see the message above)
+endif
 else ifneq ($(SOLVED),)
 $(error SOLVED=$(SOLVED): this tree has no solutions/, so no solved tree can be made)
 else
@@ -69,7 +70,7 @@ ifneq ($(WISP_DELEGATE),)
 # build/test-logs; the graders name paths from here.
 # The spec tests' suite lies beside this tree, not beside build/ref.
 WISP_SUBMAKE = WISP_TOP=$(CURDIR) WISP_LOG_DIR=$(CURDIR)/$(BUILD)/test-logs \
-	$(MAKE) --no-print-directory -C $(WISP_TREE_DIR) SOLVED= REF= \
+	$(MAKE) -C $(WISP_TREE_DIR) SOLVED= REF= \
 	WASM_TESTSUITE=$(abspath $(or $(WASM_TESTSUITE),../shared/wasm-testsuite))
 .PHONY: $(WISP_CMD_GOALS) wisp-tree
 wisp-tree:
@@ -79,10 +80,11 @@ $(WISP_CMD_GOALS): wisp-tree
 	+@$(WISP_SUBMAKE) $@
 else
 # `make test`: every test on the reference, then the graders' own check
-# on the trees made from solutions/ (labs/Makefrag).
+# on the trees made from solutions/ (labs/Makefrag), unless PYTEST_ARGS
+# picked some tests only.
 test: wisp-tree
 	+@$(WISP_SUBMAKE) test
-	+@$(MAKE) --no-print-directory check-graders
+	$(if $(PYTEST_ARGS),@echo "make test: PYTEST_ARGS picked some tests; the graders' check is left out",+@$(MAKE) --no-print-directory check-graders)
 solved: wisp-tree ## build the reference system (every lab solved) in build/ref
 	+@$(WISP_SUBMAKE) all $(BUILD)/wisp-demo.iso
 	@echo "make solved: the reference system is in $(REF_TREE) ($(REF_TREE)/$(BUILD)/wisp.iso, wisp-demo.iso)"

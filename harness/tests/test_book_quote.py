@@ -281,3 +281,22 @@ def test_navigation_links_neighbours(tmp_path):
     assert 'rel="prev" href="00-first.html"' in r.stdout and "Chapter first" in r.stdout
     assert 'rel="next" href="02-third.html"' in r.stdout
     assert "<title>Chapter second - the Wisp book</title>" in r.stdout
+
+
+def test_a_quoted_lab_hole_points_at_its_lab(tmp_path):
+    """The student edition quotes carved files: a hole's stub is shown as
+    it is, and a note after the code names the hole and links its lab."""
+    md = chapter(tmp_path, "src/walk.c:walk")
+    (tmp_path / "src" / "walk.c").write_text(
+        "/* walk: follow the chain. */\nint walk(int x)\n{\n"
+        "    // LAB 2: your code here (walk)\n    LAB_TODO(2, \"walk\");\n    return 0;\n}\n")
+    r = pandoc(tmp_path, md)
+    assert r.returncode == 0, r.stderr
+    [div] = [b for b in json.loads(r.stdout)["blocks"] if b["t"] == "Div"]
+    _, (_, code, note) = div["c"]
+    assert "LAB_TODO(2, \"walk\");" in code["c"][1]
+    words = json.dumps(note)
+    assert '"Lab 2:"' in words and '"walk"' in words and '"lab2.html"' in words
+    # an ordinary function gets no note
+    [(_, _, _, text)] = quotes(tmp_path, "src/serial.c:add")
+    assert "LAB" not in text

@@ -216,6 +216,8 @@ def test_unknown_holes_bugs_and_labs_are_refused(tmp_path):
     assert carve.parse_labs("all", {1, 2, 3}) == {1, 2, 3}
     assert carve.parse_labs("1-2,5", {1, 2, 3, 5}) == {1, 2, 5}
     assert carve.parse_labs("none", {1}) == set()
+    assert carve.parse_labs("below-3", {1, 2, 3, 4}) == {1, 2}
+    assert carve.parse_labs("upto-3", {1, 2, 3, 4}) == {1, 2, 3}
 
 
 def test_trees_are_updated_incrementally(tmp_path):
@@ -314,3 +316,15 @@ def test_list_and_the_handouts_hole_section(tmp_path):
         "the stub counts", "the stub adds"))
     assert any("lab7.md: its hole list is out of date" in p
                for p in carve.check_problems(root))
+
+
+def test_tree_directories_have_one_name_per_set_of_labs(tmp_path):
+    assert carve.compact({1, 2, 3, 5, 7, 8}) == "1-3_5_7-8"
+    assert carve.compact(set()) == "none"
+    root = make_tree(tmp_path)          # one lab: 7
+    for spec, base, want in [("all", "carved", "build/ref"), ("7", "carved", "build/ref"),
+                             ("1-9", "carved", "build/ref"), ("none", "carved",
+                                                              "build/trees/solved-none"),
+                             ("7", "student", "build/trees/ref-7")]:
+        r = carve_cli(root, "treedir", "--solved", spec, "--base", base)
+        assert r.stdout.strip() == want, (spec, base, r.stdout, r.stderr)

@@ -280,18 +280,24 @@ def all_holes(files):
 # ---- choosing what a tree holds ------------------------------------------------
 
 def parse_labs(spec, known):
-    """The set of labs a spec names: "all", "none", "3", "1-3", "1,3-4";
-    `known` is the set of labs that have holes (ranges are cut to it)."""
+    """The set of labs a spec names: "all", "none", "3", "1-3", "1,3-4",
+    "below-3" (1-2), "upto-3" (1-3); `known` is the set of labs that have
+    holes (the result is cut to it)."""
     spec = (spec or "none").strip()
     if spec == "all":
         return set(known)
+    m = re.fullmatch(r"(below|upto)-(\d+)", spec)
+    if m:
+        n = int(m[2]) - (m[1] == "below")
+        return {lab for lab in known if lab <= n}
     if spec in ("none", ""):
         return set()
     labs = set()
     for part in spec.split(","):
         m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
         if not m:
-            raise CarveError(f"bad lab list {spec!r} (examples: all, none, 2, 1-3, 1,3)")
+            raise CarveError(f"bad lab list {spec!r} (examples: all, none, 2, 1-3, 1,3, "
+                             f"below-3, upto-3)")
         lo, hi = int(m[1]), int(m[2] or m[1])
         if lo > hi or lo < 1:
             raise CarveError(f"bad lab range {part.strip()!r} in {spec!r}")
@@ -686,6 +692,32 @@ def cmd_tree(args):
     return 0
 
 
+def compact(labs):
+    """A set of labs as a short name: {1, 2, 3, 5} -> "1-3_5"."""
+    parts, labs = [], sorted(labs)
+    while labs:
+        hi = 0
+        while hi + 1 < len(labs) and labs[hi + 1] == labs[0] + hi + 1:
+            hi += 1
+        parts.append(str(labs[0]) if hi == 0 else f"{labs[0]}-{labs[hi]}")
+        labs = labs[hi + 1:]
+    return "_".join(parts) or "none"
+
+
+def cmd_treedir(args):
+    """Print where make keeps the tree for --solved/--base: the reference
+    (build/ref) when every lab is solved from solutions/, else a name under
+    build/trees/ that is the same for every way of writing the same labs."""
+    files = load_solutions(args.root)
+    known = {sf.lab for sf in files.values()}
+    labs = parse_labs(args.solved, known)
+    if args.base == "carved" and labs == known:
+        print("build/ref")
+    else:
+        print(f"build/trees/{'solved' if args.base == 'carved' else 'ref'}-{compact(labs)}")
+    return 0
+
+
 def cmd_list(args):
     files = load_solutions(args.root)
     holes = [h for h in all_holes(files) if args.lab is None or h.lab == args.lab]
@@ -778,12 +810,16 @@ def main(argv=None):
     p.add_argument("--book", help="also scan this built book for leaks")
     p = sub.add_parser("tree", help="assemble a tree with chosen holes solved")
     p.add_argument("--out", required=True, help="the directory to make or update")
-    p.add_argument("--solved", default="none", help="labs solved: all, none, 2, 1-3, 1,3")
+    p.add_argument("--solved", default="none",
+                   help="labs solved: all, none, 2, 1-3, 1,3, below-3, upto-3")
     p.add_argument("--base", choices=("carved", "student"), default="carved",
                    help="unsolved files: the stubs (carved) or the source tree's own")
     p.add_argument("--stub", default="", help="leave this one hole as its stub")
     p.add_argument("--bug", default="", help="plant this BUG variant")
     p.add_argument("--quiet", action="store_true")
+    p = sub.add_parser("treedir", help="where make keeps the tree for these choices")
+    p.add_argument("--solved", default="none")
+    p.add_argument("--base", choices=("carved", "student"), default="carved")
     p = sub.add_parser("list", help="the holes per lab")
     p.add_argument("--lab", type=int)
     p.add_argument("--bugs", action="store_true", help="also the BUG variants")
@@ -794,6 +830,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         return {"sync": cmd_sync, "check": cmd_check, "tree": cmd_tree, "list": cmd_list,
+                "treedir": cmd_treedir,
                 "status": cmd_status, "export": cmd_export}[args.cmd](args)
     except CarveError as e:
         print(f"carve: {e}", file=sys.stderr)
