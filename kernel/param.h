@@ -77,6 +77,12 @@
  * small C program, about 170 KiB of frames and heap. */
 #define PROC_MAX 128
 
+/* Process-table slots only init (the first process, which the kernel
+ * starts) may take: whatever the other programs spawn, init can always
+ * start a service again.  Sized for init's restarts in flight: a
+ * service, its helper and init's own timer and control helpers. */
+#define PROC_RESERVED 8
+
 /* Longest program name kept, including the NUL (= the initrd's name
  * field, INITRD_NAME_MAX). */
 #define PROC_NAME_MAX 40
@@ -105,6 +111,12 @@
 
 /* Most iovecs in one fd_write. */
 #define PROC_IOVS_MAX 64
+
+/* Bytes a host call moves (prints, fills) between two checks for a kill
+ * and for the end of its time slice (host_pause): one fd_write may name
+ * a gigabyte, and kernel C is not preempted.  1 KiB is about 90 ms of a
+ * real 115200-baud line. */
+#define HOST_CHUNK 1024
 
 /* Watches (wisp.watch) one process may have pending at once; past it,
  * watch returns ENOSPC.  Each is a small kernel block, freed when the

@@ -114,13 +114,12 @@ static uint32_t fs_req(struct proc *p, uint32_t label, uint32_t nw,
     return wasifs_call(p, WISP_SLOT_FS, &m, &rb, got);
 }
 
-/* fs_open_req: FS_OPEN of path with flags, for p (its pid is the
- * owner the service reclaims the id by if p is killed with it open). */
+/* fs_open_req: FS_OPEN of path with flags, for p (the service knows
+ * whose the id is by the badge of p's handle). */
 static uint32_t fs_open_req(struct proc *p, uint32_t flags, const char *path,
                             struct ipc_got *got)
 {
-    uint32_t words[2] = { flags, (uint32_t)p->pid };
-    return fs_req(p, FS_OPEN, 2, words, path, got);
+    return fs_req(p, FS_OPEN, 1, &flags, path, got);
 }
 
 /* fs_id: the service's id of open descriptor d, opening the preopen
