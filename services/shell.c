@@ -300,7 +300,7 @@ static const char *sh_why(int32_t err)
     if (err == WISP_EAGAIN)
         return "too many processes";
     if (err == WISP_EDQUOT)
-        return "over the shell's quota of processes or memory";
+        return "over a limit (the shell's quota, or one the kernel named)";
     if (err == WISP_EMFILE)
         return "the shell holds too many jobs";
     return wisp_strerror(err);

@@ -281,13 +281,17 @@ static uint32_t wasi_fd_close(struct proc *p, wasm_host_call *c)
 }
 
 /* fd_seek(fd, offset: i64, whence, newoffset_out): files only; the
- * console cannot seek (ESPIPE). */
+ * console cannot seek (ESPIPE).  A closed fd is EBADF whatever the
+ * pointer (a seek by 0 from the current offset asks, changing nothing). */
 static uint32_t wasi_fd_seek(struct proc *p, wasm_host_call *c)
 {
     uint32_t fd = host_arg32(c, 0), r;
     uint64_t pos;
     if (fd <= 2)
         return WASI_ESPIPE;
+    r = wasifs_fd_seek(p, fd, 0, 1, &pos);      /* EBADF before pointers */
+    if (r == WASI_EBADF || r == WASI_ESPIPE)
+        return r;
     if (!host_mem(c, host_arg32(c, 3), 8))
         return HOST_FAULT;
     r = wasifs_fd_seek(p, fd, (int64_t)host_arg64(c, 1), host_arg32(c, 2),
