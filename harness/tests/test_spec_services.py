@@ -13,9 +13,9 @@ INIT = (ROOT / "services" / "init.c").read_text()
 
 
 def requests():
-    """The request labels of proto.h: the NAMES_*, CONS_* and FS_*
+    """The request labels of proto.h: the NAMES_*, CONS_*, FS_* and INIT_*
     defines with a small number, less the file types and open flags."""
-    names = re.findall(r"^#define ((?:NAMES|CONS|FS)_[A-Z_]+) \d+\s*$", PROTO, re.M)
+    names = re.findall(r"^#define ((?:NAMES|CONS|FS|INIT)_[A-Z_]+) \d+\s*$", PROTO, re.M)
     return [n for n in names if not n.startswith(("FS_TYPE_", "FS_O_"))]
 
 
@@ -27,7 +27,8 @@ def slot_words():
 
 def test_every_request_is_in_the_spec():
     reqs = requests()
-    assert {"NAMES_REGISTER", "CONS_SET_FG", "FS_TRUNCATE"} <= set(reqs), reqs
+    assert {"NAMES_REGISTER", "CONS_SET_FG", "FS_TRUNCATE", "CONS_MONITOR",
+            "INIT_RESTART"} <= set(reqs), reqs
     missing = [r for r in reqs if f"`{r}`" not in SPEC]
     assert not missing, f"requests of proto.h not in spec/services.md: {missing}"
 
@@ -57,5 +58,7 @@ def test_the_manifest_uses_only_known_words():
         for flag in fields[2:]:
             if flag.startswith("slots="):
                 assert set(flag[6:].split(",")) <= words, line
+            elif flag.startswith(("procs=", "mem=")):
+                assert re.fullmatch(r"(procs|mem)=\d{1,4}", flag), line
             else:
                 assert flag in ("restart", "register"), line
