@@ -49,7 +49,7 @@
  * the engine keeps Wasm frames and values in its own memory, and its
  * deepest C frames (the loop, then a host call with its arguments on the
  * C stack) take under 1 KiB, so 8 KiB leaves a wide margin while keeping
- * a process's kernel memory small (issue 3 aims at 16 KiB). */
+ * a process's kernel memory small (the aim is 16 KiB). */
 #define THREAD_STACK_SIZE 8192
 
 /* Longest thread name kept, including the NUL. */

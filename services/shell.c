@@ -356,7 +356,6 @@ static int32_t sh_run(int argc, char **argv, int bg)
 {
     uint32_t badge = sh_next_badge++;
     int32_t pid, proc, err;
-    sh_reap();
     if (bg && !sh_job_room())
         return WISP_EMFILE;
     if ((err = sh_spawn(argc, argv, badge, &pid, &proc)) != 0)
@@ -526,7 +525,6 @@ static int cmd_kill(int argc, char **argv)
         puts("' is not a pid (a positive number; ps lists them)");
         return 1;
     }
-    sh_reap();
     err = sh_kill_wait((int32_t)pid);
     if (err == WISP_ESRCH)
         printf("kill: %u is not a program this shell started (it holds no "
@@ -799,6 +797,7 @@ static void sh_line(char *line)
         return;
     }
     argv[argc] = NULL;
+    sh_reap();                      /* ended jobs' handles go first */
     if (sh_builtin(argc, argv, bg) < 0)
         sh_program(argc, argv, bg);
 }
