@@ -73,11 +73,11 @@ static int atk_write(void)
  * says how many processes it then holds (with its descendants). */
 static int atk_squat(int top)
 {
-    int32_t pid, h, err = 0;
+    int32_t pid, err = 0;
     int n = 0;
-    while (err == 0 && n < 200) {
-        err = wisp_spawn_proc("attack.wasm", 11, "squat\0child", 12, NULL,
-                              0, &pid, &h);
+    while (err == 0 && n < 200) {           /* keeps no handles: */
+        err = wisp_spawn("attack.wasm", 11, "squat\0child", 12, NULL, 0,
+                         &pid);             /* only the table stops it */
         n += err == 0;
     }
     if (top) {

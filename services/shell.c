@@ -666,7 +666,8 @@ static int cmd_monitor(int argc, char **argv)
     fflush(stdout);
     err = sh_call(WISP_SLOT_CONSOLE, &m, &in);
     if (err)
-        printf("monitor: the console refused: %s\n", wisp_strerror(err));
+        printf("monitor: the console did not lend the line: %s\n",
+               wisp_strerror(err));
     else
         puts("shell: back from the monitor");
     return err != 0;

@@ -36,6 +36,12 @@
 
 static int failures;
 
+/* Each mode is its own function, never inlined into main: the engine
+ * keeps a function's constants in its frame, and main with every mode
+ * in it would take most of a process's value stack (PROC_VALUE_SLOTS)
+ * before printf had a slot. */
+#define MODE __attribute__((noinline)) static int
+
 /* expect: one check of an errno result. */
 static void expect(const char *what, int32_t got, int32_t want)
 {
@@ -65,7 +71,7 @@ static int32_t spawn_or_die(const char *name, int32_t *proc)
 
 /* ---- info ------------------------------------------------------------- */
 
-static int info(void)
+MODE info(void)
 {
     struct wisp_mem_info m;
     struct wisp_proc_info p;
@@ -172,7 +178,7 @@ static void watch_limit(void)
 
 /* watch: wisp_watch and wisp_kill: signals, errors, the watch limit;
  * 0 if every check passed. */
-static int watch(void)
+MODE watch(void)
 {
     int32_t n, nb, h, pid = spawn_or_die("hello.wasm", &h);
     wisp_ntfn_create(&n);
@@ -221,7 +227,7 @@ static wisp_msg serve_one(const wisp_in *in, char *buf, int *reads)
 
 /* serve: a small console server for PROG (argv[2..]): its slot 0 is
  * this endpoint; prints what it writes, answers its reads. */
-static int serve(int argc, char **argv)
+MODE serve(int argc, char **argv)
 {
     static char buf[4096];
     char args[128] = "";
@@ -258,7 +264,7 @@ static int serve(int argc, char **argv)
 
 /* stdio_client: stdio and a file through the slots serve (or the
  * shell) gave: prints, reads to the end of input, opens a file. */
-static int stdio_client(void)
+MODE stdio_client(void)
 {
     char line[64];
     printf("stdio: hello over IPC\n");
@@ -403,7 +409,7 @@ static void files_limit(void)
 }
 
 /* files: every files_* check; the number that failed. */
-static int files(void)
+MODE files(void)
 {
     files_write();
     files_seek();
@@ -418,7 +424,7 @@ static int files(void)
 
 /* hold: open files until an open fails (or HOLD_MAX), report, sleep
  * until killed. */
-static int hold(void)
+MODE hold(void)
 {
     int n = 0, err = 0;
     while (n < HOLD_MAX && !err) {
@@ -458,7 +464,7 @@ static int line_done(const char *line)
 
 /* console: (as init) echo typed lines through the console device;
  * `monitor` lends the line to the kernel monitor, `quit` ends. */
-static int console(void)
+MODE console(void)
 {
     char buf[64], line[128], out[96];
     uint32_t n, len = 0, word;

@@ -326,10 +326,11 @@ static uint32_t spawn_args(struct spawn_req *req, const char *args,
     return 0;
 }
 
-/* spawn_check: every listed slot is an open handle of p that is not a
- * reply handle (EBADF); at most 4 of them, no bits but the slot and
- * SPAWN_BADGE_PID, which needs an unbadged handle (EINVAL); a free slot
- * of p's for the new process's handle (EMFILE). */
+/* spawn_check: at most 4 entries (EINVAL); each an open handle of p
+ * that is not a reply handle (EBADF; an entry with bits beyond the slot
+ * and SPAWN_BADGE_PID names no slot either), SPAWN_BADGE_PID only on an
+ * unbadged one (EINVAL); a free slot of p's for the new process's
+ * handle (EMFILE). */
 static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
 {
     if (req->nhandles > IPC_MSG_HANDLES_MAX)
@@ -338,9 +339,8 @@ static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
         uint32_t s = req->slots[i] & GRANT_SLOT;
         const struct ipc_handle *h = s < IPC_HANDLES_MAX
                                          ? &p->ipc.handles[s] : NULL;
-        if (req->slots[i] & ~(GRANT_SLOT | SPAWN_BADGE_PID))
-            return IPC_EINVAL;
-        if (!h || !h->obj || h->obj->kind == IPC_KIND_REPLY)
+        if ((req->slots[i] & ~(GRANT_SLOT | SPAWN_BADGE_PID)) || !h ||
+            !h->obj || h->obj->kind == IPC_KIND_REPLY)
             return IPC_EBADF;
         if ((req->slots[i] & SPAWN_BADGE_PID) && h->badge)
             return IPC_EINVAL;
@@ -367,8 +367,9 @@ static int spawn_start(struct proc *p, struct spawn_req *req, int32_t *h)
     char err[160];
     int pid = proc_spawn_by(p, req->name, req->argc, req->argv, err,
                             sizeof err);
-    if (pid == -PROC_EINVAL || pid == -PROC_ENOMEM || pid == -PROC_EDQUOT)
-        kprintf("spawn: %s\n", err);
+    if (pid == -PROC_EINVAL || pid == -PROC_ENOMEM ||
+        (pid == -PROC_EDQUOT && strncmp(err, "over a limit", 12) == 0))
+        kprintf("spawn: %s\n", err);  /* not a full quota: it says so */
     if (pid < 0)
         return pid;
     struct proc *child = proc_find(pid);

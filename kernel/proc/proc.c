@@ -176,7 +176,7 @@ static void proc_main(void *arg)
                                    proc_kill did it already */
     ipc_pobj_ended(p->pobj);    /* its handles now name an ended process */
     p->pobj = NULL;
-    proc_orphans(p);            /* what it started ends too */
+    proc_orphans(p);            /* what it started goes to its parent */
     last_heap_peak = p->heap_peak;
     proc_engine_free(p);        /* gives its memory quota back */
     proc_quota_count(p, -1);

@@ -132,7 +132,7 @@ void proc_quota_count(struct proc *p, int d);
  * take one over its mem_max. */
 bool proc_quota_mem(struct proc *p, long long delta);
 /* proc_orphans: p is ending: every process it started goes to p's
- * parent and is killed (nothing outlives its parent). */
+ * parent (keeping its place in the quotas). */
 void proc_orphans(struct proc *p);
 
 /* engine.c */

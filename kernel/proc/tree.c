@@ -8,9 +8,10 @@
  * of it and all its descendants, and a spawn or a memory.grow must fit
  * the quota of every ancestor, so a program cannot take more than the
  * process that started it was allowed, however many children it makes.
- * Nothing outlives its parent (proc_orphans), so whoever may kill a
- * process may kill everything it started.  spec/process.md states the
- * rules; the limits are in param.h.
+ * A kill reaches the whole subtree (proc.c, kill_one); a process that
+ * ends leaves its children to its parent (proc_orphans), in whose
+ * quotas they counted all along.  spec/process.md states the rules; the
+ * limits are in param.h.
  *
  * Everything here runs in thread context and does not block: kernel C
  * is not preempted, so the tree does not change under a walk.
@@ -74,34 +75,21 @@ bool proc_quota_mem(struct proc *p, long long delta)
     return true;
 }
 
-/* The walk of proc_orphans: each child of `of` goes to its parent. */
-struct orphans {
-    struct proc *of;
-    int pids[PROC_MAX];
-    int n;
-};
-
-/* adopt: the walk's step: reparent p if it is a child of o->of. */
-static void adopt(struct proc *p, void *arg)
+/* adopt: proc_orphans's walk: q, a child of ended, goes to ended's
+ * parent. */
+static void adopt(struct proc *q, void *ended)
 {
-    struct orphans *o = arg;
-    if (p->parent != o->of)
-        return;
-    p->parent = o->of->parent;
-    o->pids[o->n++] = p->pid;
+    struct proc *p = ended;
+    if (q->parent == p)
+        q->parent = p->parent;
 }
 
 /*
  * proc_orphans: see proc.h.  The children keep their place in their new
- * ancestors' counts (they were descendants of them already); each is
- * killed with everything it started.
+ * ancestors' counts: they were descendants of them already.  (A killed
+ * p's children were killed with it: kill_one.)
  */
 void proc_orphans(struct proc *p)
 {
-    static struct orphans o;        /* one walk at a time: not preempted */
-    o.of = p;
-    o.n = 0;
-    proc_foreach(adopt, &o);
-    for (int i = 0; i < o.n; i++)
-        proc_kill(o.pids[i]);
+    proc_foreach(adopt, p);
 }
