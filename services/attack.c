@@ -8,7 +8,8 @@
  *   attack write     one fd_write of 64 iovecs naming 8 MiB each (512 MiB)
  *   attack squat     spawn itself until the spawn fails, then sleep (every
  *                    child does the same): a full process table
- *   attack mem       children that grow their memory until it fails
+ *   attack mem       children that grow their memory until it fails, then
+ *                    wait to be killed
  *   attack fsfill    open /manifest until the file service says no
  *   attack fsclose   FS_CLOSE every id the file service could hand out
  *   attack victim    (the target of fsclose) write a file in two halves
@@ -114,7 +115,9 @@ static int atk_mem(int child)
             break;
     wisp_sleep_ms(3000);
     puts("attack mem: done");
-    return 0;
+    fflush(stdout);
+    for (;;)
+        wisp_sleep_ms(100000);
 }
 
 /* atk_fsfill: FS_OPEN of /manifest straight to the file service,

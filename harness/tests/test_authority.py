@@ -111,9 +111,11 @@ def test_a_writer_in_the_background_stops_nobody(sh):
     out = sh.cmd("attack write &")
     pid = int(re.search(r"^\[pid (\d+)\]$", out, re.M).group(1))
     sh.expect(r"\.{20}\n")
-    assert sh.cmd("echo alive", timeout=60).strip().endswith("alive")
+    sh.sendline("echo alive")               # whole lines: the console keeps
+    sh.expect(re.compile(r"^alive$", re.M), timeout=60)     # them apart
+    sh.expect(SHELL_PROMPT_RE)
     sh.cmd(f"kill {pid}", timeout=60)
-    assert (pid, "killed") in ends(sh.log, "attack.wasm")
+    sh.seen_or_expect(rf"^\[pid {pid} attack.wasm\] killed$")
     survived(sh, base, timeout=60)
 
 
@@ -144,7 +146,8 @@ def test_squatters_get_their_quota_not_the_table(sh):
     sh.seen_or_expect(r"init: started echo \(pid (\d+)\)")
     sh.cmd(f"kill {pid}", timeout=120)
     assert "attack.wasm" not in sh.cmd("ps")
-    assert len(ends(sh.log, "attack.wasm")) == int(m.group(2)) - len(SERVICES)
+    killed = [p for p, how in ends(sh.log, "attack.wasm") if how == "killed"]
+    assert len(killed) == int(m.group(2)) - len(SERVICES)
     echo = int(re.findall(r"init: started echo \(pid (\d+)\)", sh.log)[-1])
     base = ([(p, n) if n != "echo.wasm" else (echo, n) for p, n in base[0]], base[1])
     survived(sh, base)
@@ -154,9 +157,14 @@ def test_memory_is_partitioned(sh):
     """Children growing their memory stop at the shell's quota (mem=96
     MiB), well below the machine's."""
     base = baseline(sh)
-    out = sh.cmd("attack mem", timeout=300)
-    grown = [int(n) for n in re.findall(r"attack mem: child grew (\d+) MiB", out)]
-    assert len(grown) == 12 and 60 <= sum(grown) <= 96, out
+    out = sh.cmd("attack mem &")
+    pid = int(re.search(r"^\[pid (\d+)\]$", out, re.M).group(1))
+    sh.seen_or_expect(r"attack mem: done", timeout=300)
+    grown = [int(n) for n in re.findall(r"attack mem: child grew (\d+) MiB", sh.log)]
+    assert len(grown) == 12 and 60 <= sum(grown) <= 96, sh.log
+    sh.cmd(f"kill {pid}", timeout=120)          # and its twelve children
+    killed = [p for p, how in ends(sh.log, "attack.wasm") if how == "killed"]
+    assert len(killed) == 13, sh.log
     survived(sh, base)
 
 

@@ -390,16 +390,25 @@ int proc_spawn_by(struct proc *parent, const char *name, int argc,
     return p->pid;
 }
 
-/* kill_one: proc_kill's walk: stop p if it descends from root.  It ends
- * at its next safe point, or at once if it sleeps in a host call. */
-static void kill_one(struct proc *p, void *root)
+/* stop: ask live p to stop.  It ends at its next safe point, or at
+ * once if it sleeps in a host call. */
+static void stop(struct proc *p)
 {
-    if (p->state != PROC_LIVE || !proc_descends(p, root))
+    if (p->state != PROC_LIVE)
         return;
     p->killed = true;
     ipc_exit(&p->ipc);          /* partners get EPIPE now */
     wasm_exec_interrupt(p->exec);
     thread_interrupt(p->thread);
+}
+
+/* kill_one: proc_kill's walk: stop p if it descends from root (so a
+ * program cannot outrun its killer by spawning: the whole subtree is
+ * stopped before any of it runs again). */
+static void kill_one(struct proc *p, void *root)
+{
+    if (proc_descends(p, root))
+        stop(p);
 }
 
 /* proc_kill: see proc.h. */
@@ -410,6 +419,15 @@ bool proc_kill(int pid)
         return false;
     proc_foreach(kill_one, p);
     return true;
+}
+
+/* proc_kill_one: see proc.h. */
+bool proc_kill_one(int pid)
+{
+    struct proc *p = proc_find(pid);
+    if (p)
+        stop(p);
+    return p != NULL;
 }
 
 /* proc_wait: see proc.h.  Sleeps reading the console; the process's

@@ -101,6 +101,9 @@ int proc_spawn_by(struct proc *parent, const char *name, int argc,
  * once (ipc_exit): partners blocked on them get EPIPE now, even if their
  * threads have yet to reach a safe point. */
 bool proc_kill(int pid);
+/* proc_kill_one: as proc_kill, for process pid alone (the monitor's
+ * `kill`): what it started outlives it, as after an exit. */
+bool proc_kill_one(int pid);
 /* proc_wait: wait for process pid to end; a Ctrl-C (0x03) typed on the
  * console meanwhile kills it.  Only the monitor thread calls it. */
 void proc_wait(int pid);
