@@ -18,7 +18,9 @@
  * line longer than CONS_LINE_MAX - 1 bytes is cut.  Typed lines wait in
  * a queue for a read by the foreground badge (CONS_SET_FG, which only
  * the unbadged handle, the shell's, may send); Ctrl-C discards them and
- * signals the foreground's notification.
+ * signals the foreground's notification.  The unbadged handle may also
+ * send CONS_MONITOR: the console, which holds the device, lends the
+ * line to the kernel monitor.
  *
  * One process cannot wait for the device and its endpoint at once, so
  * the console starts a helper, itself run as `console.wasm input PID`:

@@ -2,31 +2,46 @@
  * init: the first process.  The kernel starts it (kernel command line
  * init=init.wasm) with one handle, slot 0 = the console device.  It
  * reads the initrd file `manifest`, starts the services listed there in
- * order, each with only the handles its line names, waits for a service
- * that registers a name to have done so before starting the next line,
- * and watches every process it started: one that ends is restarted if
- * its line says `restart`.  It never ends.
+ * order, each with only the handles its line names and the quota it
+ * names, waits for a service that registers a name to have done so
+ * before starting the next line, and watches every process it started:
+ * one that ends is restarted if its line says `restart`, at once or,
+ * when it keeps ending right after its start, after a growing delay.  It
+ * never ends, and never gives up on a `restart` line.
  *
- * The manifest (spec/services.md), one service per line, `#` comments:
+ * The manifest (spec/services.md; the parser is services/lib/manifest.c),
+ * one service per line, `#` comments:
  *
- *     NAME PROGRAM [restart] [register] [slots=W,W,...] [-- ARGS...]
+ *     NAME PROGRAM [restart] [register] [slots=W,W,...] [procs=N]
+ *          [mem=MIB] [-- ARGS...]
  *
  * slots= lists the handles the program gets, in its slots 0, 1, ... (at
  * most 4): `-` a placeholder with no rights, `console` a send handle on
  * the console service badged for this line, `console-owner` the
  * unbadged console handle with grant (for the shell: it mints badges
- * and sets the foreground), `fs`, `names` (with NAMES_MAY_REGISTER in
- * its badge and the grant right if the line says `register`), `serve`
- * the line's own endpoint, `device` the console device, `notify` a send
- * handle on init's notification (for the name server, to say a name
- * was registered), `init` one to ask init to restart this line (signal
- * it, or wisp_watch a helper process with it).  `console`, `fs` and `names` are the `serve`
- * endpoints of the lines named console, fs and names.
+ * and sets the foreground), `fs` a file service handle the kernel badges
+ * with the program's pid, `fs-owner` the unbadged one (the shell's),
+ * `names` (with NAMES_MAY_REGISTER in its badge and the grant right if
+ * the line says `register`), `serve` the line's own endpoint, `device`
+ * the console device, `notify` a send handle on init's notification (for
+ * the name server, to say a name was registered), `init` one to ask init
+ * to restart this line (signal it, or wisp_watch a helper process with
+ * it), `control` a send handle on init's control endpoint (the shell's
+ * `restart`).  `console`, `fs` and `names` are the `serve` endpoints of
+ * the lines named console, fs and names.
+ *
+ * init holds the process handle of everything it starts (spawn gives
+ * it), so only init can kill a service.  It has no timer and cannot wait
+ * on its notification and an endpoint at once, so it runs two kinds of
+ * helper, processes of its own program: `init.wasm delay MS` sleeps and
+ * ends (init watches the end: a back-off's timer), and `init.wasm control
+ * NAME...` serves the control endpoint, turning INIT_RESTART into a bit
+ * of init's notification.
  *
  * init creates every `serve` endpoint before starting anything and keeps
  * it: a restarted service serves the same endpoint, so its clients' and
  * the name server's handles stay good, and calls made meanwhile wait.
- * When a service ends for good init closes its endpoint, so its clients
+ * When a service is retired init closes its endpoint, so its clients
  * get EPIPE instead of waiting forever.
  *
  * init prints with printf: its slot 0 is not a console endpoint, so the
@@ -38,15 +53,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "manifest.h"
 #include "svc.h"
 
 #define INIT_SLOT_DEVICE 0          /* the console device, from the kernel */
-#define INIT_LINES_MAX 10           /* services: three watch bits each */
 #define INIT_MANIFEST_MAX 4096      /* bytes of the manifest read */
-#define INIT_WORDS_MAX 24           /* words on one manifest line */
-#define INIT_PROG_MAX 39            /* an initrd name (INITRD_NAME_MAX - 1) */
-#define INIT_ARGS_MAX 256           /* packed arguments (PROC_ARGS_MAX) */
-#define INIT_SPAWN_SLOTS 4          /* handles spawn hands a program */
 /* The watch word: bit LINE says line LINE's process ended; bit
  * INIT_ASK_SHIFT + LINE that the line is to be restarted now (its `init`
  * slot, e.g. a helper it watches ended, or the shell's `restart`); bit
@@ -65,44 +76,11 @@
 #define INIT_QUICK_FREE 2
 #define INIT_BACKOFF_MS 250
 #define INIT_BACKOFF_MAX_MS 8000
-/* A line's quota (wisp_limit) unless it says procs= or mem=: the
- * processes it may start, and the MiB of linear memory of it and them. */
-#define INIT_PROCS_DEFAULT 4
-#define INIT_MEM_DEFAULT_MIB 32
 /* The name-server badge of clients: nonzero (so they cannot mint one)
  * and without NAMES_MAY_REGISTER. */
 #define INIT_CLIENT_BADGE 1u
 
-enum slot_kind {
-    SK_NONE, SK_CONSOLE, SK_OWNER, SK_FS, SK_FS_OWNER, SK_NAMES, SK_SERVE,
-    SK_DEVICE, SK_NOTIFY, SK_INIT, SK_CONTROL, SK_COUNT
-};
-static const char *const init_slot_words[SK_COUNT] = {
-    "-", "console", "console-owner", "fs", "fs-owner", "names", "serve",
-    "device", "notify", "init", "control",
-};
-
-/* One manifest line. */
-struct svc {
-    char name[NAME_MAX_LEN + 1];
-    char prog[INIT_PROG_MAX + 1];
-    char args[INIT_ARGS_MAX];       /* NUL-terminated words, packed */
-    uint32_t args_len;
-    uint8_t slots[INIT_SPAWN_SLOTS];
-    uint32_t nslots;
-    bool restart, reg;
-    bool again;                     /* restart once (asked), even without
-                                       `restart` */
-    uint32_t procs, mem_mib;        /* its quota (wisp_limit) */
-    int32_t ep;                     /* the `serve` endpoint, or -1 */
-    int32_t pid;                    /* while running, else -1 */
-    int32_t proc;                   /* its process handle, while running */
-    int32_t delay;                  /* a pending back-off: the process
-                                       handle of the delay helper, or -1 */
-    long long started_ms;
-    int quick;                      /* quick ends in a row */
-};
-
+/* One manifest line (manifest.h) as init runs it. */
 static struct svc init_svcs[INIT_LINES_MAX];
 static int init_nsvcs;
 static int32_t init_ntfn;           /* watch notification: rights srg */
@@ -121,128 +99,6 @@ static long long init_now_ms(void)
 
 /* ---- the manifest -------------------------------------------------------- */
 
-/*
- * init_read_manifest: the initrd file `manifest` into buf (NUL-
- * terminated, at most cap - 1 bytes).  Returns its length, or -1 (said
- * why) when there is none.
- */
-static int init_read_manifest(char *buf, uint32_t cap)
-{
-    char name[64];
-    uint32_t size, i, off = 0, n = 1;
-    bool found = false;
-    for (i = 0; !found && wisp_initrd_stat(i, name, sizeof name, &size) == 0;
-         i++)
-        found = strcmp(name, "manifest") == 0;
-    if (!found) {
-        printf("init: no file `manifest` in the initrd: nothing to start\n");
-        return -1;
-    }
-    i--;                            /* the loop stepped past it */
-    if (size > cap - 1)
-        printf("init: manifest is %u bytes: reading the first %u\n",
-               (unsigned)size, (unsigned)cap - 1);
-    while (off < cap - 1 && n > 0 &&
-           wisp_initrd_read(i, off, buf + off, cap - 1 - off, &n) == 0)
-        off += n;
-    buf[off] = '\0';
-    return (int)off;
-}
-
-/* init_split: splits s at blanks into at most max words (s is
- * modified).  Returns their number, or -1 if there are more. */
-static int init_split(char *s, char **w, int max)
-{
-    int n = 0;
-    for (char *tok = strtok(s, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
-        if (n == max)
-            return -1;
-        w[n++] = tok;
-    }
-    return n;
-}
-
-/* init_slots: parses the list of `slots=LIST` into s.  NULL or what is
- * wrong. */
-static const char *init_slots(struct svc *s, char *list)
-{
-    s->nslots = 0;
-    for (char *w = *list ? list : NULL; w; ) {     /* "slots=": none */
-        char *comma = strchr(w, ',');
-        if (comma)
-            *comma = '\0';
-        int k = 0;
-        while (k < SK_COUNT && strcmp(w, init_slot_words[k]) != 0)
-            k++;
-        if (k == SK_COUNT)
-            return "unknown slot word (see spec/services.md)";
-        if (s->nslots == INIT_SPAWN_SLOTS)
-            return "more than 4 slots";
-        s->slots[s->nslots++] = (uint8_t)k;
-        w = comma ? comma + 1 : NULL;
-    }
-    return NULL;
-}
-
-/* init_args: packs the words w[0..n) as s's arguments.  NULL or what is
- * wrong. */
-static const char *init_args(struct svc *s, char **w, int n)
-{
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(w[i]) + 1;
-        if (s->args_len + len > INIT_ARGS_MAX)
-            return "arguments longer than 256 bytes";
-        memcpy(s->args + s->args_len, w[i], len);
-        s->args_len += (uint32_t)len;
-    }
-    return NULL;
-}
-
-/* init_number: a decimal number of 1..4 digits into *v.  NULL or what
- * is wrong. */
-static const char *init_number(const char *w, uint32_t *v)
-{
-    size_t n = strspn(w, "0123456789");
-    if (n == 0 || n > 4 || w[n])
-        return "procs= and mem= take a number (0..9999)";
-    *v = (uint32_t)atoi(w);
-    return NULL;
-}
-
-/* init_flags: applies the words after NAME PROGRAM to s.  NULL or what
- * is wrong. */
-static const char *init_flags(struct svc *s, char **w, int n)
-{
-    const char *err = NULL;
-    for (int i = 0; i < n && !err; i++) {
-        if (strcmp(w[i], "--") == 0)
-            return init_args(s, w + i + 1, n - i - 1);
-        else if (strcmp(w[i], "restart") == 0)
-            s->restart = true;
-        else if (strcmp(w[i], "register") == 0)
-            s->reg = true;
-        else if (strncmp(w[i], "slots=", 6) == 0)
-            err = init_slots(s, w[i] + 6);
-        else if (strncmp(w[i], "procs=", 6) == 0)
-            err = init_number(w[i] + 6, &s->procs);
-        else if (strncmp(w[i], "mem=", 4) == 0)
-            err = init_number(w[i] + 4, &s->mem_mib);
-        else
-            err = "unknown word (expected restart, register, slots=, "
-                  "procs=, mem=, --)";
-    }
-    return err;
-}
-
-/* init_has_slot: true if s lists slot kind k. */
-static bool init_has_slot(const struct svc *s, int k)
-{
-    for (uint32_t i = 0; i < s->nslots; i++)
-        if (s->slots[i] == k)
-            return true;
-    return false;
-}
-
 /* init_find: the line named name, or NULL. */
 static struct svc *init_find(const char *name)
 {
@@ -250,39 +106,6 @@ static struct svc *init_find(const char *name)
         if (strcmp(init_svcs[i].name, name) == 0)
             return &init_svcs[i];
     return NULL;
-}
-
-/*
- * init_line: parses one manifest line (modified) into s.  NULL (also for
- * a blank line or a comment: then s->name is empty) or what is wrong.
- */
-static const char *init_line(char *line, struct svc *s)
-{
-    char *w[INIT_WORDS_MAX], *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    int n = init_split(line, w, INIT_WORDS_MAX);
-    *s = (struct svc){.ep = -1, .pid = -1, .proc = -1, .delay = -1,
-                      .procs = INIT_PROCS_DEFAULT,
-                      .mem_mib = INIT_MEM_DEFAULT_MIB};
-    if (n == 0)
-        return NULL;
-    if (n < 0)
-        return "too many words";
-    if (n < 2)
-        return "expected NAME PROGRAM [restart] [register] [slots=...]";
-    if (strlen(w[0]) > NAME_MAX_LEN)
-        return "name longer than 31 bytes";
-    if (init_find(w[0]))
-        return "a second line with this name";
-    if (strlen(w[1]) > INIT_PROG_MAX)
-        return "program name longer than 39 bytes";
-    strcpy(s->name, w[0]);
-    strcpy(s->prog, w[1]);
-    const char *err = init_flags(s, w + 2, n - 2);
-    if (!err && s->reg && !init_has_slot(s, SK_NAMES))
-        err = "`register` needs a `names` slot";
-    return err;
 }
 
 /* init_serve_ep: creates line s's `serve` endpoint.  NULL or what is
@@ -309,6 +132,8 @@ static void init_parse(char *text)
         struct svc *s = &init_svcs[init_nsvcs];
         const char *err = init_nsvcs == INIT_LINES_MAX
             ? "more than 10 services" : init_line(line, s);
+        if (!err && s->name[0] && init_find(s->name))
+            err = "a second line with this name";
         if (!err && s->name[0] && init_has_slot(s, SK_SERVE))
             err = init_serve_ep(s);
         if (err)

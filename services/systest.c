@@ -18,7 +18,7 @@
  *                         then sleeps until killed (fs reclaims the ids)
  *   systest               (as init, init=systest.wasm) echoes typed
  *                         lines through the console device; "monitor"
- *                         calls wisp.monitor(), "quit" exits
+ *                         calls wisp.monitor(0), "quit" exits
  *
  * Each check prints one line; a failed check says "FAIL" and what.
  */

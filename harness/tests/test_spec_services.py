@@ -1,5 +1,5 @@
 """spec/services.md against the code it describes: every request of
-services/lib/proto.h and every manifest word init.c knows is stated
+services/lib/proto.h and every manifest word init knows is stated
 there, and every line of services/manifest uses only those words (the
 manifest itself is checked in QEMU by test_services.py)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = (ROOT / "spec" / "services.md").read_text()
 PROTO = (ROOT / "services" / "lib" / "proto.h").read_text()
-INIT = (ROOT / "services" / "init.c").read_text()
+MANIFEST = (ROOT / "services" / "lib" / "manifest.c").read_text()
 
 
 def requests():
@@ -20,8 +20,8 @@ def requests():
 
 
 def slot_words():
-    """The slot words of init.c's init_slot_words table."""
-    table = re.search(r"init_slot_words\[SK_COUNT\] = \{(.*?)\};", INIT, re.S)
+    """The slot words of init's init_slot_words table (services/lib/manifest.c)."""
+    table = re.search(r"init_slot_words\[SK_COUNT\] = \{(.*?)\};", MANIFEST, re.S)
     return re.findall(r'"([^"]+)"', table.group(1))
 
 
