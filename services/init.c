@@ -253,7 +253,8 @@ static int32_t init_spawn(int i, const int32_t *hs)
         s->pid = -1;
         return err;
     }
-    err = wisp_limit(s->proc, s->procs, s->mem_mib << 20);
+    err = wisp_limit(s->proc, s->procs,
+                     s->mem_mib < 4096 ? s->mem_mib << 20 : UINT32_MAX);
     if (err)
         printf("init: %s (pid %d): quota not set: %s\n", s->name,
                (int)s->pid, wisp_strerror(err));
