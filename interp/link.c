@@ -132,6 +132,26 @@ static bool alloc_arrays(wasm_instance *inst)
            inst->data_dropped;
 }
 
+/* Whether every table and memory m defines fits the runtime's limits
+ * (else WASM_ERR_LIMIT: a limit of the embedder, not a lack of memory). */
+static bool within_limits(const wasm_module *m, const wasm_runtime *rt,
+                          wasm_error *err)
+{
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        if (m->tables[i].limits.min > rt->max_table_elems) {
+            wl_error(err, WASM_ERR_LIMIT, 0,
+                     "table larger than the limit (max_table_elems)");
+            return false;
+        }
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
+        if (m->mems[i].min > rt->max_memory_pages) {
+            wl_error(err, WASM_ERR_LIMIT, 0,
+                     "memory larger than the limit (max_memory_pages)");
+            return false;
+        }
+    return true;
+}
+
 /* Creates the defined functions, tables, memories and globals. */
 static bool create_defined(wasm_instance *inst, wasm_error *err)
 {
@@ -145,6 +165,8 @@ static bool create_defined(wasm_instance *inst, wasm_error *err)
         f->index = i;
         inst->funcs[i] = f;
     }
+    if (!within_limits(m, rt, err))
+        return false;
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
         if (!(inst->tables[i] = wasm_table_new(rt,
                 (wasm_valtype)m->tables[i].elem_type, m->tables[i].limits,

@@ -113,6 +113,8 @@ typedef enum {
     WASM_ERR_LINK,          /* imports do not match (spec: unlinkable) */
     WASM_ERR_TRAP,          /* a segment trapped during instantiation */
     WASM_ERR_NOMEM,         /* the allocator said no */
+    WASM_ERR_LIMIT,         /* a memory or table over the runtime's limit
+                               (max_memory_pages, max_table_elems) */
 } wasm_error_kind;
 
 /* Why loading or instantiating failed.  `offset` is the byte offset in the

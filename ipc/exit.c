@@ -96,6 +96,7 @@ const char *ipc_err_name(int code)
     case IPC_EMFILE: return "EMFILE";
     case IPC_EMSGSIZE: return "EMSGSIZE";
     case IPC_EPIPE: return "EPIPE";
+    case IPC_ESRCH: return "ESRCH";
     case IPC_ENOMEM: return "ENOMEM";
     default: return "E?";
     }

@@ -38,22 +38,24 @@ int ipc_ntfn_create(struct ipc_proc *p)
 }
 
 /*
- * open_obj: p's open endpoint or notification handle in slot, or NULL
- * (a free slot, out of range, or a reply handle: EBADF for dup, give).
+ * open_obj: p's open endpoint, notification or process handle in slot,
+ * or NULL (a free slot, out of range, or a reply handle: EBADF for dup,
+ * give).
  */
 static struct ipc_handle *open_obj(struct ipc_proc *p, uint32_t slot)
 {
-    struct ipc_handle *h = ipc_handle_of(p, slot, IPC_KIND_EP);
-
-    return h ? h : ipc_handle_of(p, slot, IPC_KIND_NTFN);
+    if (slot >= IPC_HANDLES_MAX || !p->handles[slot].obj ||
+        p->handles[slot].obj->kind == IPC_KIND_REPLY)
+        return NULL;
+    return &p->handles[slot];
 }
 
 /*
  * ipc_dup: a second handle to slot's object with `rights` (a subset of
  * its own) and badge `badge`, or its badge when badge is 0 (got.h).
- * Checks: EBADF (not an open endpoint/notification handle), EINVAL
- * (rights beyond srg), EACCES (rights it lacks), EINVAL (re-badging a
- * badged handle), EMFILE.
+ * Checks: EBADF (not an open endpoint, notification or process handle),
+ * EINVAL (rights beyond srgk), EACCES (rights it lacks), EINVAL
+ * (re-badging a badged handle), EMFILE.
  */
 int ipc_dup(struct ipc_proc *p, uint32_t slot, uint32_t rights,
             uint32_t badge)
@@ -63,7 +65,7 @@ int ipc_dup(struct ipc_proc *p, uint32_t slot, uint32_t rights,
     ipc_got_reset(&p->got);
     if (!h)
         return ipc_ret(p, IPC_EBADF);
-    if (rights & ~IPC_R_ALL)
+    if (rights & ~IPC_R_ANY)
         return ipc_ret(p, IPC_EINVAL);
     if (rights & ~h->rights)
         return ipc_ret(p, IPC_EACCES);
@@ -91,8 +93,8 @@ int ipc_close(struct ipc_proc *p, uint32_t slot)
 /*
  * ipc_give: copy p's handle `slot` (same rights and badge) into `to`'s
  * lowest free slot; p->got.h and to->got.h name that slot.  Needs: to
- * running.  Checks: EBADF (not an open endpoint/notification handle),
- * EMFILE (to's table full).
+ * running.  Checks: EBADF (not an open endpoint, notification or
+ * process handle), EMFILE (to's table full).
  */
 int ipc_give(struct ipc_proc *p, uint32_t slot, struct ipc_proc *to)
 {

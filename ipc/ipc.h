@@ -29,7 +29,9 @@
 
 /* ---- limits (spec/ipc.md "Limits"; a test compares them with model.py) */
 
-#define IPC_HANDLES_MAX 16          /* slots in a handle table (0..15) */
+#define IPC_HANDLES_MAX 64          /* slots in a handle table (0..63):
+                                       room for a shell's jobs and init's
+                                       services, one process handle each */
 #define IPC_MSG_WORDS_MAX 8         /* inline u32 words in a message */
 #define IPC_MSG_HANDLES_MAX 4       /* handles granted in one message */
 #define IPC_MSG_BUF_MAX 65536       /* bytes of a message's buffer */
@@ -48,6 +50,7 @@
 #define IPC_EMFILE 33               /* handle table full */
 #define IPC_EMSGSIZE 35             /* message too large */
 #define IPC_EPIPE 64                /* peer dead */
+#define IPC_ESRCH 71                /* the process has ended (kill) */
 #define IPC_ENOMEM 48               /* kernel memory exhausted (not in the
                                        model, which has no such limit) */
 #define IPC_BLOCKED (-1)            /* not an error: see the top comment */
@@ -58,12 +61,19 @@
 #define IPC_R_RECV 2u               /* recv, try_recv, reply_recv; wait */
 #define IPC_R_GRANT 4u              /* messages sent through it may carry
                                        handles */
-#define IPC_R_ALL 7u
+#define IPC_R_ALL 7u                /* srg: what a new endpoint or
+                                       notification handle has */
+#define IPC_R_KILL 8u               /* (process handles) end the process
+                                       and what it started ("k") */
+#define IPC_R_ANY 15u               /* every right bit there is */
 
 enum ipc_kind {
     IPC_KIND_EP = 1,                /* endpoint */
     IPC_KIND_NTFN,                  /* notification */
     IPC_KIND_REPLY,                 /* the one-shot reply object of a call */
+    IPC_KIND_PROC,                  /* a process (kernel/proc: spawn makes
+                                       one per process and hands the
+                                       spawner a handle with k) */
 };
 
 /* A process's IPC state (spec/ipc.md "Process states"). */
@@ -113,6 +123,8 @@ struct ipc_obj {
     uint32_t word;                  /* ntfn: the pending bits */
     struct ipc_proc *caller;        /* reply: the caller it answers, NULL
                                        once that caller died */
+    struct ipc_proc *target;        /* proc: the process, NULL once it
+                                       has ended */
     uint64_t delivered;             /* ep: messages received; ntfn:
                                        signals (for ipcstat) */
     struct ipc_obj *next;           /* the domain's list */
@@ -190,6 +202,12 @@ struct ipc_proc {
                                        receive checks IPC_RECV_FREE_SLOTS
                                        without a scan): change the table
                                        only through ipc_* */
+    bool kcall;                     /* in a call the kernel makes for it
+                                       (kernel/proc/wasicons.c): it needs
+                                       no free slot, and takes no handle
+                                       from the reply (granted ones are
+                                       dropped), so its stdio never
+                                       depends on its table */
     struct ipc_obj *spare;          /* the reply object its next call will
                                        use: allocated by a call before it
                                        can block, kept after its reply for

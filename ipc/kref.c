@@ -76,6 +76,50 @@ void ipc_notify(struct ipc_obj *o, uint32_t bits)
 }
 
 /*
+ * ipc_pobj_create: see kref.h.  The kernel's reference has no rights:
+ * it only keeps the object alive while the process lives.
+ */
+struct ipc_obj *ipc_pobj_create(struct ipc_proc *target)
+{
+    struct ipc_obj *o = ipc_obj_new(target->ns, IPC_KIND_PROC);
+
+    if (o) {
+        o->target = target;
+        count(o, 0, +1);
+    }
+    return o;
+}
+
+/*
+ * ipc_pobj_ended: see kref.h.
+ */
+void ipc_pobj_ended(struct ipc_obj *o)
+{
+    o->target = NULL;
+    ipc_kref_drop(o, 0);
+}
+
+/*
+ * ipc_pobj_target: see kref.h.  The checks in the order of spec/abi.md
+ * (kill): the handle, its right, then whether the process still lives.
+ */
+int ipc_pobj_target(struct ipc_proc *p, uint32_t slot, uint32_t right,
+                    struct ipc_proc **target)
+{
+    struct ipc_handle *h = ipc_handle_of(p, slot, IPC_KIND_PROC);
+
+    *target = NULL;
+    if (!h)
+        return IPC_EBADF;
+    if ((h->rights & right) != right)
+        return IPC_EACCES;
+    if (!h->obj->target)
+        return IPC_ESRCH;
+    *target = h->obj->target;
+    return 0;
+}
+
+/*
  * ipc_kgive: see kref.h.
  */
 int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,

@@ -41,6 +41,25 @@ void ipc_kref_drop(struct ipc_obj *o, uint32_t rights);
  * wakes with word = bits, or with none, word |= bits.  bits != 0. */
 void ipc_notify(struct ipc_obj *o, uint32_t bits);
 
+/* ---- process objects ----------------------------------------------------
+ * The kernel makes one per process (kernel/proc/proc.c) and holds a
+ * reference to it, with no rights, until the process ends; handles to it
+ * (spawn gives the spawner one with IPC_R_KILL) may outlive the process:
+ * they then name an ended process, and ipc_pobj_target says ESRCH. */
+
+/* ipc_pobj_create: a new process object naming target, held by the
+ * kernel only; NULL when out of memory. */
+struct ipc_obj *ipc_pobj_create(struct ipc_proc *target);
+/* ipc_pobj_ended: o's process has ended: o names nobody from now on, and
+ * the kernel drops its reference (o is freed if no handle names it). */
+void ipc_pobj_ended(struct ipc_obj *o);
+/* ipc_pobj_target: the process p's handle slot names, if the slot is an
+ * open process handle with every bit of right: 0 and *target set; else
+ * IPC_EBADF (no process handle), IPC_EACCES (a right it lacks) or
+ * IPC_ESRCH (its process has ended), *target NULL. */
+int ipc_pobj_target(struct ipc_proc *p, uint32_t slot, uint32_t right,
+                    struct ipc_proc **target);
+
 /* ipc_kgive: a handle naming o with rights and badge in to's lowest free
  * slot (how the kernel hands init the console device).  Returns the slot,
  * or -IPC_EMFILE with the table full.  to must be running. */

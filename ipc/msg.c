@@ -27,8 +27,8 @@ static bool bad_shape(const struct ipc_msg *m)
 
 /*
  * ipc_check_msg: see core.h.  Order: EINVAL, EACCES, EBADF, EMSGSIZE,
- * EFAULT.  Granted slots must be open endpoint or notification handles
- * (a reply handle cannot be granted).
+ * EFAULT.  Granted slots must be open endpoint, notification or process
+ * handles (a reply handle cannot be granted).
  */
 int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok)
 {
@@ -38,8 +38,8 @@ int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok)
         return IPC_EACCES;
     for (uint32_t i = 0; i < m->nhandles; i++) {
         uint32_t sl = m->handles[i].slot;
-        if (!ipc_handle_of(p, sl, IPC_KIND_EP)
-            && !ipc_handle_of(p, sl, IPC_KIND_NTFN))
+        if (sl >= IPC_HANDLES_MAX || !p->handles[sl].obj ||
+            p->handles[sl].obj->kind == IPC_KIND_REPLY)
             return IPC_EBADF;
     }
     if (m->has_buf && m->len > IPC_MSG_BUF_MAX)
@@ -52,12 +52,13 @@ int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok)
 /*
  * ipc_check_recv: see core.h.  The free-slot rule is what lets every
  * later delivery (up to IPC_MSG_HANDLES_MAX grants + a reply handle) fit.
+ * A kernel-issued call (p->kcall) takes no handles: no slot needed.
  */
 int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb)
 {
     if (rb && rb->has && !p->mem(p, rb->ptr, rb->cap))
         return IPC_EFAULT;
-    if (IPC_HANDLES_MAX - p->nheld < IPC_RECV_FREE_SLOTS)
+    if (!p->kcall && IPC_HANDLES_MAX - p->nheld < IPC_RECV_FREE_SLOTS)
         return IPC_EMFILE;
     return 0;
 }
@@ -99,10 +100,23 @@ static uint32_t copy_buf(struct ipc_proc *src, const struct ipc_msg *m,
 }
 
 /*
+ * drop_grants: m's grants to a receiver that takes no handles (a
+ * kernel-issued call): a copy stays with src; a moved handle is closed
+ * by the last-handle rules, as if its receiver had closed it at once.
+ */
+static void drop_grants(struct ipc_proc *src, const struct ipc_msg *m)
+{
+    for (uint32_t i = 0; i < m->nhandles; i++)
+        if (m->handles[i].mode == 'm')
+            ipc_close_slot(src, m->handles[i].slot);
+}
+
+/*
  * ipc_transfer: see core.h.  dst->got gets badge, label, words, the
  * buffer's length and the count copied, and the slots the grants landed
  * in: message order, dst's lowest free slots; a move takes the handle
- * out of src (no last-handle rule: it lives on in dst).
+ * out of src (no last-handle rule: it lives on in dst).  A dst in a
+ * kernel-issued call gets none (drop_grants).
  */
 void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
                   uint32_t badge, struct ipc_proc *dst,
@@ -121,6 +135,10 @@ void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
         g->has_buf = true;
         g->len = m->len;
         g->copied = copy_buf(src, m, dst, rb);
+    }
+    if (dst->kcall) {
+        drop_grants(src, m);
+        return;
     }
     for (uint32_t i = 0; i < m->nhandles; i++) {
         uint32_t sl = m->handles[i].slot;

@@ -66,8 +66,8 @@ struct ipc_obj *ipc_obj_new(struct ipc_ns *ns, enum ipc_kind kind)
     objs_live++;
     o->kind = kind;
     o->ns = ns;
-    if (kind == IPC_KIND_REPLY)
-        return o;
+    if (kind == IPC_KIND_REPLY || kind == IPC_KIND_PROC)
+        return o;                   /* unnumbered, unlisted */
     o->id = ns->next_id++;
     if (ns->objs_tail)
         ns->objs_tail->next = o;
@@ -79,13 +79,14 @@ struct ipc_obj *ipc_obj_new(struct ipc_ns *ns, enum ipc_kind kind)
 
 /*
  * ipc_obj_free: see core.h.  Unlisting walks the domain's list: objects
- * die rarely (last close), so the list stays singly linked.
+ * die rarely (last close), so the list stays singly linked.  Only the
+ * numbered kinds (id != 0: endpoints, notifications) are listed.
  */
 void ipc_obj_free(struct ipc_obj *o)
 {
     struct ipc_ns *ns = o->ns;
 
-    if (o->kind != IPC_KIND_REPLY && ns) {
+    if (o->id != 0 && ns) {
         struct ipc_obj **pp = &ns->objs, *prev = NULL;
         while (*pp && *pp != o) {
             prev = *pp;
@@ -197,6 +198,8 @@ void ipc_obj_released(struct ipc_obj *o)
         ipc_obj_free(o);
         return;
     }
+    if (o->kind == IPC_KIND_PROC)
+        return;                     /* nobody ever waits on one */
     if (o->kind == IPC_KIND_EP && o->nrecv == 0)
         wake_all(&o->sendq);
     if (o->nsend == 0)

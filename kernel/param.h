@@ -54,7 +54,7 @@
  * the engine keeps Wasm frames and values in its own memory, and its
  * deepest C frames (the loop, then a host call with its arguments on the
  * C stack) take under 1 KiB, so 8 KiB leaves a wide margin while keeping
- * a process's kernel memory small (issue 3 aims at 16 KiB). */
+ * a process's kernel memory small (the aim is 16 KiB). */
 #define THREAD_STACK_SIZE 8192
 
 /* Longest thread name kept, including the NUL. */
@@ -81,6 +81,12 @@
  * VAREA_MAX entries (its thread's stack, its memory's region) and, for a
  * small C program, about 170 KiB of frames and heap. */
 #define PROC_MAX 128
+
+/* Process-table slots only init (the first process, which the kernel
+ * starts) may take: whatever the other programs spawn, init can always
+ * start a service again.  Sized for init's restarts in flight: a
+ * service, its helper and init's own timer and control helpers. */
+#define PROC_RESERVED 8
 
 /* Longest program name kept, including the NUL (= the initrd's name
  * field, INITRD_NAME_MAX). */
@@ -110,6 +116,12 @@
 
 /* Most iovecs in one fd_write. */
 #define PROC_IOVS_MAX 64
+
+/* Bytes a host call moves (prints, fills) between two checks for a kill
+ * and for the end of its time slice (host_pause): one fd_write may name
+ * a gigabyte, and kernel C is not preempted.  1 KiB is about 90 ms of a
+ * real 115200-baud line. */
+#define HOST_CHUNK 1024
 
 /* Watches (wisp.watch) one process may have pending at once; past it,
  * watch returns ENOSPC.  Each is a small kernel block, freed when the

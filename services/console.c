@@ -18,7 +18,9 @@
  * line longer than CONS_LINE_MAX - 1 bytes is cut.  Typed lines wait in
  * a queue for a read by the foreground badge (CONS_SET_FG, which only
  * the unbadged handle, the shell's, may send); Ctrl-C discards them and
- * signals the foreground's notification.
+ * signals the foreground's notification.  The unbadged handle may also
+ * send CONS_MONITOR: the console, which holds the device, lends the
+ * line to the kernel monitor.
  *
  * One process cannot wait for the device and its endpoint at once, so
  * the console starts a helper, itself run as `console.wasm input PID`:
@@ -324,6 +326,16 @@ static uint32_t cs_set_fg(const wisp_in *in)
     return 0;
 }
 
+/* cs_monitor: CONS_MONITOR from badge: the serial line goes to the
+ * kernel monitor, and this service waits (serving nobody) until the
+ * monitor's exit gives it back.  Returns the reply's label. */
+static uint32_t cs_monitor(uint32_t badge)
+{
+    if (badge != 0)
+        return WISP_EACCES;
+    return (uint32_t)wisp_monitor(CS_SLOT_DEVICE);
+}
+
 /* ---- the line editor ----------------------------------------------------- */
 
 /* cs_queue_line: a finished line (or, n = 0, end of input) for the
@@ -464,6 +476,9 @@ static bool cs_handle(const wisp_in *in, wisp_msg *out)
         return in->reply < 0 || cs_read(in->badge, in->reply, out);
     case CONS_SET_FG:
         *out = svc_reply_msg(cs_set_fg(in), 0, 0, 0, 0);
+        return true;
+    case CONS_MONITOR:
+        *out = svc_reply_msg(cs_monitor(in->badge), 0, 0, 0, 0);
         return true;
     case CONS_INPUT:
         if (in->badge == CS_BADGE_INPUT) {

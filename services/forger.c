@@ -95,7 +95,7 @@ static void bad_messages(int32_t ep, int32_t n, uint32_t far)
     m.buf = far, m.len = 16;
     expect("try_send buf outside", ep, wisp_try_send(ep, &m), WISP_EFAULT);
     expect("try_recv rbuf outside", ep, wisp_try_recv(ep, &in), WISP_EFAULT);
-    expect("dup rights=8", ep, wisp_dup(ep, 8, 0, &out), WISP_EINVAL);
+    expect("dup rights=16", ep, wisp_dup(ep, 16, 0, &out), WISP_EINVAL);
     expect("reply on endpoint", ep, wisp_reply(ep, &m), WISP_EBADF);
     expect("signal on endpoint", ep, wisp_signal(ep), WISP_EBADF);
     expect("wait on endpoint", ep, wisp_wait(ep, &word), WISP_EBADF);

@@ -9,12 +9,19 @@
  * Both kinds of node live in one tree, so one path walk serves every
  * request; read-only nodes (the root and the initrd's files) say so.
  * An open file is an id: a table index plus a generation, so an id
- * closed and reused is not mistaken for the old one.  Each id remembers
- * the pid FS_OPEN named as its owner.  A program that ends normally has
- * its files closed by the kernel, but one that is killed cannot make
- * calls any more, so its ids stay open; when the table is full, an
- * FS_OPEN first frees the ids whose owner is no longer a live process
- * (fs_reclaim), and only then answers ENFILE.
+ * closed and reused is not mistaken for the old one.  Each id belongs
+ * to the client that opened it, named by the badge of the handle its
+ * request came through: init and the shell hand every program a file
+ * service handle badged by the kernel with the program's pid
+ * (WISP_SPAWN_BADGE_PID), so the badge is who is calling, whatever the
+ * request says.  An id used through another badge is EBADF; a client
+ * may hold FS_CLIENT_MAX ids (EMFILE).  A program that ends normally
+ * has its files closed by the kernel, but one that is killed cannot
+ * make calls any more, so its ids stay open; when the table is full, an
+ * FS_OPEN first frees the ids whose client is no longer a live process
+ * (fs_reclaim), and only then answers ENFILE.  Badge 0 (the unbadged
+ * handle: the shell's own) is one client with no quota, never
+ * reclaimed.
  *
  * Slots (manifest `slots=console,-,names,serve` with `register`): 0 the
  * console (its messages), 1 a placeholder (never itself: a file call
@@ -56,7 +63,7 @@ struct fs_open {
     struct fs_node *node;           /* NULL: a free entry */
     uint32_t flags;                 /* FS_O_* it was opened with */
     uint16_t gen;                   /* bumped at each reuse */
-    uint32_t owner;                 /* the pid it is open for; 0: unknown */
+    uint32_t badge;                 /* the client's (its pid, or 0) */
 };
 
 static struct fs_node fs_root, fs_initrd[FS_INITRD_MAX];
@@ -235,13 +242,24 @@ static uint32_t fs_id(int i)
     return (uint32_t)fs_opens[i].gen << 16 | (uint32_t)(i + 1);
 }
 
-/* fs_get: the open entry an id names, or NULL (EBADF). */
-static struct fs_open *fs_get(uint32_t id)
+/* fs_get: the open entry an id names for client badge, or NULL (EBADF:
+ * not open, or another client's). */
+static struct fs_open *fs_get(uint32_t id, uint32_t badge)
 {
     uint32_t i = (id & 0xffff) - 1;
-    if (i >= FS_OPEN_MAX || !fs_opens[i].node || fs_opens[i].gen != id >> 16)
+    if (i >= FS_OPEN_MAX || !fs_opens[i].node ||
+        fs_opens[i].gen != id >> 16 || fs_opens[i].badge != badge)
         return NULL;
     return &fs_opens[i];
+}
+
+/* fs_held: the ids client badge holds. */
+static int fs_held(uint32_t badge)
+{
+    int n = 0;
+    for (int i = 0; i < FS_OPEN_MAX; i++)
+        n += fs_opens[i].node && fs_opens[i].badge == badge;
+    return n;
 }
 
 /* fs_free_slot: the index of a free open entry, or -1. */
@@ -299,30 +317,34 @@ static uint32_t fs_close(struct fs_open *o)
     return 0;
 }
 
-/* fs_reclaim: closes the ids whose owner process has ended (killed
- * with files open: its kernel could not close them).  Pids are never
- * reused, so an owner missing from the list of live processes is gone
- * for good.  Owner 0 (not named) is never reclaimed. */
+/* fs_reclaim: closes the ids whose client process has ended (killed
+ * with files open: its kernel could not close them).  A client's badge
+ * is its pid, and pids are never reused, so a client missing from the
+ * list of live processes is gone for good.  Badge 0 is never
+ * reclaimed. */
 static void fs_reclaim(void)
 {
     uint32_t live[FS_LIVE_MAX];
     int n = fs_live_pids(live);
     for (int i = 0; n >= 0 && i < FS_OPEN_MAX; i++) {
         struct fs_open *o = &fs_opens[i];
-        bool alive = o->owner == 0;
+        bool alive = o->badge == 0;
         for (int j = 0; j < n && !alive; j++)
-            alive = live[j] == o->owner;
+            alive = live[j] == o->badge;
         if (o->node && !alive)
             fs_close(o);
     }
 }
 
-/* fs_slot_for_open: a free entry's index, reclaiming dead owners' ids
- * when none is free; -1 if there is still none (ENFILE). */
-static int fs_slot_for_open(void)
+/* fs_slot_for_open: a free entry's index for client badge, reclaiming
+ * dead clients' ids when none is free; -1 if there is still none
+ * (ENFILE), -2 if the client holds FS_CLIENT_MAX already (EMFILE). */
+static int fs_slot_for_open(uint32_t badge)
 {
-    int i = fs_free_slot();
-    if (i < 0) {
+    int i;
+    if (badge != 0 && fs_held(badge) >= FS_CLIENT_MAX)
+        return -2;
+    if ((i = fs_free_slot()) < 0) {
         fs_reclaim();
         i = fs_free_slot();
     }
@@ -355,16 +377,18 @@ static uint32_t fs_check_open(const struct fs_node *n, uint32_t flags)
 }
 
 /*
- * fs_open: FS_OPEN (path, flags, owner pid).  Creates a /tmp file for
- * FS_O_CREAT.  Returns the reply: id, type, size; or ENOENT, EEXIST,
- * ENOTDIR, EISDIR, EROFS, ENFILE, ENOSPC, EINVAL, ENAMETOOLONG.
+ * fs_open: FS_OPEN (path, flags) for client badge.  Creates a /tmp file
+ * for FS_O_CREAT.  Returns the reply: id, type, size; or ENOENT,
+ * EEXIST, ENOTDIR, EISDIR, EROFS, ENFILE, EMFILE, ENOSPC, EINVAL,
+ * ENAMETOOLONG.
  */
-static wisp_msg fs_open(char *path, uint32_t flags, uint32_t owner)
+static wisp_msg fs_open(char *path, uint32_t flags, uint32_t badge)
 {
     struct fs_node *n = NULL, *dir = NULL;
     char *leaf;
-    int i = fs_slot_for_open();
-    uint32_t err = i < 0 ? WISP_ENFILE : fs_walk(path, &n, &dir, &leaf);
+    int i = fs_slot_for_open(badge);
+    uint32_t err = i == -2 ? WISP_EMFILE : i < 0 ? WISP_ENFILE
+                 : fs_walk(path, &n, &dir, &leaf);
     if (err == WISP_ENOENT && dir && (flags & FS_O_CREAT)) {
         if (dir->ro || (flags & FS_O_DIRECTORY))
             err = dir->ro ? WISP_EROFS : WISP_EINVAL;
@@ -381,7 +405,7 @@ static wisp_msg fs_open(char *path, uint32_t flags, uint32_t owner)
         return svc_reply_msg(err, 0, 0, 0, 0);
     fs_opens[i].node = n;
     fs_opens[i].flags = flags;
-    fs_opens[i].owner = owner;
+    fs_opens[i].badge = badge;
     fs_opens[i].gen++;
     n->opens++;
     return svc_reply_msg(0, 3, fs_id(i), n->type, n->size);
@@ -550,8 +574,7 @@ static wisp_msg fs_by_path(const wisp_in *in)
     uint32_t err = fs_path(in, path);
     if (!err && in->label == FS_OPEN)
         return in->nwords < 1 ? svc_reply_msg(WISP_EINVAL, 0, 0, 0, 0)
-                              : fs_open(path, in->words[0],
-                                        in->nwords > 1 ? in->words[1] : 0);
+                              : fs_open(path, in->words[0], in->badge);
     if (!err && in->label == FS_PATH_STAT &&
         (err = fs_walk(path, &n, &dir, &leaf)) == 0)
         return fs_stat(n);
@@ -565,7 +588,8 @@ static wisp_msg fs_by_path(const wisp_in *in)
 }
 
 /* fs_by_id: the requests naming an open id in words[0]: the reply.
- * EBADF for an id that is not open; EINVAL for missing words. */
+ * EBADF for an id that is not open or not the sender's; EINVAL for
+ * missing words. */
 static wisp_msg fs_by_id(const wisp_in *in)
 {
     static const uint32_t words_needed[] = {
@@ -573,7 +597,7 @@ static wisp_msg fs_by_id(const wisp_in *in)
         [FS_READDIR] = 2, [FS_TRUNCATE] = 2,
     };
     const uint32_t *w = in->words;
-    struct fs_open *o = fs_get(w[0]);
+    struct fs_open *o = fs_get(w[0], in->badge);
     if (in->nwords < words_needed[in->label])
         return svc_reply_msg(WISP_EINVAL, 0, 0, 0, 0);
     if (!o)

@@ -2,31 +2,46 @@
  * init: the first process.  The kernel starts it (kernel command line
  * init=init.wasm) with one handle, slot 0 = the console device.  It
  * reads the initrd file `manifest`, starts the services listed there in
- * order, each with only the handles its line names, waits for a service
- * that registers a name to have done so before starting the next line,
- * and watches every process it started: one that ends is restarted if
- * its line says `restart`.  It never ends.
+ * order, each with only the handles its line names and the quota it
+ * names, waits for a service that registers a name to have done so
+ * before starting the next line, and watches every process it started:
+ * one that ends is restarted if its line says `restart`, at once or,
+ * when it keeps ending right after its start, after a growing delay.  It
+ * never ends, and never gives up on a `restart` line.
  *
- * The manifest (spec/services.md), one service per line, `#` comments:
+ * The manifest (spec/services.md; the parser is services/lib/manifest.c),
+ * one service per line, `#` comments:
  *
- *     NAME PROGRAM [restart] [register] [slots=W,W,...] [-- ARGS...]
+ *     NAME PROGRAM [restart] [register] [slots=W,W,...] [procs=N]
+ *          [mem=MIB] [-- ARGS...]
  *
  * slots= lists the handles the program gets, in its slots 0, 1, ... (at
  * most 4): `-` a placeholder with no rights, `console` a send handle on
  * the console service badged for this line, `console-owner` the
  * unbadged console handle with grant (for the shell: it mints badges
- * and sets the foreground), `fs`, `names` (with NAMES_MAY_REGISTER in
- * its badge and the grant right if the line says `register`), `serve`
- * the line's own endpoint, `device` the console device, `notify` a send
- * handle on init's notification (for the name server, to say a name
- * was registered), `init` one to ask init to restart this line (signal
- * it, or wisp_watch a helper process with it).  `console`, `fs` and `names` are the `serve`
- * endpoints of the lines named console, fs and names.
+ * and sets the foreground), `fs` a file service handle the kernel badges
+ * with the program's pid, `fs-owner` the unbadged one (the shell's),
+ * `names` (with NAMES_MAY_REGISTER in its badge and the grant right if
+ * the line says `register`), `serve` the line's own endpoint, `device`
+ * the console device, `notify` a send handle on init's notification (for
+ * the name server, to say a name was registered), `init` one to ask init
+ * to restart this line (signal it, or wisp_watch a helper process with
+ * it), `control` a send handle on init's control endpoint (the shell's
+ * `restart`).  `console`, `fs` and `names` are the `serve` endpoints of
+ * the lines named console, fs and names.
+ *
+ * init holds the process handle of everything it starts (spawn gives
+ * it), so only init can kill a service.  It has no timer and cannot wait
+ * on its notification and an endpoint at once, so it runs two kinds of
+ * helper, processes of its own program: `init.wasm delay MS` sleeps and
+ * ends (init watches the end: a back-off's timer), and `init.wasm control
+ * NAME...` serves the control endpoint, turning INIT_RESTART into a bit
+ * of init's notification.
  *
  * init creates every `serve` endpoint before starting anything and keeps
  * it: a restarted service serves the same endpoint, so its clients' and
  * the name server's handles stay good, and calls made meanwhile wait.
- * When a service ends for good init closes its endpoint, so its clients
+ * When a service is retired init closes its endpoint, so its clients
  * get EPIPE instead of waiting forever.
  *
  * init prints with printf: its slot 0 is not a console endpoint, so the
@@ -34,64 +49,45 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "manifest.h"
 #include "svc.h"
 
 #define INIT_SLOT_DEVICE 0          /* the console device, from the kernel */
-#define INIT_LINES_MAX 15           /* services: two watch bits each */
 #define INIT_MANIFEST_MAX 4096      /* bytes of the manifest read */
-#define INIT_WORDS_MAX 24           /* words on one manifest line */
-#define INIT_PROG_MAX 39            /* an initrd name (INITRD_NAME_MAX - 1) */
-#define INIT_ARGS_MAX 256           /* packed arguments (PROC_ARGS_MAX) */
-#define INIT_SPAWN_SLOTS 4          /* handles spawn hands a program */
-/* `serve` lines: init holds their endpoints, 3 slots of its own, and
- * needs 2 more plus SVC_RECV_FREE for a call (re-registering a name):
- * 3 + 6 + 2 + 5 = 16, its whole table. */
-#define INIT_SERVE_MAX 6
 /* The watch word: bit LINE says line LINE's process ended; bit
- * INIT_ASK_SHIFT + LINE that it asks to be restarted (its `init` slot:
- * e.g. a helper it watches ended); INIT_BIT_NAMED that the name server
- * registered a name. */
-#define INIT_ASK_SHIFT 15
+ * INIT_ASK_SHIFT + LINE that the line is to be restarted now (its `init`
+ * slot, e.g. a helper it watches ended, or the shell's `restart`); bit
+ * INIT_DELAY_SHIFT + LINE that its back-off delay is over;
+ * INIT_BIT_CONTROL that the control helper ended; INIT_BIT_NAMED that
+ * the name server registered a name. */
+#define INIT_ASK_SHIFT 10
+#define INIT_DELAY_SHIFT 20
+#define INIT_BIT_CONTROL (1u << 30)
 #define INIT_BIT_NAMED (1u << 31)
-/* A restart loop: a service that ends this soon after starting, this
- * many times in a row, is not restarted again. */
+/* Back-off: a service that ends less than INIT_QUICK_MS after its start
+ * is restarted at once the first INIT_QUICK_FREE times in a row, then
+ * after INIT_BACKOFF_MS, doubling with each quick end up to
+ * INIT_BACKOFF_MAX_MS; never given up on. */
 #define INIT_QUICK_MS 500
-#define INIT_QUICK_MAX 5
+#define INIT_QUICK_FREE 2
+#define INIT_BACKOFF_MS 250
+#define INIT_BACKOFF_MAX_MS 8000
 /* The name-server badge of clients: nonzero (so they cannot mint one)
  * and without NAMES_MAY_REGISTER. */
 #define INIT_CLIENT_BADGE 1u
 
-enum slot_kind {
-    SK_NONE, SK_CONSOLE, SK_OWNER, SK_FS, SK_NAMES, SK_SERVE, SK_DEVICE,
-    SK_NOTIFY, SK_INIT, SK_COUNT
-};
-static const char *const init_slot_words[SK_COUNT] = {
-    "-", "console", "console-owner", "fs", "names", "serve", "device",
-    "notify", "init",
-};
-
-/* One manifest line. */
-struct svc {
-    char name[NAME_MAX_LEN + 1];
-    char prog[INIT_PROG_MAX + 1];
-    char args[INIT_ARGS_MAX];       /* NUL-terminated words, packed */
-    uint32_t args_len;
-    uint8_t slots[INIT_SPAWN_SLOTS];
-    uint32_t nslots;
-    bool restart, reg;
-    int32_t ep;                     /* the `serve` endpoint, or -1 */
-    int32_t pid;                    /* while running, else -1 */
-    long long started_ms;
-    int quick;                      /* quick ends in a row */
-};
-
+/* One manifest line (manifest.h) as init runs it. */
 static struct svc init_svcs[INIT_LINES_MAX];
 static int init_nsvcs;
 static int32_t init_ntfn;           /* watch notification: rights srg */
 static int32_t init_null = -1;      /* the `-` placeholder: no rights */
+static int32_t init_control = -1;   /* the control endpoint (srg): the
+                                       shell's `restart` (proto.h) */
+static int32_t init_control_proc = -1;  /* its helper's process handle */
 
 /* init_now_ms: the monotonic clock in milliseconds. */
 static long long init_now_ms(void)
@@ -103,112 +99,6 @@ static long long init_now_ms(void)
 
 /* ---- the manifest -------------------------------------------------------- */
 
-/*
- * init_read_manifest: the initrd file `manifest` into buf (NUL-
- * terminated, at most cap - 1 bytes).  Returns its length, or -1 (said
- * why) when there is none.
- */
-static int init_read_manifest(char *buf, uint32_t cap)
-{
-    char name[64];
-    uint32_t size, i, off = 0, n = 1;
-    bool found = false;
-    for (i = 0; !found && wisp_initrd_stat(i, name, sizeof name, &size) == 0;
-         i++)
-        found = strcmp(name, "manifest") == 0;
-    if (!found) {
-        printf("init: no file `manifest` in the initrd: nothing to start\n");
-        return -1;
-    }
-    i--;                            /* the loop stepped past it */
-    if (size > cap - 1)
-        printf("init: manifest is %u bytes: reading the first %u\n",
-               (unsigned)size, (unsigned)cap - 1);
-    while (off < cap - 1 && n > 0 &&
-           wisp_initrd_read(i, off, buf + off, cap - 1 - off, &n) == 0)
-        off += n;
-    buf[off] = '\0';
-    return (int)off;
-}
-
-/* init_split: splits s at blanks into at most max words (s is
- * modified).  Returns their number, or -1 if there are more. */
-static int init_split(char *s, char **w, int max)
-{
-    int n = 0;
-    for (char *tok = strtok(s, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
-        if (n == max)
-            return -1;
-        w[n++] = tok;
-    }
-    return n;
-}
-
-/* init_slots: parses the list of `slots=LIST` into s.  NULL or what is
- * wrong. */
-static const char *init_slots(struct svc *s, char *list)
-{
-    s->nslots = 0;
-    for (char *w = *list ? list : NULL; w; ) {     /* "slots=": none */
-        char *comma = strchr(w, ',');
-        if (comma)
-            *comma = '\0';
-        int k = 0;
-        while (k < SK_COUNT && strcmp(w, init_slot_words[k]) != 0)
-            k++;
-        if (k == SK_COUNT)
-            return "unknown slot word (see spec/services.md)";
-        if (s->nslots == INIT_SPAWN_SLOTS)
-            return "more than 4 slots";
-        s->slots[s->nslots++] = (uint8_t)k;
-        w = comma ? comma + 1 : NULL;
-    }
-    return NULL;
-}
-
-/* init_args: packs the words w[0..n) as s's arguments.  NULL or what is
- * wrong. */
-static const char *init_args(struct svc *s, char **w, int n)
-{
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(w[i]) + 1;
-        if (s->args_len + len > INIT_ARGS_MAX)
-            return "arguments longer than 256 bytes";
-        memcpy(s->args + s->args_len, w[i], len);
-        s->args_len += (uint32_t)len;
-    }
-    return NULL;
-}
-
-/* init_flags: applies the words after NAME PROGRAM to s.  NULL or what
- * is wrong. */
-static const char *init_flags(struct svc *s, char **w, int n)
-{
-    const char *err = NULL;
-    for (int i = 0; i < n && !err; i++) {
-        if (strcmp(w[i], "--") == 0)
-            return init_args(s, w + i + 1, n - i - 1);
-        else if (strcmp(w[i], "restart") == 0)
-            s->restart = true;
-        else if (strcmp(w[i], "register") == 0)
-            s->reg = true;
-        else if (strncmp(w[i], "slots=", 6) == 0)
-            err = init_slots(s, w[i] + 6);
-        else
-            err = "unknown word (expected restart, register, slots=, --)";
-    }
-    return err;
-}
-
-/* init_has_slot: true if s lists slot kind k. */
-static bool init_has_slot(const struct svc *s, int k)
-{
-    for (uint32_t i = 0; i < s->nslots; i++)
-        if (s->slots[i] == k)
-            return true;
-    return false;
-}
-
 /* init_find: the line named name, or NULL. */
 static struct svc *init_find(const char *name)
 {
@@ -218,47 +108,12 @@ static struct svc *init_find(const char *name)
     return NULL;
 }
 
-/*
- * init_line: parses one manifest line (modified) into s.  NULL (also for
- * a blank line or a comment: then s->name is empty) or what is wrong.
- */
-static const char *init_line(char *line, struct svc *s)
-{
-    char *w[INIT_WORDS_MAX], *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    int n = init_split(line, w, INIT_WORDS_MAX);
-    *s = (struct svc){.ep = -1, .pid = -1};
-    if (n == 0)
-        return NULL;
-    if (n < 0)
-        return "too many words";
-    if (n < 2)
-        return "expected NAME PROGRAM [restart] [register] [slots=...]";
-    if (strlen(w[0]) > NAME_MAX_LEN)
-        return "name longer than 31 bytes";
-    if (init_find(w[0]))
-        return "a second line with this name";
-    if (strlen(w[1]) > INIT_PROG_MAX)
-        return "program name longer than 39 bytes";
-    strcpy(s->name, w[0]);
-    strcpy(s->prog, w[1]);
-    const char *err = init_flags(s, w + 2, n - 2);
-    if (!err && s->reg && !init_has_slot(s, SK_NAMES))
-        err = "`register` needs a `names` slot";
-    return err;
-}
-
 /* init_serve_ep: creates line s's `serve` endpoint.  NULL or what is
  * wrong. */
 static const char *init_serve_ep(struct svc *s)
 {
-    static int serving;
-    if (serving == INIT_SERVE_MAX)
-        return "more than 6 lines with `serve` (init's handle table)";
     if (wisp_ep_create(&s->ep) != 0)
         return "cannot create its endpoint";
-    serving++;
     return NULL;
 }
 
@@ -276,7 +131,9 @@ static void init_parse(char *text)
         lineno++;
         struct svc *s = &init_svcs[init_nsvcs];
         const char *err = init_nsvcs == INIT_LINES_MAX
-            ? "more than 15 services" : init_line(line, s);
+            ? "more than 10 services" : init_line(line, s);
+        if (!err && s->name[0] && init_find(s->name))
+            err = "a second line with this name";
         if (!err && s->name[0] && init_has_slot(s, SK_SERVE))
             err = init_serve_ep(s);
         if (err)
@@ -307,19 +164,28 @@ static int32_t init_dup_of(const char *of, uint32_t rights, uint32_t badge,
 }
 
 /*
- * init_mint: *h = the handle for slot kind k of line i.  *temp is true
- * when it is a new slot the caller must close after the spawn.
- * Returns 0 or an errno (ENOENT: the service it names is missing).
+ * init_mint: *h = the handle (spawn's list entry) for slot kind k of
+ * line i.  *temp is true when it is a new slot the caller must close
+ * after the spawn.  Returns 0 or an errno (ENOENT: the service it names
+ * is missing).
  */
 static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
 {
     const struct svc *s = &init_svcs[i];
     uint32_t line_badge = (uint32_t)i + 1;
-    *temp = k != SK_NONE && k != SK_DEVICE && k != SK_SERVE;
+    int32_t fs = init_ep_of("fs");
+    *temp = k != SK_NONE && k != SK_DEVICE && k != SK_SERVE && k != SK_FS;
     switch (k) {
     case SK_NONE: *h = init_null; return 0;
     case SK_DEVICE: *h = INIT_SLOT_DEVICE; return 0;
     case SK_SERVE: *h = s->ep; return 0;
+    case SK_FS:                     /* the kernel badges it with the pid */
+        *h = (int32_t)((uint32_t)fs | WISP_SPAWN_BADGE_PID);
+        return fs < 0 ? WISP_ENOENT : 0;
+    case SK_FS_OWNER:
+        return init_dup_of("fs", WISP_R_SEND, 0, h);
+    case SK_CONTROL:
+        return wisp_dup(init_control, WISP_R_SEND, line_badge, h);
     case SK_NOTIFY:
         return wisp_dup(init_ntfn, WISP_R_SEND, INIT_BIT_NAMED, h);
     case SK_INIT:
@@ -329,8 +195,6 @@ static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
         return init_dup_of("console", WISP_R_SEND, line_badge, h);
     case SK_OWNER:
         return init_dup_of("console", WISP_R_SEND | WISP_R_GRANT, 0, h);
-    case SK_FS:
-        return init_dup_of("fs", WISP_R_SEND, 0, h);
     default:
         if (s->reg)
             return init_dup_of("names", WISP_R_SEND | WISP_R_GRANT,
@@ -339,18 +203,18 @@ static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
     }
 }
 
-/* init_watch: has pid's end signal init's notification with line i's
- * bit. */
-static void init_watch(int i, int32_t pid)
+/* init_watch: has pid's end signal init's notification with `bit`;
+ * says so if it cannot (what: the name to print). */
+static void init_watch(int32_t pid, uint32_t bit, const char *what)
 {
-    int32_t w, err = wisp_dup(init_ntfn, WISP_R_SEND, 1u << i, &w);
+    int32_t w, err = wisp_dup(init_ntfn, WISP_R_SEND, bit, &w);
     if (err == 0) {
         err = wisp_watch(pid, w);
         wisp_close(w);
     }
     if (err)
-        printf("init: cannot watch %s (pid %d): %s\n", init_svcs[i].name,
-               (int)pid, wisp_strerror(err));
+        printf("init: cannot watch %s (pid %d): %s\n", what, (int)pid,
+               wisp_strerror(err));
 }
 
 /* init_spawn_err: a few words on why spawn failed. */
@@ -360,8 +224,41 @@ static const char *init_spawn_err(int32_t err)
     case WISP_ENOENT: return "no such program in the initrd";
     case WISP_EINVAL: return "not a valid program, or arguments too long";
     case WISP_EAGAIN: return "too many processes";
+    case WISP_EDQUOT: return "over a limit";
     default: return "spawn failed";
     }
+}
+
+/* init_transient: whether a failed start may work later (so is retried
+ * with back-off): the table or memory was full, not the line wrong. */
+static bool init_transient(int32_t err)
+{
+    return err == WISP_EAGAIN || err == WISP_EDQUOT || err == WISP_ENOMEM;
+}
+
+/*
+ * init_spawn: spawns line i's program with the minted handles hs and
+ * sets its quota before it runs (it runs when init next blocks).
+ * Returns 0 (s->pid and s->proc set) or spawn's errno (said why).
+ */
+static int32_t init_spawn(int i, const int32_t *hs)
+{
+    struct svc *s = &init_svcs[i];
+    int32_t err = wisp_spawn_proc(s->prog, (uint32_t)strlen(s->prog),
+                                  s->args, s->args_len, hs, s->nslots,
+                                  &s->pid, &s->proc);
+    if (err) {
+        printf("init: cannot start %s (%s): %s (%s)\n", s->name, s->prog,
+               wisp_strerror(err), init_spawn_err(err));
+        s->pid = -1;
+        return err;
+    }
+    err = wisp_limit(s->proc, s->procs,
+                     s->mem_mib < 4096 ? s->mem_mib << 20 : UINT32_MAX);
+    if (err)
+        printf("init: %s (pid %d): quota not set: %s\n", s->name,
+               (int)s->pid, wisp_strerror(err));
+    return 0;
 }
 
 /*
@@ -371,9 +268,11 @@ static const char *init_spawn_err(int32_t err)
 static int32_t init_start(int i)
 {
     struct svc *s = &init_svcs[i];
-    int32_t hs[INIT_SPAWN_SLOTS], err = 0, pid;
+    int32_t hs[INIT_SPAWN_SLOTS], err = 0;
     bool temp[INIT_SPAWN_SLOTS] = {false};
     uint32_t n;                     /* slots minted */
+    if (s->ep < 0 && init_has_slot(s, SK_SERVE) && init_serve_ep(s))
+        return WISP_ENOMEM;         /* a retired line serves again */
     for (n = 0; n < s->nslots; n++)
         if ((err = init_mint(i, s->slots[n], &hs[n], &temp[n])) != 0)
             break;
@@ -382,24 +281,22 @@ static int32_t init_start(int i)
                (unsigned)n, init_slot_words[s->slots[n]],
                err == WISP_ENOENT ? "no running service of that name"
                                   : wisp_strerror(err));
-    else if ((err = wisp_spawn(s->prog, (uint32_t)strlen(s->prog), s->args,
-                               s->args_len, hs, s->nslots, &pid)) != 0)
-        printf("init: cannot start %s (%s): %s (%s)\n", s->name, s->prog,
-               wisp_strerror(err), init_spawn_err(err));
+    else
+        err = init_spawn(i, hs);
     for (uint32_t j = 0; j < n; j++)
         if (temp[j])
             wisp_close(hs[j]);
     if (err)
         return err;
-    s->pid = pid;
     s->started_ms = init_now_ms();
-    printf("init: started %s (pid %d)\n", s->name, (int)pid);
-    init_watch(i, pid);
+    printf("init: started %s (pid %d)\n", s->name, (int)s->pid);
+    init_watch(s->pid, 1u << i, s->name);
     return 0;
 }
 
-/* init_retire: line s will not run again: close its endpoint, so calls
- * to it get EPIPE rather than wait for a server that never comes. */
+/* init_retire: line s will not run again unless asked (the shell's
+ * `restart`): close its endpoint, so calls to it get EPIPE rather than
+ * wait for a server that never comes. */
 static void init_retire(struct svc *s)
 {
     if (s->ep >= 0)
@@ -433,46 +330,155 @@ static void init_reregister(void)
     }
 }
 
+/* init_backoff_ms: how long to wait before restarting a line that has
+ * ended `quick` times in a row right after starting. */
+static uint32_t init_backoff_ms(int quick)
+{
+    if (quick <= INIT_QUICK_FREE)
+        return 0;
+    if (quick - INIT_QUICK_FREE > 5)
+        return INIT_BACKOFF_MAX_MS;
+    uint32_t ms = INIT_BACKOFF_MS << (quick - INIT_QUICK_FREE - 1);
+    return ms < INIT_BACKOFF_MAX_MS ? ms : INIT_BACKOFF_MAX_MS;
+}
+
+/*
+ * init_later: restart line i after ms milliseconds.  init has no timer:
+ * it starts a process of its own program that sleeps (`init.wasm delay
+ * MS`) and watches its end with the line's delay bit.  Retires the line
+ * if even that cannot start.
+ */
+static void init_later(int i, uint32_t ms)
+{
+    struct svc *s = &init_svcs[i];
+    char args[16];
+    int n = snprintf(args, sizeof args, "delay%c%u", '\0', (unsigned)ms);
+    int32_t pid, err = wisp_spawn_proc("init.wasm", 9, args,
+                                       (uint32_t)n + 1, NULL, 0, &pid,
+                                       &s->delay);
+    if (err) {
+        printf("init: %s: cannot wait to restart it (%s); retired\n",
+               s->name, wisp_strerror(err));
+        s->delay = -1;
+        init_retire(s);
+        return;
+    }
+    init_watch(pid, 1u << (INIT_DELAY_SHIFT + i), "a delay");
+}
+
+/* init_run: start line i now; a failure that may pass is retried after
+ * a back-off, any other retires the line. */
+static void init_run(int i)
+{
+    struct svc *s = &init_svcs[i];
+    int32_t err = init_start(i);
+    if (err == 0 && strcmp(s->name, "names") == 0)
+        init_reregister();
+    else if (err && init_transient(err))
+        init_later(i, init_backoff_ms(++s->quick + INIT_QUICK_FREE));
+    else if (err)
+        init_retire(s);
+}
+
 /*
  * init_ended: line i's process has ended (its watch bit came): restart
- * it if its line says so and it is not failing in a loop, else retire
- * it.  A bit for a line that is not running is ignored.
+ * it if its line says so, at once or, when it keeps ending right after
+ * its start, after a growing delay.  A bit for a line that is not
+ * running is ignored.
  */
 static void init_ended(int i)
 {
     struct svc *s = &init_svcs[i];
     int32_t pid = s->pid;
+    uint32_t ms;
     if (pid < 0)
         return;
     s->pid = -1;
+    wisp_close(s->proc);
+    s->proc = -1;
     s->quick = init_now_ms() - s->started_ms < INIT_QUICK_MS ? s->quick + 1
                                                               : 0;
-    if (!s->restart) {
+    if (!s->restart && !s->again) {
         printf("init: %s (pid %d) ended\n", s->name, (int)pid);
-    } else if (s->quick >= INIT_QUICK_MAX) {
+        init_retire(s);
+    } else if ((ms = init_backoff_ms(s->quick)) > 0) {
         printf("init: %s (pid %d) ended %d times right after starting; "
-               "not restarting it\n", s->name, (int)pid, s->quick);
+               "restarting in %u ms\n", s->name, (int)pid, s->quick,
+               (unsigned)ms);
+        init_later(i, ms);
     } else {
         printf("init: %s (pid %d) ended, restarting\n", s->name, (int)pid);
-        if (init_start(i) == 0) {
-            if (strcmp(s->name, "names") == 0)
-                init_reregister();
-            return;
-        }
+        init_run(i);
     }
-    init_retire(s);
+    s->again = false;
 }
 
-/* init_asked: line i's service asks to be restarted: end its process
- * (its end then restarts it, if its line says `restart`). */
+/* init_asked: line i is to be restarted now (its `init` handle, or the
+ * shell's `restart`): a running process is killed (its end restarts it,
+ * if its line says `restart`); a line that is not running starts now,
+ * its back-off forgotten. */
 static void init_asked(int i)
 {
     struct svc *s = &init_svcs[i];
-    if (s->pid < 0)
+    if (s->pid >= 0) {
+        printf("init: %s (pid %d) asks to be restarted\n", s->name,
+               (int)s->pid);
+        s->again = true;
+        wisp_kill(s->proc, s->pid);
         return;
-    printf("init: %s (pid %d) asks to be restarted\n", s->name,
-           (int)s->pid);
-    wisp_kill(s->pid);
+    }
+    if (s->delay >= 0) {
+        wisp_close(s->delay);       /* its end is ignored now */
+        s->delay = -1;
+    }
+    s->quick = 0;
+    printf("init: %s: starting it again\n", s->name);
+    init_run(i);
+}
+
+/* init_delayed: line i's back-off delay is over: start it, unless it
+ * was started meanwhile. */
+static void init_delayed(int i)
+{
+    struct svc *s = &init_svcs[i];
+    if (s->delay < 0 || s->pid >= 0)
+        return;
+    wisp_close(s->delay);
+    s->delay = -1;
+    init_run(i);
+}
+
+/*
+ * init_control_start: (re)starts the control helper, `init.wasm control
+ * NAME...`, which serves the control endpoint and signals a line's ask
+ * bit for INIT_RESTART (slot 0: a send handle on the watch notification
+ * that may mint any bit; slot 1: the control endpoint, receive only).
+ */
+static void init_control_start(void)
+{
+    char args[INIT_ARGS_MAX];
+    uint32_t len = 8;
+    int32_t hs[2], pid, err;
+    memcpy(args, "control", 8);
+    for (int i = 0; i < init_nsvcs; i++) {
+        size_t n = strlen(init_svcs[i].name) + 1;
+        if (len + n > sizeof args)
+            break;                  /* names past it cannot be restarted */
+        memcpy(args + len, init_svcs[i].name, n);
+        len += (uint32_t)n;
+    }
+    if ((err = wisp_dup(init_ntfn, WISP_R_SEND, 0, &hs[0])) == 0 &&
+        (err = wisp_dup(init_control, WISP_R_RECV, 0, &hs[1])) == 0) {
+        err = wisp_spawn_proc("init.wasm", 9, args, len, hs, 2, &pid,
+                              &init_control_proc);
+        wisp_close(hs[1]);
+    }
+    wisp_close(hs[0]);
+    if (err)
+        printf("init: cannot start its control helper: %s\n",
+               wisp_strerror(err));
+    else
+        init_watch(pid, INIT_BIT_CONTROL, "the control helper");
 }
 
 /* init_ends: handles the line bits of a watch word: requests first, so
@@ -485,6 +491,13 @@ static void init_ends(uint32_t word)
     for (int i = 0; i < init_nsvcs; i++)
         if (word & (1u << i))
             init_ended(i);
+    for (int i = 0; i < init_nsvcs; i++)
+        if (word & (1u << (INIT_DELAY_SHIFT + i)))
+            init_delayed(i);
+    if (word & INIT_BIT_CONTROL) {
+        wisp_close(init_control_proc);
+        init_control_start();
+    }
 }
 
 /* init_named: true once `name` is registered with the name server. */
@@ -522,15 +535,77 @@ static void init_await_name(int i)
     }
 }
 
-/* main: set up, start every line in order, then watch forever. */
-int main(void)
+/* ---- the helpers: init's own program, run with an argument ---------- */
+
+/* init_delay_main: `init.wasm delay MS`: sleep, then end (init watches
+ * the end: its timer). */
+static int init_delay_main(const char *ms)
 {
-    static char text[INIT_MANIFEST_MAX];
-    uint32_t word;
+    wisp_sleep_ms((uint32_t)strtoul(ms, NULL, 10));
+    return 0;
+}
+
+/* init_control_handle: one INIT_RESTART (svc_handler): the line named
+ * in the buffer (names = argv of the helper) gets its ask bit. */
+static char **init_ctl_names;
+static int init_ctl_n;
+static bool init_control_handle(const wisp_in *in, wisp_msg *out)
+{
+    char name[NAME_MAX_LEN + 1];
+    int32_t h;
+    int i = 0;
+    svc_drop_handles(in, 0);
+    *out = svc_reply_msg(WISP_EINVAL, 0, 0, 0, 0);
+    if (in->label != INIT_RESTART || in->copied > NAME_MAX_LEN)
+        return true;
+    memcpy(name, (const char *)(uintptr_t)in->buf, in->copied);
+    name[in->copied] = '\0';
+    while (i < init_ctl_n && strcmp(init_ctl_names[i], name) != 0)
+        i++;
+    *out = svc_reply_msg(WISP_ENOENT, 0, 0, 0, 0);
+    if (i == init_ctl_n ||
+        wisp_dup(0, WISP_R_SEND, 1u << (INIT_ASK_SHIFT + i), &h) != 0)
+        return true;
+    wisp_signal(h);
+    wisp_close(h);
+    *out = svc_reply_msg(0, 0, 0, 0, 0);
+    return true;
+}
+
+/* init_control_main: `init.wasm control NAME...`: serve the control
+ * endpoint (slot 1) for the shell; ends when it cannot receive. */
+static int init_control_main(int argc, char **argv)
+{
+    static char buf[NAME_MAX_LEN + 1];
+    init_ctl_names = argv + 2;
+    init_ctl_n = argc - 2;
+    return svc_serve(1, buf, sizeof buf, init_control_handle) ? 1 : 0;
+}
+
+/* init_setup: the watch notification, the placeholder and the control
+ * endpoint.  0 or the errno. */
+static int32_t init_setup(void)
+{
     int32_t err = wisp_ntfn_create(&init_ntfn);
     if (err == 0)
         err = wisp_dup(init_ntfn, 0, 0, &init_null);
-    if (err) {
+    if (err == 0)
+        err = wisp_ep_create(&init_control);
+    return err;
+}
+
+/* main: set up, start every line in order, then watch forever.  Run
+ * with an argument, it is one of its own helpers. */
+int main(int argc, char **argv)
+{
+    static char text[INIT_MANIFEST_MAX];
+    uint32_t word;
+    int32_t err;
+    if (argc >= 3 && strcmp(argv[1], "delay") == 0)
+        return init_delay_main(argv[2]);
+    if (argc >= 2 && strcmp(argv[1], "control") == 0)
+        return init_control_main(argc, argv);
+    if ((err = init_setup()) != 0) {
         printf("init: cannot create its notification: %s\n",
                wisp_strerror(err));
         for (;;)
@@ -538,11 +613,12 @@ int main(void)
     }
     if (init_read_manifest(text, sizeof text) >= 0)
         init_parse(text);
-    for (int i = 0; i < init_nsvcs; i++)
-        if (init_start(i) != 0)
-            init_retire(&init_svcs[i]);
-        else if (init_svcs[i].reg)
+    for (int i = 0; i < init_nsvcs; i++) {
+        init_run(i);
+        if (init_svcs[i].pid >= 0 && init_svcs[i].reg)
             init_await_name(i);
+    }
+    init_control_start();
     for (;;) {
         if (wisp_wait(init_ntfn, &word) == 0)
             init_ends(word);

@@ -25,12 +25,12 @@
 
 #define NM_SLOT_NOTIFY 2
 #define NM_FIXED 4                  /* slots 0..3, held for good */
-/* Registrations at once: each holds a slot, and SVC_RECV_FREE slots
- * must stay free to receive, so the handle table allows fewer than
- * NAMES_MAX; more is ENOSPC. */
-#define NM_CAP (WISP_HANDLES_MAX - NM_FIXED - SVC_RECV_FREE)
+/* Registrations at once (more is ENOSPC): NAMES_MAX, each holding a
+ * slot, with SVC_RECV_FREE slots free to receive. */
+#define NM_CAP NAMES_MAX
 
-_Static_assert(NM_CAP > 0 && NM_CAP <= NAMES_MAX, "names: table size");
+_Static_assert(NM_FIXED + NM_CAP + SVC_RECV_FREE <= WISP_HANDLES_MAX,
+               "names: table size");
 
 struct nm_entry {
     bool used;

@@ -6,11 +6,15 @@
  * calls to the file service (proto.h), so the shell is plain wasi-libc C
  * plus a few of Wisp's own host calls (wisp.h) for processes and IPC.
  *
- * Its handles (the standard slots of proto.h): 0 the console endpoint,
- * UNBADGED and with the grant right, so it can mint a console handle
- * with a fresh badge for every program it starts and tell the console
- * which badge is in the foreground (CONS_SET_FG, which only the unbadged
- * handle may send); 1 the file service; 2 the name server.
+ * Its handles (the standard slots of proto.h, and one more): 0 the
+ * console endpoint, UNBADGED and with the grant right, so it can mint a
+ * console handle with a fresh badge for every program it starts and
+ * tell the console which badge is in the foreground (CONS_SET_FG, which
+ * only the unbadged handle may send); 1 the file service, unbadged too,
+ * so that every program it starts gets one badged with its own pid
+ * (WISP_SPAWN_BADGE_PID); 2 the name server; 3 init's control endpoint
+ * (`restart`).  Every program it starts is a job: the shell holds its
+ * process handle, the only authority to kill it, until it has ended.
  *
  * `help` lists the commands; a line that names no command runs the
  * program of that name from the initrd.
@@ -39,6 +43,19 @@
 /* Badges of the two handles on a foreground wait's notification. */
 #define SH_FG_END 1u                /* wisp_watch: the program ended */
 #define SH_FG_INTR 2u               /* the console: Ctrl-C was typed */
+#define SH_SLOT_CONTROL 3           /* init's control endpoint */
+/* Background programs at once: each holds a slot of the shell's handle
+ * table (WISP_HANDLES_MAX), which also needs its 4 fixed slots, 5 free
+ * for a call, a foreground program's 4 and a spare. */
+#define SH_JOBS_MAX 48
+#define SH_PROCS_SEEN 160           /* live pids sh_reap lists (> PROC_MAX) */
+
+/* A program the shell started and its process handle. */
+struct sh_job {
+    int32_t pid;
+    int32_t proc;                   /* -1: a free entry */
+};
+static struct sh_job sh_jobs[SH_JOBS_MAX];
 
 /* A command: its name, arguments and help as help lists them, its
  * function, and how many words may follow the name (max -1: any). */
@@ -147,13 +164,26 @@ static int32_t sh_set_fg(uint32_t badge, int32_t intr)
 /* ---- processes ---------------------------------------------------------- */
 
 /*
- * sh_kill_wait: kills pid and waits until it has ended, so its
- * "killed" line comes before the next prompt.  Returns 0 or the errno
- * of wisp_kill (ESRCH: no such process; EPERM: init).
+ * sh_kill_any: kills pid through the first job's handle that reaches it
+ * (pid is that job, or a program it started).  Returns 0, or ESRCH when
+ * no job of the shell's reaches pid: the shell has no authority over it.
+ */
+static int32_t sh_kill_any(int32_t pid)
+{
+    for (int i = 0; i < SH_JOBS_MAX; i++)
+        if (sh_jobs[i].proc >= 0 && wisp_kill(sh_jobs[i].proc, pid) == 0)
+            return 0;
+    return WISP_ESRCH;
+}
+
+/*
+ * sh_kill_wait: kills pid (sh_kill_any) and waits until it has ended,
+ * so its "killed" line comes before the next prompt.  Returns 0 or
+ * ESRCH.
  */
 static int32_t sh_kill_wait(int32_t pid)
 {
-    int32_t n, err = wisp_kill(pid);
+    int32_t n, err = sh_kill_any(pid);
     uint32_t word;
     if (err)
         return err;
@@ -166,32 +196,39 @@ static int32_t sh_kill_wait(int32_t pid)
 }
 
 /* sh_spawn_name: spawns name with the packed args and handles, trying
- * "NAME.wasm" when there is no program "NAME".  Returns spawn's errno. */
+ * "NAME.wasm" when there is no program "NAME".  Returns spawn's errno;
+ * *pid and *proc as wisp_spawn_proc. */
 static int32_t sh_spawn_name(const char *name, const char *args,
-                             uint32_t len, const int32_t *hs, int32_t *pid)
+                             uint32_t len, const int32_t *hs, int32_t *pid,
+                             int32_t *proc)
 {
     char full[64];
     size_t n = strlen(name);
-    int32_t err = wisp_spawn(name, (uint32_t)n, args, len, hs, 3, pid);
+    int32_t err = wisp_spawn_proc(name, (uint32_t)n, args, len, hs, 3, pid,
+                                  proc);
     if (err != WISP_ENOENT || n + 6 > sizeof full ||
         (n > 5 && strcmp(name + n - 5, ".wasm") == 0))
         return err;
     memcpy(full, name, n);
     memcpy(full + n, ".wasm", 6);
-    return wisp_spawn(full, (uint32_t)n + 5, args, len, hs, 3, pid);
+    return wisp_spawn_proc(full, (uint32_t)n + 5, args, len, hs, 3, pid,
+                           proc);
 }
 
 /*
  * sh_spawn: starts program argv[0] with arguments argv[1..argc-1] and
  * the standard slots: a copy of the console handle badged `badge` (send
- * only), the file service, the name server.  *pid = its pid.  Returns 0
- * or an errno (spawn's, or dup's if the shell's slot 0 is wrong).
+ * only), the file service badged with its pid, the name server.  *pid =
+ * its pid, *proc its process handle.  Returns 0 or an errno (spawn's,
+ * or dup's if the shell's slot 0 is wrong).
  */
-static int32_t sh_spawn(int argc, char **argv, uint32_t badge, int32_t *pid)
+static int32_t sh_spawn(int argc, char **argv, uint32_t badge, int32_t *pid,
+                        int32_t *proc)
 {
     char args[SH_LINE_MAX];
     uint32_t len = 0;
-    int32_t hs[3] = {-1, WISP_SLOT_FS, WISP_SLOT_NAMES};
+    int32_t hs[3] = {-1, (int32_t)(WISP_SLOT_FS | WISP_SPAWN_BADGE_PID),
+                     WISP_SLOT_NAMES};
     for (int i = 1; i < argc; i++) {
         size_t n = strlen(argv[i]) + 1;
         memcpy(args + len, argv[i], n);     /* words of one line: fits */
@@ -200,17 +237,17 @@ static int32_t sh_spawn(int argc, char **argv, uint32_t badge, int32_t *pid)
     int32_t err = wisp_dup(WISP_SLOT_CONSOLE, WISP_R_SEND, badge, &hs[0]);
     if (err)
         return err;
-    err = sh_spawn_name(argv[0], args, len, hs, pid);
+    err = sh_spawn_name(argv[0], args, len, hs, pid, proc);
     wisp_close(hs[0]);
     return err;
 }
 
 /*
  * sh_fg_loop: waits on notification n until its word has SH_FG_END
- * (pid ended), killing pid whenever SH_FG_INTR (Ctrl-C) comes first.
- * Returns 0, or wait's errno.
+ * (pid ended), killing pid (through its process handle proc) whenever
+ * SH_FG_INTR (Ctrl-C) comes first.  Returns 0, or wait's errno.
  */
-static int32_t sh_fg_loop(int32_t n, int32_t pid)
+static int32_t sh_fg_loop(int32_t n, int32_t pid, int32_t proc)
 {
     uint32_t word = 0, got;
     while (!(word & SH_FG_END)) {
@@ -218,7 +255,7 @@ static int32_t sh_fg_loop(int32_t n, int32_t pid)
         if (err)
             return err;
         if (got & SH_FG_INTR)
-            wisp_kill(pid);
+            wisp_kill(proc, pid);
         word |= got;
     }
     return 0;
@@ -232,7 +269,7 @@ static int32_t sh_fg_loop(int32_t n, int32_t pid)
  * once: it then runs on in the background), with the console back to
  * the shell.  Holds three handles meanwhile.
  */
-static void sh_wait_fg(int32_t pid, uint32_t badge)
+static void sh_wait_fg(int32_t pid, int32_t proc, uint32_t badge)
 {
     int32_t n = -1, end = -1, intr = -1, err;
     if ((err = wisp_ntfn_create(&n)) == 0 &&
@@ -246,7 +283,7 @@ static void sh_wait_fg(int32_t pid, uint32_t badge)
     else if ((err = sh_set_fg(badge, intr)) != 0)
         printf("shell: pid %d cannot have the console (%s)\n", (int)pid,
                wisp_strerror(err));
-    if (watching && (err = sh_fg_loop(n, pid)) != 0)
+    if (watching && (err = sh_fg_loop(n, pid, proc)) != 0)
         printf("shell: waiting for pid %d: %s\n", (int)pid,
                wisp_strerror(err));
     sh_set_fg(0, -1);
@@ -262,7 +299,52 @@ static const char *sh_why(int32_t err)
         return "cannot load it (not a valid program, or arguments too long)";
     if (err == WISP_EAGAIN)
         return "too many processes";
+    if (err == WISP_EDQUOT)
+        return "over a limit (the shell's quota, or one the kernel named)";
+    if (err == WISP_EMFILE)
+        return "the shell holds too many jobs";
     return wisp_strerror(err);
+}
+
+/* sh_job_room: whether a background job can be kept. */
+static bool sh_job_room(void)
+{
+    for (int i = 0; i < SH_JOBS_MAX; i++)
+        if (sh_jobs[i].proc < 0)
+            return true;
+    return false;
+}
+
+/* sh_job_add: keeps background program pid's process handle; false if
+ * every entry is taken. */
+static bool sh_job_add(int32_t pid, int32_t proc)
+{
+    for (int i = 0; i < SH_JOBS_MAX; i++)
+        if (sh_jobs[i].proc < 0) {
+            sh_jobs[i] = (struct sh_job){pid, proc};
+            return true;
+        }
+    return false;
+}
+
+/* sh_reap: closes the process handles of jobs that have ended (their
+ * pids are no longer among the live processes). */
+static void sh_reap(void)
+{
+    static int32_t live[SH_PROCS_SEEN];
+    struct wisp_proc_info p;
+    uint32_t n = 0;
+    while (n < SH_PROCS_SEEN && wisp_proc_info(n, &p) == 0)
+        live[n++] = p.pid;
+    for (int i = 0; i < SH_JOBS_MAX; i++) {
+        uint32_t k = 0;
+        while (sh_jobs[i].proc >= 0 && k < n && live[k] != sh_jobs[i].pid)
+            k++;
+        if (sh_jobs[i].proc >= 0 && k == n && n < SH_PROCS_SEEN) {
+            wisp_close(sh_jobs[i].proc);
+            sh_jobs[i].proc = -1;
+        }
+    }
 }
 
 /*
@@ -273,13 +355,17 @@ static const char *sh_why(int32_t err)
 static int32_t sh_run(int argc, char **argv, int bg)
 {
     uint32_t badge = sh_next_badge++;
-    int32_t pid, err = sh_spawn(argc, argv, badge, &pid);
-    if (err)
+    int32_t pid, proc, err;
+    if (bg && !sh_job_room())
+        return WISP_EMFILE;
+    if ((err = sh_spawn(argc, argv, badge, &pid, &proc)) != 0)
         return err;
-    if (bg)
+    if (bg && sh_job_add(pid, proc)) {
         printf("[pid %d]\n", (int)pid);
-    else
-        sh_wait_fg(pid, badge);
+        return 0;
+    }
+    sh_wait_fg(pid, proc, badge);
+    wisp_close(proc);
     return 0;
 }
 
@@ -426,7 +512,8 @@ static int cmd_ps(int argc, char **argv)
     return 0;
 }
 
-/* cmd_kill: kill PID: ends the process and waits for its end. */
+/* cmd_kill: kill PID: ends the process (one the shell started, or one
+ * that one started) and waits for its end. */
 static int cmd_kill(int argc, char **argv)
 {
     uint32_t pid;
@@ -440,9 +527,9 @@ static int cmd_kill(int argc, char **argv)
     }
     err = sh_kill_wait((int32_t)pid);
     if (err == WISP_ESRCH)
-        printf("kill: no process %u\n", (unsigned)pid);
-    else if (err == WISP_EPERM)
-        printf("kill: %u is init, which must not die\n", (unsigned)pid);
+        printf("kill: %u is not a program this shell started (it holds no "
+               "handle to it; restart NAME restarts a service)\n",
+               (unsigned)pid);
     else if (err)
         printf("kill: %u: %s\n", (unsigned)pid, wisp_strerror(err));
     return err != 0;
@@ -547,14 +634,43 @@ static int cmd_ping(int argc, char **argv)
     return 0;
 }
 
-/* cmd_monitor: hands the serial line to the kernel monitor until its
- * exit command (the kernel says so). */
+/* cmd_restart: restart NAME: asks init to restart the service of its
+ * manifest line NAME (running or not). */
+static int cmd_restart(int argc, char **argv)
+{
+    wisp_msg m = {.label = INIT_RESTART};
+    wisp_in in;
+    int32_t err;
+    (void)argc;
+    m.buf = SVC_PTR(argv[1]);
+    m.len = (uint32_t)strlen(argv[1]);
+    err = sh_call(SH_SLOT_CONTROL, &m, &in);
+    if (err == WISP_ENOENT) {
+        fputs("restart: no service '", stdout);
+        sh_word(argv[1]);
+        puts("' in init's manifest");
+    } else if (err) {
+        printf("restart: init did not answer: %s\n", wisp_strerror(err));
+    }
+    return err != 0;
+}
+
+/* cmd_monitor: asks the console, which owns the serial line, to hand it
+ * to the kernel monitor until its exit command (the kernel says so). */
 static int cmd_monitor(int argc, char **argv)
 {
+    wisp_msg m = {.label = CONS_MONITOR};
+    wisp_in in;
+    int32_t err;
     (void)argc, (void)argv;
-    wisp_monitor();
-    puts("shell: back from the monitor");
-    return 0;
+    fflush(stdout);
+    err = sh_call(WISP_SLOT_CONSOLE, &m, &in);
+    if (err)
+        printf("monitor: the console did not lend the line: %s\n",
+               wisp_strerror(err));
+    else
+        puts("shell: back from the monitor");
+    return err != 0;
 }
 
 /* cmd_exit: ends the shell (init restarts it if its manifest says so). */
@@ -580,7 +696,9 @@ static const struct sh_cmd sh_cmds[] = {
     {"run", "PROG [ARGS...]", "run a program; Ctrl-C kills it (PROG "
      "[ARGS...] does too; & at the end: in the background)", NULL, 1, -1},
     {"ps", "", "list the processes", cmd_ps, 0, 0},
-    {"kill", "PID", "end a process", cmd_kill, 1, 1},
+    {"kill", "PID", "end a program the shell started", cmd_kill, 1, 1},
+    {"restart", "NAME", "have init restart a service (see ps)",
+     cmd_restart, 1, 1},
     {"mem", "", "kernel memory and objects", cmd_mem, 0, 0},
     {"uptime", "", "time since boot", cmd_uptime, 0, 0},
     {"ipcstat", "", "IPC endpoints and notifications, messages through "
@@ -680,6 +798,7 @@ static void sh_line(char *line)
         return;
     }
     argv[argc] = NULL;
+    sh_reap();                      /* ended jobs' handles go first */
     if (sh_builtin(argc, argv, bg) < 0)
         sh_program(argc, argv, bg);
 }
@@ -714,6 +833,8 @@ static int sh_read(char *buf, size_t cap)
 int main(void)
 {
     char line[SH_LINE_MAX];
+    for (int i = 0; i < SH_JOBS_MAX; i++)
+        sh_jobs[i].proc = -1;
     puts("Wisp shell: help lists the commands");
     for (;;) {
         fputs("$ ", stdout);

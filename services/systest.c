@@ -18,7 +18,7 @@
  *                         then sleeps until killed (fs reclaims the ids)
  *   systest               (as init, init=systest.wasm) echoes typed
  *                         lines through the console device; "monitor"
- *                         calls wisp.monitor(), "quit" exits
+ *                         calls wisp.monitor(0), "quit" exits
  *
  * Each check prints one line; a failed check says "FAIL" and what.
  */
@@ -36,6 +36,12 @@
 
 static int failures;
 
+/* Each mode is its own function, never inlined into main: the engine
+ * keeps a function's constants in its frame, and main with every mode
+ * in it would take most of a process's value stack (PROC_VALUE_SLOTS)
+ * before printf had a slot. */
+#define MODE __attribute__((noinline)) static int
+
 /* expect: one check of an errno result. */
 static void expect(const char *what, int32_t got, int32_t want)
 {
@@ -45,21 +51,27 @@ static void expect(const char *what, int32_t got, int32_t want)
            wisp_strerror(got));
 }
 
-/* spawn_or_die: the pid of a new `name`, with no handles. */
-static int32_t spawn_or_die(const char *name)
+/* spawn_or_die: the pid of a new `name`, with no handles; *proc = its
+ * process handle (if proc is not NULL; else it is closed). */
+static int32_t spawn_or_die(const char *name, int32_t *proc)
 {
-    int32_t pid;
-    int32_t r = wisp_spawn_str(name, NULL, 0, &pid);
+    int32_t pid, h;
+    int32_t r = wisp_spawn_proc(name, (uint32_t)strlen(name), "", 0, NULL,
+                                0, &pid, &h);
     if (r != 0) {
         printf("FAIL spawn %s: %s\n", name, wisp_strerror(r));
         exit(1);
     }
+    if (proc)
+        *proc = h;
+    else
+        wisp_close(h);
     return pid;
 }
 
 /* ---- info ------------------------------------------------------------- */
 
-static int info(void)
+MODE info(void)
 {
     struct wisp_mem_info m;
     struct wisp_proc_info p;
@@ -98,33 +110,58 @@ static void wait_word(const char *what, int32_t n, uint32_t want)
            what, wisp_strerror(r), word);
 }
 
-/* watch_errors: what watch and kill refuse. */
-static void watch_errors(int32_t n, int32_t ended)
+/* watch_errors: what watch and kill refuse (ended: a pid that has
+ * ended, eh: its process handle). */
+static void watch_errors(int32_t n, int32_t ended, int32_t eh)
 {
-    int32_t nr;
+    int32_t nr, weak;
     wisp_dup(n, WISP_R_RECV, 0, &nr);
+    wisp_dup(eh, 0, 0, &weak);
     expect("watch a pid never used", wisp_watch(100000, n), WISP_ESRCH);
     expect("watch pid 0", wisp_watch(0, n), WISP_ESRCH);
-    expect("watch through a free slot", wisp_watch(ended, 15), WISP_EBADF);
+    expect("watch through a free slot", wisp_watch(ended, 60), WISP_EBADF);
     expect("watch without s", wisp_watch(ended, nr), WISP_EACCES);
-    expect("kill pid 1", wisp_kill(1), WISP_EPERM);
-    expect("kill an ended pid", wisp_kill(ended), WISP_ESRCH);
-    expect("kill pid -3", wisp_kill(-3), WISP_ESRCH);
+    expect("kill through a free slot", wisp_kill(60, ended), WISP_EBADF);
+    expect("kill through a notification", wisp_kill(n, ended), WISP_EBADF);
+    expect("kill without the kill right", wisp_kill(weak, ended),
+           WISP_EACCES);
+    expect("kill an ended pid", wisp_kill(eh, ended), WISP_ESRCH);
+    expect("limit an ended pid", wisp_limit(eh, 0, 0), WISP_ESRCH);
+    wisp_close(weak);
     wisp_close(nr);
+}
+
+/* kill_scope: a process handle reaches its process and what that one
+ * started, nothing else: not the caller, not a sibling, not init. */
+static void kill_scope(void)
+{
+    int32_t a, b, pa = spawn_or_die("loop.wasm", &a);
+    int32_t pb = spawn_or_die("loop.wasm", &b);
+    expect("kill ourselves through loop's handle",
+           wisp_kill(a, wisp_getpid()), WISP_ESRCH);
+    expect("kill the other loop through loop's handle", wisp_kill(a, pb),
+           WISP_ESRCH);
+    expect("kill pid 1 through loop's handle", wisp_kill(a, 1), WISP_ESRCH);
+    expect("limit above the quota it has", wisp_limit(a, 100000, 0),
+           WISP_EPERM);
+    expect("kill both loops", wisp_kill(a, pa) | wisp_kill(b, pb), 0);
+    wisp_close(a);
+    wisp_close(b);
 }
 
 /* watch_kept: the kernel's reference keeps a notification signallable
  * after its last s handle is closed. */
 static void watch_kept(void)
 {
-    int32_t n, nr, pid = spawn_or_die("loop.wasm");
+    int32_t n, nr, h, pid = spawn_or_die("loop.wasm", &h);
     wisp_ntfn_create(&n);
     wisp_dup(n, WISP_R_RECV, 0, &nr);
     expect("watch loop", wisp_watch(pid, n), 0);
     wisp_close(n);
-    expect("kill loop", wisp_kill(pid), 0);
+    expect("kill loop", wisp_kill(h, pid), 0);
     wait_word("watch after the last s handle closed", nr, 1);
     wisp_close(nr);
+    wisp_close(h);
 }
 
 /* watch_limit: PROC_WATCHES_MAX pending watches (on ourselves). */
@@ -141,20 +178,23 @@ static void watch_limit(void)
 
 /* watch: wisp_watch and wisp_kill: signals, errors, the watch limit;
  * 0 if every check passed. */
-static int watch(void)
+MODE watch(void)
 {
-    int32_t n, nb, pid = spawn_or_die("hello.wasm");
+    int32_t n, nb, h, pid = spawn_or_die("hello.wasm", &h);
     wisp_ntfn_create(&n);
     wisp_dup(n, WISP_R_SEND, 0x20, &nb);
     expect("watch hello", wisp_watch(pid, nb), 0);
     wait_word("hello ended", n, 0x20);
     expect("watch hello again", wisp_watch(pid, nb), 0);
     wait_word("watch of an ended pid", n, 0x20);
-    watch_errors(n, pid);
-    pid = spawn_or_die("loop.wasm");
+    watch_errors(n, pid, h);
+    wisp_close(h);
+    pid = spawn_or_die("loop.wasm", &h);
     expect("watch loop", wisp_watch(pid, n), 0);
-    expect("kill loop", wisp_kill(pid), 0);
+    expect("kill loop", wisp_kill(h, pid), 0);
     wait_word("loop killed", n, 1);
+    wisp_close(h);
+    kill_scope();
     watch_kept();
     watch_limit();
     printf("systest watch: %d failed\n", failures);
@@ -187,7 +227,7 @@ static wisp_msg serve_one(const wisp_in *in, char *buf, int *reads)
 
 /* serve: a small console server for PROG (argv[2..]): its slot 0 is
  * this endpoint; prints what it writes, answers its reads. */
-static int serve(int argc, char **argv)
+MODE serve(int argc, char **argv)
 {
     static char buf[4096];
     char args[128] = "";
@@ -224,7 +264,7 @@ static int serve(int argc, char **argv)
 
 /* stdio_client: stdio and a file through the slots serve (or the
  * shell) gave: prints, reads to the end of input, opens a file. */
-static int stdio_client(void)
+MODE stdio_client(void)
 {
     char line[64];
     printf("stdio: hello over IPC\n");
@@ -369,7 +409,7 @@ static void files_limit(void)
 }
 
 /* files: every files_* check; the number that failed. */
-static int files(void)
+MODE files(void)
 {
     files_write();
     files_seek();
@@ -384,7 +424,7 @@ static int files(void)
 
 /* hold: open files until an open fails (or HOLD_MAX), report, sleep
  * until killed. */
-static int hold(void)
+MODE hold(void)
 {
     int n = 0, err = 0;
     while (n < HOLD_MAX && !err) {
@@ -414,7 +454,7 @@ static int line_done(const char *line)
     snprintf(out, sizeof out, "systest: got '%s'\n", line);
     say(out);
     if (strcmp(line, "monitor") == 0) {
-        int32_t r = wisp_monitor();
+        int32_t r = wisp_monitor(0);
         snprintf(out, sizeof out, "systest: back from the monitor: %s\n",
                  wisp_strerror(r));
         say(out);
@@ -424,7 +464,7 @@ static int line_done(const char *line)
 
 /* console: (as init) echo typed lines through the console device;
  * `monitor` lends the line to the kernel monitor, `quit` ends. */
-static int console(void)
+MODE console(void)
 {
     char buf[64], line[128], out[96];
     uint32_t n, len = 0, word;

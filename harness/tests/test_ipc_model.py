@@ -17,6 +17,7 @@ import pytest
 from wisp_harness import ipcscripts as I
 
 S = I.S                         # spec/ipc/script.py
+K = S.HANDLES_MAX                # slots of a handle table
 HOST_SEEDS = range(1, 301)      # 300 random scripts on the host
 QEMU_SEEDS = range(100001, 100201)  # 200 in the kernel
 
@@ -119,10 +120,12 @@ SCENARIOS = {
           "10: wake 1 -> ok badge=0 label=200 buf=65536/65536",
           "11: 2 send -> EFAULT", "12: 2 send -> EMSGSIZE", "13: 1 recv -> EFAULT"]),
 
-    "handle_table_full": (script("1 ep_create\n" + "1 dup 0 srg 0\n" * 11 + """
+    # a table of K = HANDLES_MAX slots: filled to K - 4, so a receive
+    # (which needs RECV_FREE_SLOTS = 5) is EMFILE until one is closed
+    "handle_table_full": (script("1 ep_create\n" + "1 dup 0 srg 0\n" * (K - 5) + f"""
 1 recv 0
 1 call 0
-1 close 11
+1 close {K - 5}
 1 try_recv 0
 """ + "1 dup 0 s-- 0\n" * 5 + """
 1 ep_create
@@ -130,9 +133,10 @@ SCENARIOS = {
 2 ep_create
 2 give 0 1
 1 give 3 2
-""", 2), ["13: 1 recv -> EMFILE", "14: 1 call -> EMFILE", "16: 1 try_recv -> EAGAIN",
-          "21: 1 dup -> ok h=15", "22: 1 ep_create -> EMFILE", "25: 2 give -> EMFILE",
-          "26: 1 give -> ok h=1"]),
+""", 2), [f"{K - 3}: 1 recv -> EMFILE", f"{K - 2}: 1 call -> EMFILE",
+          f"{K}: 1 try_recv -> EAGAIN", f"{K + 5}: 1 dup -> ok h={K - 1}",
+          f"{K + 6}: 1 ep_create -> EMFILE", f"{K + 9}: 2 give -> EMFILE",
+          f"{K + 10}: 1 give -> ok h=1"]),
 
     "reply_to_a_dead_caller": (script("""
 1 ep_create

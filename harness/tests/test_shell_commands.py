@@ -14,7 +14,7 @@ from wisp_harness.shell import SHELL_PROMPT_RE, ends
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["help", "ls", "cat", "echo", "rm", "mkdir", "rmdir", "run",
-            "ps", "kill", "mem",
+            "ps", "kill", "restart", "mem",
             "uptime", "ipcstat", "ping", "monitor", "exit"]
 PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +(\S+) +(\d+) +(\d+) +(\d+)$", re.M)
 
@@ -144,7 +144,7 @@ def test_ping_reports_the_round_trip_time(sh):
 
 def test_monitor_borrows_the_line_and_gives_it_back(sh):
     sh.sendline("monitor")
-    sh.expect(r"\[pid \d+ shell.wasm\] the kernel monitor has the serial line")
+    sh.expect(r"\[pid \d+ console.wasm\] the kernel monitor has the serial line")
     sh.expect(PROMPT_RE)                    # the monitor reads from here on
     assert re.search(r"^ +\d+ shell.wasm ", sh.monitor_cmd("ps"), re.M)
     sh.sendline("exit")
@@ -172,8 +172,11 @@ def test_exit_ends_the_shell_and_init_starts_another(sh):
     ("kill 1 2", "usage: kill PID"),
     ("kill x1", "kill: 'x1' is not a pid (a positive number; ps lists them)"),
     ("kill 0", "kill: '0' is not a pid (a positive number; ps lists them)"),
-    ("kill 4242", "kill: no process 4242"),
-    ("kill 1", "kill: 1 is init, which must not die"),
+    ("kill 4242", "kill: 4242 is not a program this shell started (it holds no "
+                  "handle to it; restart NAME restarts a service)"),
+    ("kill 1", "kill: 1 is not a program this shell started (it holds no handle "
+               "to it; restart NAME restarts a service)"),
+    ("restart nosuch", "restart: no service 'nosuch' in init's manifest"),
     ("ping 0", "ping: '0' is not a count (1..1000000)"),
     ("ping -5", "ping: '-5' is not a count (1..1000000)"),
     ("ps &", "ps: & runs only programs in the background"),

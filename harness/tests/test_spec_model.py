@@ -538,3 +538,42 @@ class IpcMachine(RuleBasedStateMachine):
 IpcMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30,
                                         deadline=None)
 test_ipc_state_machine = IpcMachine.TestCase
+
+
+# --- process handles: the kill right ----------------------------------------------
+def test_kill_needs_a_process_handle_with_the_kill_right():
+    s = M.initial_state(3)
+    s, r = M.op_give_proc(s, 1, 2)              # as spawn gives the spawner
+    assert r.ret == M.Ret("ok", (("h", 0),))
+    s, r = M.op_ntfn_create(s, 2)
+    s, r = M.op_wait(s, 3, 0)                   # 3 has no handle there
+    assert r.ret.err == "EBADF"
+    s, r = M.op_dup(s, 1, 0, 0, 0)              # a process handle without k
+    assert r.ret == M.Ret("ok", (("h", 1),))
+    s2, r = M.op_kill(s, 1, 1)
+    assert r.ret.err == "EACCES" and s2 is s
+    s2, r = M.op_kill(s, 3, 0)                  # 3 holds nothing
+    assert r.ret.err == "EBADF" and s2 is s
+    s, r = M.op_kill(s, 1, 0)
+    assert r.ret.err == "ok" and s.procs[2].state == "dead"
+    assert s.procs[2].handles == {}             # death closed its handles
+    s2, r = M.op_kill(s, 1, 0)                  # the handle outlives it
+    assert r.ret.err == "ESRCH"
+    assert M.check_invariants(s) == []
+    s, r = M.op_close(s, 1, 0)
+    s, r = M.op_close(s, 1, 1)
+    assert "p2" not in s.objs                   # the last handle freed it
+
+
+def test_a_killed_server_answers_its_callers_epipe():
+    s = M.initial_state(3)
+    s, _ = M.op_ep_create(s, 1)
+    s, _ = M.op_give(s, 1, 0, 2)
+    s, _ = M.op_give_proc(s, 3, 1)              # 3 may kill 1, the server
+    s, r = M.op_call(s, 2, 0, M.Msg(1), (0, 16))
+    assert r.ret.err == "blocked"
+    s, r = M.op_recv(s, 1, 0, (0, 16))          # 1 holds the reply handle
+    assert r.ret.err == "ok"
+    s, r = M.op_kill(s, 3, 0)
+    assert r.ret.err == "ok" and r.wakes == ((2, M.Ret("EPIPE")),)
+    assert M.check_invariants(s) == []

@@ -1,5 +1,5 @@
 """spec/services.md against the code it describes: every request of
-services/lib/proto.h and every manifest word init.c knows is stated
+services/lib/proto.h and every manifest word init knows is stated
 there, and every line of services/manifest uses only those words (the
 manifest itself is checked in QEMU by test_services.py)."""
 
@@ -9,25 +9,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = (ROOT / "spec" / "services.md").read_text()
 PROTO = (ROOT / "services" / "lib" / "proto.h").read_text()
-INIT = (ROOT / "services" / "init.c").read_text()
+MANIFEST = (ROOT / "services" / "lib" / "manifest.c").read_text()
 
 
 def requests():
-    """The request labels of proto.h: the NAMES_*, CONS_* and FS_*
+    """The request labels of proto.h: the NAMES_*, CONS_*, FS_* and INIT_*
     defines with a small number, less the file types and open flags."""
-    names = re.findall(r"^#define ((?:NAMES|CONS|FS)_[A-Z_]+) \d+\s*$", PROTO, re.M)
+    names = re.findall(r"^#define ((?:NAMES|CONS|FS|INIT)_[A-Z_]+) \d+\s*$", PROTO, re.M)
     return [n for n in names if not n.startswith(("FS_TYPE_", "FS_O_"))]
 
 
 def slot_words():
-    """The slot words of init.c's init_slot_words table."""
-    table = re.search(r"init_slot_words\[SK_COUNT\] = \{(.*?)\};", INIT, re.S)
+    """The slot words of init's init_slot_words table (services/lib/manifest.c)."""
+    table = re.search(r"init_slot_words\[SK_COUNT\] = \{(.*?)\};", MANIFEST, re.S)
     return re.findall(r'"([^"]+)"', table.group(1))
 
 
 def test_every_request_is_in_the_spec():
     reqs = requests()
-    assert {"NAMES_REGISTER", "CONS_SET_FG", "FS_TRUNCATE"} <= set(reqs), reqs
+    assert {"NAMES_REGISTER", "CONS_SET_FG", "FS_TRUNCATE", "CONS_MONITOR",
+            "INIT_RESTART"} <= set(reqs), reqs
     missing = [r for r in reqs if f"`{r}`" not in SPEC]
     assert not missing, f"requests of proto.h not in spec/services.md: {missing}"
 
@@ -57,5 +58,7 @@ def test_the_manifest_uses_only_known_words():
         for flag in fields[2:]:
             if flag.startswith("slots="):
                 assert set(flag[6:].split(",")) <= words, line
+            elif flag.startswith(("procs=", "mem=")):
+                assert re.fullmatch(r"(procs|mem)=\d{1,4}", flag), line
             else:
                 assert flag in ("restart", "register"), line

@@ -28,7 +28,8 @@ def test_info_agrees_with_the_monitor(monitor):
     total = re.search(r"^frames: \d+ free, \d+ used, (\d+) total", monitor.cmd("mem"), re.M)
     assert int(m[2]) == int(total[1])
     assert 0 < int(m[1]) < int(m[2]) and int(m[3]) > 0
-    assert (int(m[5]), int(m[6])) == (2, 1)     # its endpoint and notification; itself
+    # its endpoint and notification, its own process object; itself
+    assert (int(m[5]), int(m[6])) == (3, 1)
     p = procs(out)
     assert list(p) == ["systest.wasm"]
     assert p["systest.wasm"][1:] == (0, "running")
@@ -72,12 +73,19 @@ WATCH_LINES = [
     "watch pid 0: ESRCH",
     "watch through a free slot: EBADF",
     "watch without s: EACCES",
-    "kill pid 1: EPERM",
+    "kill through a free slot: EBADF",
+    "kill through a notification: EBADF",
+    "kill without the kill right: EACCES",
     "kill an ended pid: ESRCH",
-    "kill pid -3: ESRCH",
+    "limit an ended pid: ESRCH",
     "watch loop: ok",
     "kill loop: ok",
     "loop killed: ok word 0x1",                  # unbadged: bit 1
+    "kill ourselves through loop's handle: ESRCH",   # a handle reaches its
+    "kill the other loop through loop's handle: ESRCH",  # process's tree
+    "kill pid 1 through loop's handle: ESRCH",
+    "limit above the quota it has: EPERM",
+    "kill both loops: ok",
     "watch loop: ok",                            # then close the s handle
     "kill loop: ok",
     "watch after the last s handle closed: ok word 0x1",

@@ -34,7 +34,7 @@ def test_the_shells_monitor_command_and_exit():
     with Shell() as sh:
         sh.boot()
         sh.sendline("monitor")
-        sh.expect(r"\[pid \d+ shell.wasm\] the kernel monitor has the serial line; "
+        sh.expect(r"\[pid \d+ console.wasm\] the kernel monitor has the serial line; "
                   r"its `exit` gives it back")
         sh.expect(PROMPT_RE)
         out = sh.monitor_cmd("ps")

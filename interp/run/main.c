@@ -164,8 +164,9 @@ static void report_error(const char *prog, const wasm_error *err)
         [WASM_ERR_NONE] = "error", [WASM_ERR_MALFORMED] = "malformed module",
         [WASM_ERR_INVALID] = "invalid module", [WASM_ERR_LINK] = "link error",
         [WASM_ERR_TRAP] = "instantiation trap", [WASM_ERR_NOMEM] = "out of memory",
+        [WASM_ERR_LIMIT] = "over a limit",
     };
-    const char *kind = (unsigned)err->kind <= WASM_ERR_NOMEM ? kinds[err->kind]
+    const char *kind = (unsigned)err->kind <= WASM_ERR_LIMIT ? kinds[err->kind]
                                                             : "error";
     fprintf(stderr, "wisp-run: %s: %s at offset 0x%" PRIx32 ": %s\n", prog,
             kind, err->offset, err->message);

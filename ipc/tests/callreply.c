@@ -135,7 +135,8 @@ static void badges(void)
     CHECK_EQ(P(1)->got.h, 1);
     CHECK_EQ(ipc_dup(P(1), 1, IPC_R_SEND, 78), IPC_EINVAL);
     CHECK_EQ(ipc_dup(P(1), 1, IPC_R_SEND | IPC_R_RECV, 0), IPC_EACCES);
-    CHECK_EQ(ipc_dup(P(1), 1, 8, 0), IPC_EINVAL);
+    CHECK_EQ(ipc_dup(P(1), 1, 16, 0), IPC_EINVAL);
+    CHECK_EQ(ipc_dup(P(1), 1, IPC_R_KILL, 0), IPC_EACCES);
     CHECK_EQ(ipc_dup(P(1), 1, 0, 0), IPC_OK);       /* no rights at all */
     CHECK_EQ(P(1)->handles[2].badge, 77u);
     CHECK_EQ(ipc_give(P(1), 1, P(2)), IPC_OK);

@@ -107,10 +107,70 @@ static void no_memory(void)
     t_teardown();
 }
 
+/* A process object: unnumbered, held by the kernel; a handle with k
+ * names its process until it ends, then ESRCH; dup can drop k; the last
+ * handle after the end frees it. */
+static void process_objects(void)
+{
+    struct ipc_proc *tg;
+    t_setup(2);
+    int live = ipc_objs_live();
+    struct ipc_obj *o = ipc_pobj_create(P(2));
+    CHECK(o != NULL && o->kind == IPC_KIND_PROC && o->id == 0);
+    CHECK_EQ(ipc_objs_live(), live + 1);
+    CHECK_EQ(ipc_kgive(o, IPC_R_KILL, 0, P(1)), 0);
+    CHECK_EQ(ipc_pobj_target(P(1), 0, IPC_R_KILL, &tg), 0);
+    CHECK(tg == P(2));
+    CHECK_EQ(ipc_dup(P(1), 0, IPC_R_SEND, 0), IPC_EACCES);
+    CHECK_EQ(ipc_dup(P(1), 0, 16, 0), IPC_EINVAL);
+    CHECK_EQ(ipc_dup(P(1), 0, 0, 0), IPC_OK);        /* slot 1, no k */
+    CHECK_EQ(ipc_pobj_target(P(1), 1, IPC_R_KILL, &tg), IPC_EACCES);
+    CHECK_EQ(ipc_pobj_target(P(1), 2, IPC_R_KILL, &tg), IPC_EBADF);
+    CHECK_EQ(ipc_ntfn_create(P(1)), IPC_OK);         /* slot 2 */
+    CHECK_EQ(ipc_pobj_target(P(1), 2, IPC_R_KILL, &tg), IPC_EBADF);
+    CHECK(tg == NULL);
+    ipc_exit(P(2));
+    ipc_pobj_ended(o);                               /* handles keep it */
+    CHECK_EQ(ipc_pobj_target(P(1), 0, IPC_R_KILL, &tg), IPC_ESRCH);
+    CHECK_EQ(ipc_close(P(1), 0), IPC_OK);
+    CHECK_EQ(ipc_close(P(1), 1), IPC_OK);            /* the last: freed */
+    CHECK_EQ(ipc_objs_live(), live + 1);             /* the notification */
+    t_teardown();
+}
+
+/* A kernel-issued call (kcall) needs no free slot and takes no handle
+ * from its reply: a moved grant is closed, a copied one stays. */
+static void kernel_call(void)
+{
+    struct ipc_msg m = { .label = 1 };
+    struct ipc_rbuf none = { false, 0, 0 };
+    t_setup(2);
+    CHECK_EQ(ipc_ep_create(P(2)), IPC_OK);           /* 2: the server */
+    CHECK_EQ(ipc_give(P(2), 0, P(1)), IPC_OK);
+    while (P(1)->nheld < IPC_HANDLES_MAX)
+        CHECK_EQ(ipc_ntfn_create(P(1)), IPC_OK);     /* a full table */
+    CHECK_EQ(ipc_call(P(1), 0, &m, &none), IPC_EMFILE);
+    P(1)->kcall = true;
+    CHECK_EQ(ipc_call(P(1), 0, &m, &none), IPC_BLOCKED);
+    CHECK_EQ(ipc_recv(P(2), 0, &none), IPC_OK);
+    uint32_t n = (uint32_t)P(2)->got.reply, nt = 2;
+    CHECK_EQ(ipc_ntfn_create(P(2)), IPC_OK);        /* slot nt */
+    m.nhandles = 1;
+    m.handles[0] = (struct ipc_grant){ nt, 'm' };
+    CHECK_EQ(ipc_reply(P(2), n, &m), IPC_OK);
+    CHECK(P(1)->result == IPC_OK && P(1)->got.nhandles == 0);
+    CHECK(P(2)->handles[nt].obj == NULL);            /* moved, dropped */
+    CHECK_EQ(P(1)->nheld, IPC_HANDLES_MAX);
+    P(1)->kcall = false;
+    t_teardown();
+}
+
 void test_kref(void)
 {
     kernel_ntfn();
     held();
     lookups();
     no_memory();
+    process_objects();
+    kernel_call();
 }

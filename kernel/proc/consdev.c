@@ -10,8 +10,9 @@
  * signals the device whenever bytes arrive, and whoever holds a handle
  * to the device (init passes it on to the console service) takes them
  * with cons_read and prints with cons_write.  The kernel monitor keeps
- * running but waits, until a process calls wisp.monitor() (the shell's
- * `monitor` command); the monitor's `exit` gives the line back.  If init
+ * running but waits, until the holder of the device calls
+ * wisp.monitor(device) (the console service, when the shell's `monitor`
+ * command asks it); the monitor's `exit` gives the line back.  If init
  * ends, the monitor takes the line for good.
  *
  * Booted without init=, none of this happens: the monitor owns the line
@@ -80,6 +81,7 @@ static int start(const char *name)
         kprintf("init: %s: %s\n", name, err);
         return 0;
     }
+    proc_find(pid)->reserve = true;     /* PROC_RESERVED is init's */
     if (ipc_kgive(dev, IPC_R_RECV, 0, &proc_find(pid)->ipc) != 0 ||
         !(t = thread_create("consdev", consdev_input, NULL))) {
         kprintf("init: out of memory starting %s\n", name);
@@ -171,7 +173,8 @@ static uint32_t cons_read(struct proc *p, wasm_host_call *c)
     return host_put32(c, host_arg32(c, 3), n);
 }
 
-/* cons_write(h, buf, len) -> errno: print the len bytes at buf. */
+/* cons_write(h, buf, len) -> errno: print the len bytes at buf, with a
+ * host_pause every HOST_CHUNK bytes. */
 static uint32_t cons_write(struct proc *p, wasm_host_call *c)
 {
     uint32_t len = host_arg32(c, 2), r = dev_check(p, host_arg32(c, 0));
@@ -180,20 +183,27 @@ static uint32_t cons_write(struct proc *p, wasm_host_call *c)
         return r;
     if (!buf)
         return HOST_FAULT;
-    for (uint32_t i = 0; i < len; i++)
+    for (uint32_t i = 0; i < len; i++) {
         console_putc(buf[i]);
+        if ((i + 1) % HOST_CHUNK == 0 && host_pause(p) != 0)
+            return HOST_KILLED;
+    }
     return 0;
 }
 
 /*
- * monitor() -> errno: hand the line to the kernel monitor and sleep
- * until its `exit`.  EINVAL when the monitor has the line already (no
- * console service, or another process is in monitor()).  A kill ends
- * the wait (the monitor keeps the line until its `exit`).
+ * monitor(h) -> errno: hand the line to the kernel monitor and sleep
+ * until its `exit`.  Only the console's owner may: h must name the
+ * console device (EBADF, EACCES, as cons_read).  EINVAL when the monitor
+ * has the line already (no console service, or another process is in
+ * monitor()).  A kill ends the wait (the monitor keeps the line until
+ * its `exit`).
  */
 static uint32_t cons_monitor(struct proc *p, wasm_host_call *c)
 {
-    (void)c;
+    uint32_t r = dev_check(p, host_arg32(c, 0));
+    if (r != 0)
+        return r;
     if (console_owner() == CONSOLE_MONITOR)
         return WASI_EINVAL;
     kprintf("\n[pid %d %s] the kernel monitor has the serial line; its "
@@ -207,6 +217,6 @@ static uint32_t cons_monitor(struct proc *p, wasm_host_call *c)
 const struct host_entry consdev_entries[] = {
     { "wisp", "cons_read", "iiii:i", cons_read },
     { "wisp", "cons_write", "iii:i", cons_write },
-    { "wisp", "monitor", ":i", cons_monitor },
+    { "wisp", "monitor", "i:i", cons_monitor },
 };
 const int consdev_nentries = sizeof consdev_entries / sizeof consdev_entries[0];

@@ -47,18 +47,15 @@ static void eng_free(void *ctx, void *block, size_t bytes)
 }
 
 /*
- * eng_mem_resize: linear memory storage.  old NULL: reserve a region of
- * PROC_MEM_MAX_BYTES and map new_bytes of it; new_bytes 0: unmap and
- * release; otherwise map or unmap pages at the end of the region, which
- * does not move.  Returns the base, or NULL (nothing changed) when the
- * limit, the virtual space or the frames run out.
+ * eng_mem_map: eng_mem_resize's mapping, its quota already charged: old
+ * NULL reserves the region and maps new_bytes of it, new_bytes 0 unmaps
+ * and releases it, anything else maps or unmaps at its end.  Returns the
+ * base, or NULL (nothing changed) when the virtual space or the frames
+ * run out, or after a release.
  */
-static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
-                            size_t new_bytes)
+static void *eng_mem_map(struct proc *p, void *old, size_t old_bytes,
+                         size_t new_bytes)
 {
-    struct proc *p = ctx;
-    if (new_bytes > PROC_MEM_MAX_BYTES)
-        return NULL;
     if (!old) {
         old = vm_region_reserve(PROC_MEM_MAX_BYTES);
         if (!old)
@@ -76,6 +73,29 @@ static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
     }
     p->mem_bytes = p->mem_bytes - old_bytes + new_bytes;
     return old;
+}
+
+/*
+ * eng_mem_resize: linear memory storage.  old NULL: reserve a region of
+ * PROC_MEM_MAX_BYTES and map new_bytes of it; new_bytes 0: unmap and
+ * release; otherwise map or unmap pages at the end of the region, which
+ * does not move.  Every byte is charged to the memory quota of p and
+ * its ancestors (tree.c) first.  Returns the base, or NULL (nothing
+ * changed) when the limit, a quota, the virtual space or the frames run
+ * out.
+ */
+static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
+                            size_t new_bytes)
+{
+    struct proc *p = ctx;
+    void *base;
+    long long delta = (long long)new_bytes - (long long)old_bytes;
+    if (new_bytes > PROC_MEM_MAX_BYTES || !proc_quota_mem(p, delta))
+        return NULL;
+    base = eng_mem_map(p, old, old_bytes, new_bytes);
+    if (!base && new_bytes != 0)
+        proc_quota_mem(p, -delta);      /* nothing changed after all */
+    return base;
 }
 
 /* proc_ipc_mem: the IPC layer's mem hook: a pointer to bytes

@@ -72,6 +72,15 @@ uint64_t host_now_ns(void)
     return timer_ns();
 }
 
+/* host_pause: see hostcall.h.  Kernel C is not preempted (sched.h), so
+ * a long host call must offer the CPU itself. */
+uint32_t host_pause(struct proc *p)
+{
+    if (!p->killed && thread_current()->slice_left <= 0)
+        sched_yield();
+    return p->killed ? HOST_KILLED : 0;
+}
+
 /* ---- the "wisp" module -------------------------------------------------- */
 
 /* wisp.sleep_ms(ms) -> 0: block ms milliseconds; a kill ends it early. */

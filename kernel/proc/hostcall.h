@@ -41,6 +41,11 @@ uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v);
 uint32_t host_arg32(const wasm_host_call *c, int i);
 uint64_t host_arg64(const wasm_host_call *c, int i);
 uint64_t host_now_ns(void);
+/* host_pause: what a host call does between two chunks of work whose
+ * size a guest chose (HOST_CHUNK bytes of output, ...): HOST_KILLED if
+ * p has been killed, else 0 after letting the other threads run if p's
+ * time slice is over.  So no host call runs unbounded in the kernel. */
+uint32_t host_pause(struct proc *p);
 
 /* wasi.c: the wasi_snapshot_preview1 table. */
 extern const struct host_entry wasi_entries[];

@@ -1,6 +1,7 @@
 /*
  * ipccall.c: the IPC host calls of module "wisp" (services/lib/wisp.h):
- * endpoints, notifications, handles, messages, and spawn with handles.
+ * endpoints, notifications, handles, messages, and spawn with handles
+ * (which hands the spawner a process handle on its child).
  *
  * Each call is the ABI layer around one operation of ipc/: it checks the
  * guest pointers it reads or writes (the message, the wisp_in, the
@@ -23,6 +24,7 @@
 
 #include "kprintf.h"
 #include "kstring.h"
+#include "ipc/kref.h"
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 
@@ -43,6 +45,7 @@ _Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
 
 #define GRANT_MOVE 0x10000u             /* WISP_GRANT_MOVE */
 #define GRANT_SLOT 0xffffu              /* the slot bits of a grant */
+#define SPAWN_BADGE_PID 0x20000u        /* WISP_SPAWN_BADGE_PID */
 #define IPC_EBADMODE 0                  /* a mode the core rejects */
 
 /* ---- blocking and waking --------------------------------------------- */
@@ -323,47 +326,66 @@ static uint32_t spawn_args(struct spawn_req *req, const char *args,
     return 0;
 }
 
-/* spawn_check: every listed slot is an open endpoint or notification
- * handle of p (EBADF otherwise; at most 4: EINVAL). */
+/* spawn_check: at most 4 entries (EINVAL); each an open handle of p
+ * that is not a reply handle (EBADF; an entry with bits beyond the slot
+ * and SPAWN_BADGE_PID names no slot either), SPAWN_BADGE_PID only on an
+ * unbadged one (EINVAL); a free slot of p's for the new process's
+ * handle (EMFILE). */
 static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
 {
     if (req->nhandles > IPC_MSG_HANDLES_MAX)
         return IPC_EINVAL;
     for (uint32_t i = 0; i < req->nhandles; i++) {
-        uint32_t s = req->slots[i];
-        const struct ipc_obj *o = s < IPC_HANDLES_MAX
-                                      ? p->ipc.handles[s].obj : NULL;
-        if (!o || (o->kind != IPC_KIND_EP && o->kind != IPC_KIND_NTFN))
+        uint32_t s = req->slots[i] & GRANT_SLOT;
+        const struct ipc_handle *h = s < IPC_HANDLES_MAX
+                                         ? &p->ipc.handles[s] : NULL;
+        if ((req->slots[i] & ~(GRANT_SLOT | SPAWN_BADGE_PID)) || !h ||
+            !h->obj || h->obj->kind == IPC_KIND_REPLY)
             return IPC_EBADF;
+        if ((req->slots[i] & SPAWN_BADGE_PID) && h->badge)
+            return IPC_EINVAL;
     }
-    return 0;
+    return p->ipc.nheld == IPC_HANDLES_MAX ? IPC_EMFILE : 0;
 }
 
-/* spawn_start: start req's program and give it copies of the listed
- * handles in its slots 0, 1, ... before it runs; its pid or -errno. */
-static int spawn_start(struct proc *p, struct spawn_req *req)
+/* spawn_give: a copy of p's handle `entry` (a slot, maybe with
+ * SPAWN_BADGE_PID: then badged with the child's pid) in child's lowest
+ * free slot.  Checked by spawn_check, so it fits. */
+static void spawn_give(struct proc *p, uint32_t entry, struct proc *child)
+{
+    const struct ipc_handle *h = &p->ipc.handles[entry & GRANT_SLOT];
+    uint32_t badge = entry & SPAWN_BADGE_PID ? (uint32_t)child->pid
+                                             : h->badge;
+    ipc_kgive(h->obj, h->rights, badge, &child->ipc);
+}
+
+/* spawn_start: start req's program as p's child, give it copies of the
+ * listed handles in its slots 0, 1, ... before it runs, and p a handle
+ * with the kill right on it (*h).  Its pid, or -errno. */
+static int spawn_start(struct proc *p, struct spawn_req *req, int32_t *h)
 {
     char err[160];
-    int pid = proc_spawn(req->name, req->argc, req->argv, err, sizeof err);
-    if (pid == -PROC_EINVAL || pid == -PROC_ENOMEM)
-        kprintf("spawn: %s\n", err);
+    int pid = proc_spawn_by(p, req->name, req->argc, req->argv, err,
+                            sizeof err);
+    if (pid == -PROC_EINVAL || pid == -PROC_ENOMEM ||
+        (pid == -PROC_EDQUOT && strncmp(err, "over a limit", 12) == 0))
+        kprintf("spawn: %s\n", err);  /* not a full quota: it says so */
     if (pid < 0)
         return pid;
     struct proc *child = proc_find(pid);
-    for (uint32_t i = 0; i < req->nhandles; i++) {
-        if (ipc_give(&p->ipc, req->slots[i], &child->ipc) != IPC_OK) {
-            proc_kill(pid);             /* cannot happen: checked */
-            return -IPC_EBADF;
-        }
-    }
+    for (uint32_t i = 0; i < req->nhandles; i++)
+        spawn_give(p, req->slots[i], child);
+    *h = ipc_kgive(child->pobj, IPC_R_KILL, 0, &p->ipc);
     return pid;
 }
 
 /*
- * spawn(name, name_len, args, args_len, handles, nhandles, pid_out) ->
- * errno.  Pointers first (EFAULT), then the handles (EINVAL, EBADF), the
- * name's length (ENOENT), the arguments (EINVAL), then proc_spawn's
- * errors (ENOENT, EAGAIN, EINVAL, ENOMEM).
+ * spawn(name, name_len, args, args_len, handles, nhandles, pid_out,
+ * h_out) -> errno.  Pointers first (EFAULT), then the handles (EINVAL,
+ * EBADF) and a free slot for h_out (EMFILE), the name's length (ENOENT),
+ * the arguments (EINVAL), then proc_spawn's errors (ENOENT, EAGAIN,
+ * EDQUOT, EINVAL, ENOMEM).  *h_out = a process handle with the kill
+ * right on the child.
  */
 static uint32_t w_spawn(struct proc *p, wasm_host_call *c)
 {
@@ -372,8 +394,10 @@ static uint32_t w_spawn(struct proc *p, wasm_host_call *c)
     const char *name = host_mem(c, host_arg32(c, 0), nlen);
     const char *args = host_mem(c, host_arg32(c, 2), alen);
     const void *hs = host_mem(c, host_arg32(c, 4), 4ull * host_arg32(c, 5));
-    uint32_t out = host_arg32(c, 6), r;
-    if (!name || !args || !hs || !host_mem(c, out, 4))
+    uint32_t out = host_arg32(c, 6), hout = host_arg32(c, 7), r;
+    int32_t h = -1;
+    if (!name || !args || !hs || !host_mem(c, out, 4) ||
+        !host_mem(c, hout, 4))
         return IPC_EFAULT;
     req.nhandles = host_arg32(c, 5);
     if (req.nhandles <= IPC_MSG_HANDLES_MAX)
@@ -385,9 +409,12 @@ static uint32_t w_spawn(struct proc *p, wasm_host_call *c)
     memcpy(req.name, name, nlen);
     if ((r = spawn_args(&req, args, alen)) != 0)
         return r;
-    int pid = spawn_start(p, &req);
+    int pid = spawn_start(p, &req, &h);
     kfree(req.argv);
-    return pid < 0 ? (uint32_t)-pid : put_out(c, out, 0, (uint32_t)pid);
+    if (pid < 0)
+        return (uint32_t)-pid;
+    host_put32(c, hout, (uint32_t)h);
+    return put_out(c, out, 0, (uint32_t)pid);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -406,6 +433,6 @@ const struct host_entry ipc_entries[] = {
     { "wisp", "reply_recv", "iiii:i", w_reply_recv },
     { "wisp", "signal", "i:i", w_signal },
     { "wisp", "wait", "ii:i", w_wait },
-    { "wisp", "spawn", "iiiiiii:i", w_spawn },
+    { "wisp", "spawn", "iiiiiiii:i", w_spawn },
 };
 const int ipc_nentries = sizeof ipc_entries / sizeof ipc_entries[0];

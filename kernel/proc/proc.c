@@ -20,6 +20,7 @@
 #include "sched.h"
 #include "thread.h"
 #include "arch/x86_64/irq.h"
+#include "ipc/kref.h"
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/modcache.h"
@@ -99,6 +100,8 @@ void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg)
 /* proc_destroy: free p and everything it holds (any stage of spawn). */
 static void proc_destroy(struct proc *p)
 {
+    if (p->pobj && p->pobj->target)
+        ipc_pobj_ended(p->pobj);    /* a spawn that failed half-way */
     wasifs_free(p);
     proc_engine_free(p);
     kfree(p->imports);
@@ -171,8 +174,12 @@ static void proc_main(void *arg)
     int code = proc_report(p, r);
     ipc_exit(&p->ipc);          /* before its memory goes; a no-op if
                                    proc_kill did it already */
+    ipc_pobj_ended(p->pobj);    /* its handles now name an ended process */
+    p->pobj = NULL;
+    proc_orphans(p);            /* what it started goes to its parent */
     last_heap_peak = p->heap_peak;
-    proc_engine_free(p);
+    proc_engine_free(p);        /* gives its memory quota back */
+    proc_quota_count(p, -1);
     proc_unlist(p);
     sysinfo_proc_end(p->pid);   /* its watches fire: it is gone */
     proc_destroy(p);
@@ -211,9 +218,9 @@ static void load_error(char *err, size_t n, const wasm_error *we)
         [WASM_ERR_NONE] = "error", [WASM_ERR_MALFORMED] = "malformed module",
         [WASM_ERR_INVALID] = "invalid module", [WASM_ERR_LINK] = "link error",
         [WASM_ERR_TRAP] = "instantiation trap",
-        [WASM_ERR_NOMEM] = "out of memory",
+        [WASM_ERR_NOMEM] = "out of memory", [WASM_ERR_LIMIT] = "over a limit",
     };
-    unsigned k = (unsigned)we->kind <= WASM_ERR_NOMEM ? we->kind : 0;
+    unsigned k = (unsigned)we->kind <= WASM_ERR_LIMIT ? we->kind : 0;
     fmt_snprintf(err, n, "%s at offset 0x%x: %s", kinds[k], we->offset,
                  we->message);
 }
@@ -283,9 +290,43 @@ static int free_slot(void)
     return -1;
 }
 
-/* proc_make: a new process running program f (thread created, not yet
- * listed), or NULL with the reason in err and the errno in *code. */
-static struct proc *proc_make(const struct initrd_file *f, int argc,
+/*
+ * spawn_room: 0 if parent (NULL: the kernel) may start one more process
+ * now, else the errno with the reason in err: EAGAIN when the table is
+ * full, or when only the last PROC_RESERVED slots are free and they are
+ * not parent's to take (they are init's, so that init can always start
+ * a service again); EDQUOT when parent or an ancestor has its quota of
+ * processes.
+ */
+static int spawn_room(const struct proc *parent, char *err, size_t errlen)
+{
+    int left = PROC_MAX - proc_count();
+    if (left == 0 || (left <= PROC_RESERVED && parent && !parent->reserve)) {
+        fmt_snprintf(err, errlen, "too many processes (PROC_MAX%s)",
+                     left ? "; the last PROC_RESERVED are init's" : "");
+        return PROC_EAGAIN;
+    }
+    if (proc_quota_room(parent) != 0) {
+        fmt_snprintf(err, errlen, "over the quota of processes of pid %d "
+                     "or its parents (wisp.limit)", parent->pid);
+        return PROC_EDQUOT;
+    }
+    return 0;
+}
+
+/* make_code: the errno of a failed build whose reason is err. */
+static int make_code(const char *err)
+{
+    if (strncmp(err, "out of memory", 13) == 0)
+        return PROC_ENOMEM;
+    return strncmp(err, "over a limit", 12) == 0 ? PROC_EDQUOT : PROC_EINVAL;
+}
+
+/* proc_make: a new process running program f for parent (thread
+ * created, IPC state and process object made, not yet listed), or NULL
+ * with the reason in err and the errno in *code. */
+static struct proc *proc_make(struct proc *parent,
+                              const struct initrd_file *f, int argc,
                               char **argv, char *err, size_t errlen,
                               int *code)
 {
@@ -295,66 +336,98 @@ static struct proc *proc_make(const struct initrd_file *f, int argc,
         why = "out of memory";
     else {
         strlcpy(p->name, f->name, sizeof p->name);
+        p->parent = parent;
+        proc_quota_init(p);
         proc_runtime_init(p);
+        ipc_proc_init(&p->ipc, &ipc_kernel_ns, 0, proc_ipc_mem,
+                      proc_ipc_wake, p);
         if (!(why = set_args(p, argc, argv)) &&
             !(why = build(p, f, err, errlen)) &&
-            !(p->thread = thread_create(p->name, proc_main, p)))
+            (!(p->pobj = ipc_pobj_create(&p->ipc)) ||
+             !(p->thread = thread_create(p->name, proc_main, p))))
             why = "out of memory";
     }
     if (!why)
         return p;
     if (why != err)
         fmt_snprintf(err, errlen, "%s", why);
-    *code = strncmp(err, "out of memory", 13) == 0 ? PROC_ENOMEM
-                                                   : PROC_EINVAL;
+    *code = make_code(err);
     if (p)
         proc_destroy(p);
     return NULL;
 }
 
-/* proc_spawn: see proc.h.  Runs in the caller's thread; the new
- * process's thread runs when the caller next blocks or yields. */
+/* proc_spawn: see proc.h. */
 int proc_spawn(const char *name, int argc, char **argv, char *err,
                size_t errlen)
 {
+    return proc_spawn_by(NULL, name, argc, argv, err, errlen);
+}
+
+/* proc_spawn_by: see proc.h.  Runs in the caller's thread; the new
+ * process's thread runs when the caller next blocks or yields. */
+int proc_spawn_by(struct proc *parent, const char *name, int argc,
+                  char **argv, char *err, size_t errlen)
+{
     const struct initrd_file *f = initrd_find(name);
-    int slot = free_slot(), code = 0;
+    int code;
     struct proc *p;
     if (!f) {
         fmt_snprintf(err, errlen, "no such program in the initrd (try ls)");
         return -PROC_ENOENT;
     }
-    if (slot < 0) {
-        fmt_snprintf(err, errlen, "too many processes (PROC_MAX)");
-        return -PROC_EAGAIN;
-    }
-    if (!(p = proc_make(f, argc, argv, err, errlen, &code)))
+    if ((code = spawn_room(parent, err, errlen)) != 0)
         return -code;
-    p->pid = next_pid++;
+    if (!(p = proc_make(parent, f, argc, argv, err, errlen, &code)))
+        return -code;
+    p->pid = p->ipc.pid = next_pid++;
     p->state = PROC_LIVE;
-    ipc_proc_init(&p->ipc, &ipc_kernel_ns, p->pid, proc_ipc_mem,
-                  proc_ipc_wake, p);
     p->thread->owner = p;
     sched_set_preempt_hook(p->thread, proc_preempt_hook, p);
-    ptable[slot] = p;
+    ptable[free_slot()] = p;
+    proc_quota_count(p, +1);
     thread_detach(p->thread);
     return p->pid;
 }
 
-/* proc_kill: see proc.h.  The process ends at its next safe point, or
- * at once if it sleeps in a host call. */
+/* stop: ask live p to stop.  It ends at its next safe point, or at
+ * once if it sleeps in a host call. */
+static void stop(struct proc *p)
+{
+    if (p->state != PROC_LIVE)
+        return;
+    p->killed = true;
+    ipc_exit(&p->ipc);          /* partners get EPIPE now */
+    wasm_exec_interrupt(p->exec);
+    thread_interrupt(p->thread);
+}
+
+/* kill_one: proc_kill's walk: stop p if it descends from root (so a
+ * program cannot outrun its killer by spawning: the whole subtree is
+ * stopped before any of it runs again). */
+static void kill_one(struct proc *p, void *root)
+{
+    if (proc_descends(p, root))
+        stop(p);
+}
+
+/* proc_kill: see proc.h. */
 bool proc_kill(int pid)
 {
     struct proc *p = proc_find(pid);
     if (!p)
         return false;
-    if (p->state == PROC_LIVE) {
-        p->killed = true;
-        ipc_exit(&p->ipc);      /* partners get EPIPE now */
-        wasm_exec_interrupt(p->exec);
-        thread_interrupt(p->thread);
-    }
+    proc_foreach(kill_one, p);
     return true;
+}
+
+/* proc_kill_one: see proc.h. */
+bool proc_kill_one(int pid)
+{
+    struct proc *p = proc_find(pid);
+    if (p)
+        stop(p);
+    return p != NULL;
 }
 
 /* proc_wait: see proc.h.  Sleeps reading the console; the process's

@@ -26,6 +26,14 @@ enum proc_state {
     PROC_ZOMBIE,        /* ended; its thread is freeing everything */
 };
 
+/* What a process and everything it started (its descendants) may hold
+ * at once, and hold now (tree.c).  A spawn or a memory.grow must fit the
+ * quota of the process and of every ancestor. */
+struct proc_quota {
+    int procs_max, procs;           /* live descendants */
+    size_t mem_max, mem;            /* linear memory, its own and theirs */
+};
+
 // book: struct_proc
 struct proc {
     int pid;
@@ -55,10 +63,19 @@ struct proc {
     struct waitq ipc_wq;            /* its thread sleeps here while
                                        blocked in IPC (ipccall.c) */
     struct wasifs *wasifs;          /* WASI over IPC (wasifs.h), or NULL */
+    struct ipc_obj *pobj;           /* its process object (spawn hands
+                                       the spawner a handle to it) */
+    struct proc *parent;            /* who spawned it; NULL for the
+                                       kernel's (init, the monitor's run) */
+    bool reserve;                   /* may take the table's last
+                                       PROC_RESERVED slots (init) */
+    struct proc_quota quota;        /* limits of it and its descendants */
 };
 // book: struct_proc
 
 /* proc_spawn's errors (WASI errno numbers, as the spawn host call's) */
+#define PROC_EDQUOT 19      /* over a limit: the spawner's quota, or a
+                               memory or table larger than PROC_* */
 #define PROC_EAGAIN 6       /* the process table is full */
 #define PROC_EINVAL 28      /* the module does not load or link; args */
 #define PROC_ENOENT 44      /* no such program in the initrd */
@@ -73,10 +90,20 @@ void proc_init(void);               /* host functions; needs kheap_init */
  * give it handles (ipc_give). */
 int proc_spawn(const char *name, int argc, char **argv, char *err,
                size_t errlen);
-/* proc_kill: ask process pid to stop; false if there is none.  Its IPC
- * ends at once (ipc_exit): partners blocked on it get EPIPE now, even if
- * its thread has yet to reach a safe point. */
+/* proc_spawn_by: proc_spawn for process parent (NULL: the kernel): the
+ * child is parent's, counts in its quota and every ancestor's
+ * (PROC_EDQUOT when one is full), inherits parent's limits, and may not
+ * take the last PROC_RESERVED slots unless parent->reserve. */
+int proc_spawn_by(struct proc *parent, const char *name, int argc,
+                  char **argv, char *err, size_t errlen);
+/* proc_kill: ask process pid and every process it started (its
+ * descendants) to stop; false if there is no pid.  Their IPC ends at
+ * once (ipc_exit): partners blocked on them get EPIPE now, even if their
+ * threads have yet to reach a safe point. */
 bool proc_kill(int pid);
+/* proc_kill_one: as proc_kill, for process pid alone (the monitor's
+ * `kill`): what it started outlives it, as after an exit. */
+bool proc_kill_one(int pid);
 /* proc_wait: wait for process pid to end; a Ctrl-C (0x03) typed on the
  * console meanwhile kills it.  Only the monitor thread calls it. */
 void proc_wait(int pid);
@@ -91,6 +118,25 @@ int proc_count(void);               /* live processes */
 struct proc *proc_current(void);    /* NULL in a plain kernel thread */
 /* proc_foreach: fn(p, arg) for every process in the table. */
 void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg);
+
+/* tree.c: the process tree and its quotas */
+/* proc_descends: q is a or a descendant of a. */
+bool proc_descends(const struct proc *q, const struct proc *a);
+/* proc_quota_init: p's limits: its parent's, or with none the whole
+ * machine's (PROC_MAX processes, no memory limit). */
+void proc_quota_init(struct proc *p);
+/* proc_quota_room: 0 if p and every ancestor can have one descendant
+ * more, else PROC_EDQUOT. */
+int proc_quota_room(const struct proc *p);
+/* proc_quota_count: d (+1 or -1) descendants more for p's ancestors. */
+void proc_quota_count(struct proc *p, int d);
+/* proc_quota_mem: charge delta bytes of linear memory (negative: give
+ * back) to p and its ancestors; false, changing nothing, if that would
+ * take one over its mem_max. */
+bool proc_quota_mem(struct proc *p, long long delta);
+/* proc_orphans: p is ending: every process it started goes to p's
+ * parent (keeping its place in the quotas). */
+void proc_orphans(struct proc *p);
 
 /* engine.c */
 void proc_runtime_init(struct proc *p);

@@ -63,7 +63,8 @@ void pcmd_run(int argc, char **argv)
 }
 
 /* pcmd_kill: kill PID, and wait until it has ended (its "killed" line
- * comes before the next prompt). */
+ * comes before the next prompt).  The operator's precise tool: that
+ * process alone (proc_kill_one); what it started goes to its parent. */
 void pcmd_kill(int argc, char **argv)
 {
     int pid = argc == 2 ? parse_pid(argv[1]) : -1;
@@ -71,7 +72,7 @@ void pcmd_kill(int argc, char **argv)
         kprintf("usage: kill PID   (ps lists the pids)\n");
     else if (pid < 0)
         kprintf("kill: '%s' is not a pid (a positive number)\n", argv[1]);
-    else if (!proc_kill(pid))
+    else if (!proc_kill_one(pid))
         kprintf("kill: no process %d\n", pid);
     else
         proc_wait(pid);

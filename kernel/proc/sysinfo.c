@@ -1,7 +1,8 @@
 /*
  * sysinfo.c: the host calls of module "wisp" that let init and the shell
- * manage processes and look at the system (services/lib/wisp.h): kill,
- * watch, proc_info, mem_info, ipc_info, and the initrd's files
+ * manage processes and look at the system (services/lib/wisp.h): kill
+ * and limit (through process handles), watch, proc_info, mem_info,
+ * ipc_info, and the initrd's files
  * (initrd_stat, initrd_read: init's manifest, the file service).
  *
  * A watch is the kernel's promise to signal a notification when a
@@ -35,15 +36,57 @@ static struct watch *watches;       /* every watch, newest first */
 
 /* ---- kill and watch ---------------------------------------------------- */
 
-/* kill(pid) -> errno: as the monitor's kill, without waiting for the
- * end.  EPERM for pid 1 (init), ESRCH for no such live process. */
+/*
+ * target_of: the process p may act on through its process handle h
+ * with right: *t = it.  0, or EBADF (h not a process handle), EACCES (h
+ * lacks right), ESRCH (its process has ended).
+ */
+static uint32_t target_of(struct proc *p, uint32_t h, uint32_t right,
+                          struct proc **t)
+{
+    struct ipc_proc *ip;
+    int r = ipc_pobj_target(&p->ipc, h, right, &ip);
+    *t = r == 0 ? ip->owner : NULL;
+    return (uint32_t)r;
+}
+
+/*
+ * kill(h, pid) -> errno: end process pid and everything it started, as
+ * the monitor's kill does, without waiting for the end.  The authority
+ * is h: a process handle with the kill right, and pid must be its
+ * process or one that process started (directly or not).  EBADF,
+ * EACCES, ESRCH (h's process has ended, or pid is not one of those).
+ */
 static uint32_t sys_kill(struct proc *p, wasm_host_call *c)
 {
-    int pid = (int32_t)host_arg32(c, 0);
-    (void)p;
-    if (pid == 1)
+    struct proc *t, *q = proc_find((int32_t)host_arg32(c, 1));
+    uint32_t r = target_of(p, host_arg32(c, 0), IPC_R_KILL, &t);
+    if (r != 0)
+        return r;
+    if (!q || !proc_descends(q, t))
+        return WASI_ESRCH;
+    proc_kill(q->pid);
+    return 0;
+}
+
+/*
+ * limit(h, procs, mem) -> errno: lower the quota of h's process (kill
+ * right needed): at most procs live descendants and mem bytes of linear
+ * memory for it and them.  Limits only go down (EPERM for more than it
+ * has); what it holds already stays.  EBADF, EACCES, ESRCH as kill.
+ */
+static uint32_t sys_limit(struct proc *p, wasm_host_call *c)
+{
+    struct proc *t;
+    uint32_t procs = host_arg32(c, 1), mem = host_arg32(c, 2);
+    uint32_t r = target_of(p, host_arg32(c, 0), IPC_R_KILL, &t);
+    if (r != 0)
+        return r;
+    if (procs > (uint32_t)t->quota.procs_max || mem > t->quota.mem_max)
         return WASI_EPERM;
-    return pid > 0 && proc_kill(pid) ? 0 : WASI_ESRCH;
+    t->quota.procs_max = (int)procs;
+    t->quota.mem_max = mem;
+    return 0;
 }
 
 /* watch_count: the watches process pid has asked for. */
@@ -271,7 +314,8 @@ static uint32_t sys_initrd_read(struct proc *p, wasm_host_call *c)
 }
 
 const struct host_entry sys_entries[] = {
-    { "wisp", "kill", "i:i", sys_kill },
+    { "wisp", "kill", "ii:i", sys_kill },
+    { "wisp", "limit", "iii:i", sys_limit },
     { "wisp", "watch", "ii:i", sys_watch },
     { "wisp", "proc_info", "ii:i", sys_proc_info },
     { "wisp", "mem_info", "i:i", sys_mem_info },

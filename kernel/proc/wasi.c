@@ -136,17 +136,19 @@ static uint64_t random64(void)
     return state * 0x2545f4914f6cdd1dull;
 }
 
-/* random_get(buf, len): len random bytes at buf. */
+/* random_get(buf, len): len random bytes at buf (a host_pause every
+ * HOST_CHUNK bytes). */
 static uint32_t wasi_random_get(struct proc *p, wasm_host_call *c)
 {
     uint32_t len = host_arg32(c, 1);
     uint8_t *dst = host_mem(c, host_arg32(c, 0), len);
-    (void)p;
     if (!dst)
         return HOST_FAULT;
     for (uint32_t i = 0; i < len; i += 8) {
         uint64_t v = random64();
         memcpy(dst + i, &v, len - i < 8 ? len - i : 8);
+        if ((i + 8) % HOST_CHUNK == 0 && host_pause(p) != 0)
+            return HOST_KILLED;
     }
     return 0;
 }
@@ -183,9 +185,11 @@ static uint32_t iov_check(wasm_host_call *c, const uint8_t *iov, uint32_t n)
     return total > INT32_MAX ? WASI_EINVAL : 0;
 }
 
-/* serial_write: print the n iovecs (checked) on the serial line. */
-static uint32_t serial_write(wasm_host_call *c, const uint8_t *iov,
-                             uint32_t n, uint32_t *done)
+/* serial_write: print the n iovecs (checked) on the serial line,
+ * HOST_CHUNK bytes at a time with a host_pause after each; *done = the
+ * bytes printed (a kill ends the call, HOST_KILLED). */
+static uint32_t serial_write(struct proc *p, wasm_host_call *c,
+                             const uint8_t *iov, uint32_t n, uint32_t *done)
 {
     *done = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -193,9 +197,11 @@ static uint32_t serial_write(wasm_host_call *c, const uint8_t *iov,
         memcpy(&buf, iov + 8 * i, 4);
         memcpy(&len, iov + 8 * i + 4, 4);
         const char *s = host_mem(c, buf, len);
-        for (uint32_t k = 0; k < len; k++)
+        for (uint32_t k = 0; k < len; k++) {
             console_putc(s[k]);
-        *done += len;
+            if (++*done % HOST_CHUNK == 0 && host_pause(p) != 0)
+                return HOST_KILLED;
+        }
     }
     return 0;
 }
@@ -224,7 +230,7 @@ static uint32_t fd_io(struct proc *p, wasm_host_call *c, bool wr)
         r = wr ? wasifs_cons_write(p, c, iov, n, &done)
                : wasifs_cons_read(p, c, iov, n, &done);
     else if (fd <= 2)
-        r = serial_write(c, iov, n, &done);
+        r = serial_write(p, c, iov, n, &done);
     else
         r = wasifs_fd_io(p, fd, wr, iov, n, &done);
     if (r == HOST_FAULT || r == HOST_KILLED || (r != 0 && done == 0))
@@ -275,13 +281,17 @@ static uint32_t wasi_fd_close(struct proc *p, wasm_host_call *c)
 }
 
 /* fd_seek(fd, offset: i64, whence, newoffset_out): files only; the
- * console cannot seek (ESPIPE). */
+ * console cannot seek (ESPIPE).  A closed fd is EBADF whatever the
+ * pointer (a seek by 0 from the current offset asks, changing nothing). */
 static uint32_t wasi_fd_seek(struct proc *p, wasm_host_call *c)
 {
     uint32_t fd = host_arg32(c, 0), r;
     uint64_t pos;
     if (fd <= 2)
         return WASI_ESPIPE;
+    r = wasifs_fd_seek(p, fd, 0, 1, &pos);      /* EBADF before pointers */
+    if (r == WASI_EBADF || r == WASI_ESPIPE)
+        return r;
     if (!host_mem(c, host_arg32(c, 3), 8))
         return HOST_FAULT;
     r = wasifs_fd_seek(p, fd, (int64_t)host_arg64(c, 1), host_arg32(c, 2),

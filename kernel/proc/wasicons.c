@@ -91,7 +91,10 @@ uint32_t wasifs_call(struct proc *p, uint32_t slot, struct ipc_msg *m,
     struct wasifs *w = p->wasifs;
     w->mem = ip->mem;
     ip->mem = win_mem;
+    ip->kcall = true;               /* no free slot needed: its stdout
+                                       works whatever it holds */
     uint32_t r = ipccall_finish(p, ipc_call(ip, slot, m, rb));
+    ip->kcall = false;
     ip->mem = w->mem;
     if (r != 0)
         return r;

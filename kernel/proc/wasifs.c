@@ -72,20 +72,20 @@ static uint32_t path_join(const char *dir, const char *rel, uint32_t len,
 
 /*
  * resolve: the absolute path of guest string [ptr, ptr+len) relative to
- * directory descriptor fd, into out.  HOST_FAULT for a bad pointer;
- * EBADF, ENOTDIR, EINVAL, ENAMETOOLONG.
+ * directory descriptor fd, into out.  EBADF, ENOTDIR (the fd, checked
+ * first); HOST_FAULT for a bad pointer; EINVAL, ENAMETOOLONG.
  */
 static uint32_t resolve(struct proc *p, wasm_host_call *c, uint32_t fd,
                         uint32_t ptr, uint32_t len, char *out)
 {
     const char *rel = host_mem(c, ptr, len);
     struct wasifs_fd *d;
-    if (!rel)
-        return HOST_FAULT;
     if (!(d = fd_at(p, fd)))
         return WASI_EBADF;
     if (d->type != WASI_FT_DIR)
         return WASI_ENOTDIR;
+    if (!rel)
+        return HOST_FAULT;
     if (len >= FS_PATH_MAX)
         return WASI_ENAMETOOLONG;
     return path_join(d->path, rel, len, out);
@@ -114,13 +114,12 @@ static uint32_t fs_req(struct proc *p, uint32_t label, uint32_t nw,
     return wasifs_call(p, WISP_SLOT_FS, &m, &rb, got);
 }
 
-/* fs_open_req: FS_OPEN of path with flags, for p (its pid is the
- * owner the service reclaims the id by if p is killed with it open). */
+/* fs_open_req: FS_OPEN of path with flags, for p (the service knows
+ * whose the id is by the badge of p's handle). */
 static uint32_t fs_open_req(struct proc *p, uint32_t flags, const char *path,
                             struct ipc_got *got)
 {
-    uint32_t words[2] = { flags, (uint32_t)p->pid };
-    return fs_req(p, FS_OPEN, 2, words, path, got);
+    return fs_req(p, FS_OPEN, 1, &flags, path, got);
 }
 
 /* fs_id: the service's id of open descriptor d, opening the preopen
@@ -438,7 +437,8 @@ static uint32_t readdir_one(struct proc *p, uint32_t id, uint32_t i,
 /*
  * fd_readdir(fd, buf, buf_len, cookie: i64, bufused_out): the entries
  * from index `cookie` on, one FS_READDIR each, until buf is full or the
- * directory ends (bufused < buf_len tells wasi-libc it ended).
+ * directory ends (bufused < buf_len tells wasi-libc it ended).  EBADF
+ * and ENOTDIR come before the pointers are looked at.
  */
 static uint32_t wf_fd_readdir(struct proc *p, wasm_host_call *c)
 {
@@ -446,12 +446,12 @@ static uint32_t wf_fd_readdir(struct proc *p, wasm_host_call *c)
     uint64_t cookie = host_arg64(c, 3);
     uint8_t *dst = host_mem(c, host_arg32(c, 1), cap);
     struct wasifs_fd *d = fd_at(p, host_arg32(c, 0));
-    if (!dst || !host_mem(c, host_arg32(c, 4), 4))
-        return HOST_FAULT;
     if (!d)
         return WASI_EBADF;
     if (d->type != WASI_FT_DIR)
         return WASI_ENOTDIR;
+    if (!dst || !host_mem(c, host_arg32(c, 4), 4))
+        return HOST_FAULT;
     if ((r = fs_id(p, d, &id)) != 0)
         return r;
     for (uint64_t i = cookie; used < cap && n > 0 && i < 0xffffffffu; i++) {
@@ -481,14 +481,13 @@ static uint32_t wf_fd_filestat_get(struct proc *p, wasm_host_call *c)
                     ? WASI_FT_DIR : WASI_FT_FILE, got.words[1], got.words[2]);
 }
 
-/* path_filestat_get(dirfd, lookupflags, path, path_len, out). */
+/* path_filestat_get(dirfd, lookupflags, path, path_len, out): the
+ * directory fd and the path first (EBADF ...), then out. */
 static uint32_t wf_path_filestat_get(struct proc *p, wasm_host_call *c)
 {
     char path[FS_PATH_MAX];
     struct ipc_got got;
     uint32_t r;
-    if (!host_mem(c, host_arg32(c, 4), 64))
-        return HOST_FAULT;
     if ((r = resolve(p, c, host_arg32(c, 0), host_arg32(c, 2),
                      host_arg32(c, 3), path)) != 0 ||
         (r = fs_req(p, FS_PATH_STAT, 0, NULL, path, &got)) != 0)

@@ -51,6 +51,10 @@
  * (optional) = a notification to signal when Ctrl-C is typed.  Only the
  * unbadged (badge 0) handle's holder, the shell, may send it (EACCES). */
 #define CONS_SET_FG 3
+/* Hand the serial line to the kernel monitor (the console calls
+ * wisp_monitor with its device) and answer when the monitor's `exit`
+ * gives it back.  Only the unbadged handle may send it (EACCES). */
+#define CONS_MONITOR 4
 
 /* ---- file service ("fs"): ramfs ------------------------------------------
  * Paths are absolute ("/hello.wasm", "/tmp/notes").  "/" holds the
@@ -59,6 +63,7 @@
 
 #define FS_PATH_MAX 128             /* bytes of a path */
 #define FS_OPEN_MAX 64              /* files open at once, all clients */
+#define FS_CLIENT_MAX 16            /* ... by one badged client */
 
 /* WASI filetypes, as the replies give them. */
 #define FS_TYPE_DIR 3
@@ -71,11 +76,13 @@
 #define FS_O_TRUNC 8
 #define FS_O_WRITE 0x100            /* opened for writing */
 
-/* buf = path, words[0] = flags, words[1] (optional) = the pid the file
- * is opened for: once that process has ended, the service may close the
- * id itself (a killed program cannot).  Reply words[0] = id, words[1] =
- * type, words[2] = size.  ENOENT, EEXIST, ENOTDIR, EISDIR, EROFS
- * (writing outside /tmp), ENFILE (FS_OPEN_MAX), ENOSPC (out of memory). */
+/* buf = path, words[0] = flags.  The id belongs to the sender's badge
+ * (a program's pid: once it has ended, the service may close the id
+ * itself, as a killed program cannot); only that badge may use it.
+ * Reply words[0] = id, words[1] = type, words[2] = size.  ENOENT,
+ * EEXIST, ENOTDIR, EISDIR, EROFS (writing outside /tmp), ENFILE
+ * (FS_OPEN_MAX), EMFILE (the sender holds 16 ids), ENOSPC (out of
+ * memory). */
 #define FS_OPEN 1
 /* words[0] = id, words[1] = offset; rbuf = where to.  Reply: buf = the
  * bytes, words[0] = how many (0 at the end). */
@@ -102,6 +109,14 @@
 /* buf = path (an empty directory in /tmp, not /tmp).  ENOENT, ENOTDIR,
  * ENOTEMPTY, EROFS. */
 #define FS_RMDIR 11
+
+/* ---- init's control endpoint (the manifest's `control` slot) ----------- */
+
+/* buf = the name of a manifest line.  init restarts it: a running
+ * service is killed and started again, one that is not running (retired,
+ * or waiting out a back-off) is started now.  Reply: 0, ENOENT (no such
+ * line), EINVAL. */
+#define INIT_RESTART 1
 
 /* ---- echo ("echo") ---------------------------------------------------------
  * Any label: the reply is the same label, words and buffer (up to 4 KiB). */

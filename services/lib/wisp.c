@@ -26,6 +26,7 @@ const char *wisp_strerror(int32_t err)
     static const struct { int32_t code; const char *name; } names[] = {
         { WISP_OK, "ok" }, { WISP_EACCES, "EACCES" },
         { WISP_EAGAIN, "EAGAIN" }, { WISP_EBADF, "EBADF" },
+        { WISP_EDQUOT, "EDQUOT" },
         { WISP_EEXIST, "EEXIST" }, { WISP_EFAULT, "EFAULT" },
         { WISP_EINVAL, "EINVAL" }, { WISP_EISDIR, "EISDIR" },
         { WISP_EMFILE, "EMFILE" }, { WISP_EMSGSIZE, "EMSGSIZE" },
@@ -40,6 +41,19 @@ const char *wisp_strerror(int32_t err)
         if (names[i].code == err)
             return names[i].name;
     return "E?";
+}
+
+/* wisp_spawn: see wisp.h.  A spawn that cannot have the process handle
+ * (WISP_EMFILE) fails: the caller's table is full. */
+int32_t wisp_spawn(const char *name, uint32_t name_len, const char *args,
+                   uint32_t args_len, const int32_t *handles,
+                   uint32_t nhandles, int32_t *pid)
+{
+    int32_t proc, err = wisp_spawn_proc(name, name_len, args, args_len,
+                                        handles, nhandles, pid, &proc);
+    if (err == 0)
+        wisp_close(proc);
+    return err;
 }
 
 /* wisp_spawn_str: wisp_spawn of a NUL-terminated name, no arguments. */

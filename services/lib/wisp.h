@@ -30,7 +30,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 
 /* ---- IPC: limits, errors, rights (spec/ipc.md) ------------------------- */
 
-#define WISP_HANDLES_MAX 16         /* slots of a handle table */
+#define WISP_HANDLES_MAX 64         /* slots of a handle table */
 #define WISP_MSG_WORDS_MAX 8        /* inline words in a message */
 #define WISP_MSG_HANDLES_MAX 4      /* handles granted in one message */
 #define WISP_MSG_BUF_MAX 65536      /* bytes of a message's buffer */
@@ -47,6 +47,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_ENOMEM 48              /* kernel memory exhausted */
 #define WISP_EPIPE 64               /* peer dead */
 /* more WASI errno values the services' protocols use (proto.h) */
+#define WISP_EDQUOT 19              /* over a limit (a quota: wisp_limit) */
 #define WISP_EEXIST 20
 #define WISP_EISDIR 31
 #define WISP_ENFILE 41
@@ -61,6 +62,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_R_RECV 2u              /* recv, reply_recv, wait */
 #define WISP_R_GRANT 4u             /* messages may carry handles */
 #define WISP_R_ALL 7u
+#define WISP_R_KILL 8u              /* process handles: kill, limit */
 
 /* A granted handle in wisp_msg.handles: the slot, plus WISP_GRANT_MOVE to
  * move it (the sender loses it) rather than copy it.  Any other bit set
@@ -133,17 +135,29 @@ WISP_IMPORT("signal") int32_t wisp_signal(int32_t h);
 /* Wait until notification h's word is nonzero; *word = it, word = 0. */
 WISP_IMPORT("wait") int32_t wisp_wait(int32_t h, uint32_t *word);
 
-/* Start program `name` (name_len bytes) from the initrd with arguments
- * args (args_len bytes, each NUL-terminated); it gets copies of the
- * nhandles (<= 4) handles listed, in its slots 0, 1, ...  *pid = its pid.
- * WISP_ENOENT: no such program; WISP_EINVAL: it failed to load or
- * arguments too long; WISP_EAGAIN: the process table is full. */
-WISP_IMPORT("spawn") int32_t wisp_spawn(const char *name, uint32_t name_len,
-                                        const char *args, uint32_t args_len,
-                                        const int32_t *handles,
-                                        uint32_t nhandles, int32_t *pid);
+/* A handle in spawn's list whose copy the child gets badged with its own
+ * pid (the handle must be unbadged): a server can then tell its clients
+ * apart by a pid the kernel, not the client, chose. */
+#define WISP_SPAWN_BADGE_PID 0x20000u
 
-/* ---- system calls for init, the services and the shell (issue 5) ------ */
+/* Start program `name` (name_len bytes) from the initrd with arguments
+ * args (args_len bytes, each NUL-terminated) as the caller's child; it
+ * gets copies of the nhandles (<= 4) handles listed, in its slots 0, 1,
+ * ...  *pid = its pid, *proc = a process handle on it with the kill right
+ * (the only way to kill it, and everything it starts, which ends with
+ * it).  WISP_ENOENT: no such program; WISP_EINVAL: it failed to load or
+ * arguments too long; WISP_EMFILE: no free slot for *proc; WISP_EAGAIN:
+ * the process table is full; WISP_EDQUOT: over the caller's quota (or an
+ * ancestor's), or the module's memory is over the limit. */
+WISP_IMPORT("spawn") int32_t wisp_spawn_proc(const char *name,
+                                             uint32_t name_len,
+                                             const char *args,
+                                             uint32_t args_len,
+                                             const int32_t *handles,
+                                             uint32_t nhandles,
+                                             int32_t *pid, int32_t *proc);
+
+/* ---- system calls for init, the services and the shell ------------------ */
 
 /* The serial line, for the console service only: h must be the console
  * device handle (a notification the kernel gives init in its slot 0,
@@ -166,9 +180,16 @@ WISP_IMPORT("initrd_read") int32_t wisp_initrd_read(uint32_t i, uint32_t off,
                                                     char *buf, uint32_t len,
                                                     uint32_t *n);
 
-/* End process pid, as the monitor's kill does (its partners in IPC get
- * EPIPE at once).  WISP_ESRCH: no such process; WISP_EPERM: pid 1. */
-WISP_IMPORT("kill") int32_t wisp_kill(int32_t pid);
+/* End process pid and everything it started, as the monitor's kill does
+ * (their partners in IPC get EPIPE at once).  proc must be a process
+ * handle with WISP_R_KILL, and pid its process or one it started.
+ * WISP_EBADF, WISP_EACCES; WISP_ESRCH: not one of those, or ended. */
+WISP_IMPORT("kill") int32_t wisp_kill(int32_t proc, int32_t pid);
+/* Lower the quota of proc's process (WISP_R_KILL needed): at most procs
+ * live descendants and mem bytes of linear memory for it and them.
+ * WISP_EPERM: more than it has. */
+WISP_IMPORT("limit") int32_t wisp_limit(int32_t proc, uint32_t procs,
+                                        uint32_t mem);
 /* When process pid ends, signal notification h (right s) with h's badge
  * (1 if none); at once if pid has already ended. */
 WISP_IMPORT("watch") int32_t wisp_watch(int32_t pid, int32_t h);
@@ -211,8 +232,9 @@ WISP_IMPORT("ipc_info") int32_t wisp_ipc_info(uint32_t i,
                                               struct wisp_ipc_info *out);
 
 /* Hand the serial line to the kernel monitor until its `exit` command;
- * the caller blocks meanwhile. */
-WISP_IMPORT("monitor") int32_t wisp_monitor(void);
+ * the caller blocks meanwhile.  Only the console's owner may: h must be
+ * the console device handle (WISP_EBADF, WISP_EACCES otherwise). */
+WISP_IMPORT("monitor") int32_t wisp_monitor(int32_t h);
 
 /* ---- helpers (services/lib/wisp.c) --------------------------------------- */
 
@@ -220,6 +242,11 @@ WISP_IMPORT("monitor") int32_t wisp_monitor(void);
 wisp_msg wisp_msg_words(uint32_t label, uint32_t n, const uint32_t *words);
 /* wisp_strerror: "EBADF", "EPIPE", ... or "E?" for an unknown code. */
 const char *wisp_strerror(int32_t err);
+/* wisp_spawn: wisp_spawn_proc without keeping the process handle (the
+ * child can then be killed only with its parent, or by the monitor). */
+int32_t wisp_spawn(const char *name, uint32_t name_len, const char *args,
+                   uint32_t args_len, const int32_t *handles,
+                   uint32_t nhandles, int32_t *pid);
 /* wisp_spawn_str: wisp_spawn with a NUL-terminated name and no args. */
 int32_t wisp_spawn_str(const char *name, const int32_t *handles,
                        uint32_t nhandles, int32_t *pid);

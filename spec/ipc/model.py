@@ -14,12 +14,14 @@ spec/ipc.md.
 
 Vocabulary:
   process   one Wasm instance with one thread, named by its pid (1..N).
-  object    an endpoint ("ep"), a notification ("ntfn"), or the one-shot
-            reply object a call creates ("reply").  Endpoints and
-            notifications are numbered 1, 2, ... in creation order.
+  object    an endpoint ("ep"), a notification ("ntfn"), the one-shot
+            reply object a call creates ("reply"), or a process ("proc",
+            named "pN" for process N: spawn hands the spawner a handle on
+            its child).  Endpoints and notifications are numbered 1, 2,
+            ... in creation order.
   handle    a slot (0..HANDLES_MAX-1) of a process's handle table naming
-            an object, with rights (s = send, r = receive, g = grant) and
-            a badge (0 = none).
+            an object, with rights (s = send, r = receive, g = grant; k =
+            kill, on a process handle) and a badge (0 = none).
   blocked   a process's thread waiting in exactly one place: the send
             queue of an endpoint ("send", "call"), its receive queue
             ("recv"), a notification's wait queue ("wait"), or the reply
@@ -32,7 +34,7 @@ spec/ipc/script.py.
 from dataclasses import dataclass, field, replace
 
 # --- Limits (the kernel's ipc/ipc.h repeats them) ------------------------
-HANDLES_MAX = 16        # slots in a process's handle table
+HANDLES_MAX = 64        # slots in a process's handle table
 MSG_WORDS_MAX = 8       # inline words in a message
 MSG_HANDLES_MAX = 4     # handles granted in one message
 MSG_BUF_MAX = 65536     # bytes of a message's buffer (64 KiB)
@@ -52,24 +54,30 @@ ERRORS = {
     "EMFILE":   (33, "handle table full"),
     "EMSGSIZE": (35, "message too large"),
     "EPIPE":    (64, "peer dead"),
+    "ESRCH":    (71, "process ended"),
 }
 OK = "ok"
 BLOCKED = "blocked"
 
-# rights: bits of a u32, spelled "srg" in scripts and traces
-R_SEND, R_RECV, R_GRANT = 1, 2, 4
-R_ALL = R_SEND | R_RECV | R_GRANT
+# rights: bits of a u32, spelled "srg" in scripts and traces (and "k",
+# the kill right of a process handle, after them when it is set)
+R_SEND, R_RECV, R_GRANT, R_KILL = 1, 2, 4, 8
+R_ALL = R_SEND | R_RECV | R_GRANT       # a new endpoint's or notification's
+R_ANY = R_ALL | R_KILL                  # every right bit there is
 
 
 def rights_str(r):
-    """Rights as three letters: "srg", "s--", "-r-" ..."""
+    """Rights as three letters: "srg", "s--", "-r-" ..., then "k" if the
+    kill right is set ("---k")."""
     return "".join(c if r & b else "-" for c, b in
-                   (("s", R_SEND), ("r", R_RECV), ("g", R_GRANT)))
+                   (("s", R_SEND), ("r", R_RECV), ("g", R_GRANT))) + \
+        ("k" if r & R_KILL else "")
 
 
 def rights_parse(text):
-    """The rights bits of "srg", "s-g", "-" ... (ValueError otherwise)."""
-    bits = {"s": R_SEND, "r": R_RECV, "g": R_GRANT, "-": 0}
+    """The rights bits of "srg", "s-g", "---k", "-" ... (ValueError
+    otherwise)."""
+    bits = {"s": R_SEND, "r": R_RECV, "g": R_GRANT, "k": R_KILL, "-": 0}
     if not text or any(c not in bits for c in text):
         raise ValueError(f"bad rights: {text!r}")
     r = 0
@@ -119,7 +127,8 @@ class Proc:
 class Obj:
     """A kernel object.  ep: sendq (senders and callers) and recvq
     (receivers), FIFO lists of pids.  ntfn: word and waitq.  reply: caller,
-    the pid waiting for the reply, or None once that caller died."""
+    the pid waiting for the reply, or None once that caller died.  proc:
+    caller is the pid of the process it names."""
     kind: str
     sendq: list = field(default_factory=list)
     recvq: list = field(default_factory=list)
@@ -307,6 +316,8 @@ def _close(s, pid, slot, wakes):
     if not any(g.obj == h.obj for p in s.procs.values() for g in p.handles.values()):
         del s.objs[h.obj]
         return
+    if h.kind == "proc":
+        return                      # nobody waits on a process object
     if h.kind == "ep" and not _holders(s, h.obj, R_RECV):
         for q in o.sendq:
             _wake(s, q, Ret("EPIPE"), wakes)
@@ -360,9 +371,9 @@ def _new_obj(s, p, kind):
 def op_dup(state, pid, slot, rights, badge):
     """dup(h, rights, badge) -> h2: duplicate a handle with fewer rights
     (mint, when badge != 0).
-    Pre: h is an open endpoint or notification handle, else EBADF (reply
-    handles are one-shot: never duplicated); rights has only s, r, g bits
-    and badge is a u32, else EINVAL; rights is a subset of h's rights,
+    Pre: h is an open endpoint, notification or process handle, else
+    EBADF (reply handles are one-shot: never duplicated); rights has only
+    s, r, g, k bits and badge is a u32, else EINVAL; rights is a subset of h's rights,
     else EACCES; badge is 0 or h has no badge, else EINVAL (a badge is set
     once, by minting an unbadged handle, and never changed); a free slot,
     else EMFILE.
@@ -373,7 +384,7 @@ def op_dup(state, pid, slot, rights, badge):
     h = p.handles.get(slot)
     if h is None or h.kind == "reply":
         return _fail(state, "EBADF")
-    if rights & ~R_ALL or not 0 <= badge < U32:
+    if rights & ~R_ANY or not 0 <= badge < U32:
         return _fail(state, "EINVAL")
     if rights & ~h.rights:
         return _fail(state, "EACCES")
@@ -646,6 +657,46 @@ def op_give(state, pid, slot, to):
     if not _free_slots(s.procs[to]):
         return _fail(state, "EMFILE")
     return s, Result(Ret(OK, (("h", _install(s.procs[to], h)),)))
+
+
+def op_give_proc(state, pid, to):
+    """give_proc(to): the test service's setup step standing for spawn:
+    pid gets a handle with the kill right on process `to`, as a spawner
+    gets one on its child.  (While a process lives the kernel holds its
+    process object too; the model keeps it while a handle names it.)
+    Pre: pid is running; a free slot, else EMFILE.
+    Post: ok h=slot, a handle naming process `to` (object "p<to>"),
+    rights k, no badge."""
+    s = state.copy()
+    p = _running(s, pid)
+    if not _free_slots(p):
+        return _fail(state, "EMFILE")
+    name = f"p{to}"
+    s.objs.setdefault(name, Obj("proc", caller=to))
+    return s, Result(Ret(OK, (("h", _install(p, Handle(name, "proc", R_KILL, 0))),)))
+
+
+def op_kill(state, pid, slot):
+    """kill(h): end the process a process handle names.
+    Pre: h is an open process handle, else EBADF; it has the kill right,
+    else EACCES; its process has not ended, else ESRCH.
+    Post: that process dies exactly as op_exit says (its queue, its state,
+    its handles closed in slot order, whoever that concerns woken); the
+    caller, unless it killed itself, returns ok.  The kernel also ends
+    every process the victim started (spec/process.md): the model has no
+    spawn, so no such processes."""
+    s = state.copy()
+    p = _running(s, pid)
+    h = p.handles.get(slot)
+    if h is None or h.kind != "proc":
+        return _fail(state, "EBADF")
+    if not h.rights & R_KILL:
+        return _fail(state, "EACCES")
+    victim = s.objs[h.obj].caller
+    if s.procs[victim].state == "dead":
+        return _fail(state, "ESRCH")
+    s2, res = op_exit(s, victim)
+    return s2, Result(Ret(OK), res.wakes)
 # book: ops
 
 

@@ -276,7 +276,7 @@ def _pick_slot(rng, p, kind=None, right=0):
             if (kind is None or h.kind == kind) and h.rights & right == right]
     if mine and rng.random() < 0.9:
         return rng.choice(sorted(mine))
-    return rng.randrange(HANDLES_MAX + 2)
+    return rng.randrange(min(HANDLES_MAX, 16) + 2)   # mostly low slots
 
 
 def _gen_msg(rng, p):
