@@ -39,13 +39,13 @@ def test_doctor_names_every_tool():
 
 
 def test_a_missing_tool_names_its_package(tmp_path):
-    # a PATH holding only bash: nasm and everything else is "missing"
+    # a PATH holding only bash: ar and everything else is "missing"
     (tmp_path / "bash").symlink_to(shutil.which("bash"))
     env = dict(BASE_ENV, PATH=str(tmp_path))
     r = subprocess.run(["/usr/bin/make", "-n", "all"], cwd=ROOT, capture_output=True,
                        text=True, env=env)
     assert r.returncode != 0
-    assert "missing clang-14: run make deps (package clang-14)" in r.stderr
+    assert "missing ar: run make deps (package binutils)" in r.stderr
 
 
 def test_help_lists_every_target():
@@ -60,3 +60,4 @@ def test_help_lists_every_target():
 def test_targets_not_built_yet_say_so_and_fail(target):
     r = make(target)
     assert r.returncode != 0 and "not yet" in r.stderr
+
