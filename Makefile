@@ -40,7 +40,7 @@ COMPDB_TARGETS := all
 # TOOLS_<goal>: what the goal runs besides TOOLS_build (which every goal
 # but book needs); harness/tests/test_harness_tools.py checks these lists
 # against the programs the recipes run.
-NOTOOL_GOALS := deps doctor help clean
+NOTOOL_GOALS := deps doctor help clean check-fresh
 # wasi-libc and clang's wasm32 builtins: every wasm32-wasi link needs both.
 WASI_LIBS    := /usr/lib/wasm32-wasi/libc.a \
                 /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a

@@ -51,7 +51,8 @@ def test_a_missing_tool_names_its_package(tmp_path):
 def test_help_lists_every_target():
     out = make("help").stdout
     for target in ("all", "deps", "doctor", "test", "book", "clean", "help",
-                   "compile_commands.json", "check-labN", "demo", "solved", "spec"):
+                   "compile_commands.json", "check-labN", "demo", "solved", "spec",
+                   "check-fresh"):
         assert f"  make {target} " in out
     assert all(line.startswith("  make ") for line in out.splitlines())
 
@@ -61,3 +62,11 @@ def test_targets_not_built_yet_say_so_and_fail(target):
     r = make(target)
     assert r.returncode != 0 and "not yet" in r.stderr
 
+
+def test_check_fresh_needs_root_and_says_so():
+    # as root, drop to nobody first; an ordinary user runs it as is
+    user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    r = subprocess.run([*(user if os.geteuid() == 0 else []), "make", "-s", "check-fresh"],
+                       cwd=ROOT, capture_output=True, text=True, env=BASE_ENV)
+    assert r.returncode != 0
+    assert "needs root" in r.stderr and "sudo make check-fresh" in r.stderr
