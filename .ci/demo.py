@@ -27,9 +27,14 @@ def main():
     for what, pattern, seconds, then in STEPS:
         try:
             demo.expect(pattern, timeout=seconds * SCALE)
-        except (pexpect.TIMEOUT, pexpect.EOF) as e:
-            print(f"\ndemo: {type(e).__name__} waiting for {what}", file=sys.stderr)
+        except pexpect.TIMEOUT:
+            print(f"\ndemo: no {what} after {seconds * SCALE:.0f} s", file=sys.stderr)
             demo.close(force=True)
+            return 1
+        except pexpect.EOF:
+            demo.close()
+            print(f"\ndemo: make demo ended (status {demo.exitstatus}) before {what}",
+                  file=sys.stderr)
             return 1
         demo.send(then)
     demo.close()
