@@ -112,19 +112,35 @@ COMPDB_TARGETS := all
 # fresh machine gets "missing nasm: run make deps (package nasm)" instead of
 # a cryptic failure halfway through.  harness/tools/env.sh holds the table of
 # tools and the Debian package of each.
-NOTOOL_GOALS := deps doctor help clean
-TOOLS_build  := nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst xorriso \
-                mformat clang-14 ld.lld-14 /usr/bin/rustc /usr/lib/rustlib/wasm32-wasi
+# TOOLS_<goal>: what the goal runs besides TOOLS_build (which every goal
+# but book needs); harness/tests/test_harness_tools.py checks these lists
+# against the programs the recipes run.
+NOTOOL_GOALS := deps doctor help clean check-fresh
+# wasi-libc and clang's wasm32 builtins: every wasm32-wasi link needs both.
+WASI_LIBS    := /usr/lib/wasm32-wasi/libc.a \
+                /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a
+# libFuzzer: the fuzz targets link it (make test builds them too).
+FUZZER_LIB   := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+TOOLS_build  := gcc ld ar nm objcopy nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst \
+                xorriso mformat clang-14 ld.lld-14 llvm-ar-14 $(WASI_LIBS) wat2wasm \
+                /usr/bin/rustc /usr/lib/rustlib/wasm32-wasi /usr/bin/python3
 TOOLS_book   := pandoc
-TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc \
+TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc $(FUZZER_LIB) \
                 pytest xdist pexpect hypothesis wast2json wasm-interp node spin
 TOOLS_qemu   := qemu-system-x86_64
+TOOLS_demo   := qemu-system-x86_64
 TOOLS_qemu-gdb := qemu-system-x86_64
 TOOLS_gdb    := gdb
 TOOLS_compile_commands.json := bear
 TOOLS_spectest := wast2json
+TOOLS_spectest-san := wast2json
+TOOLS_spectest-convert := wast2json
+TOOLS_fuzz   := wast2json $(FUZZER_LIB)
+TOOLS_fuzz-gen := $(FUZZER_LIB)
+TOOLS_fuzz-replay := $(FUZZER_LIB)
 TOOLS_bench  := node wasm-interp wast2json qemu-system-x86_64
 TOOLS_spec   := spin
+TOOLS_spec-pml := spin
 WISP_GOALS   := $(filter-out $(NOTOOL_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(WISP_GOALS),)
 WISP_NEED    := $(sort $(if $(filter-out book,$(WISP_GOALS)),$(TOOLS_build)) \

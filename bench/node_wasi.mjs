@@ -35,5 +35,7 @@ try {
 
 const wasi = new WASI({ version: 'preview1', args, env: {}, returnOnExit: true });
 const module = await WebAssembly.compile(bytes);
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// wasiImport, not getImportObject(): node 18 (Debian 12's) lacks the latter.
+const imports = { wasi_snapshot_preview1: wasi.wasiImport };
+const instance = await WebAssembly.instantiate(module, imports);
 process.exitCode = wasi.start(instance);

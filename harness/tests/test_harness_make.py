@@ -39,13 +39,13 @@ def test_doctor_names_every_tool():
 
 
 def test_a_missing_tool_names_its_package(tmp_path):
-    # a PATH holding only bash: nasm and everything else is "missing"
+    # a PATH holding only bash: ar and everything else is "missing"
     (tmp_path / "bash").symlink_to(shutil.which("bash"))
     env = dict(BASE_ENV, PATH=str(tmp_path))
     r = subprocess.run(["/usr/bin/make", "-n", "all"], cwd=ROOT, capture_output=True,
                        text=True, env=env)
     assert r.returncode != 0
-    assert "missing clang-14: run make deps (package clang-14)" in r.stderr
+    assert "missing ar: run make deps (package binutils)" in r.stderr
 
 
 def test_help_lists_every_target():
@@ -53,7 +53,7 @@ def test_help_lists_every_target():
     for target in ("all", "deps", "doctor", "test", "book", "clean", "help",
                    "compile_commands.json", "check-labN", "demo", "solved", "spec",
                    "check-graders", "check-graders-full", "export-student", "lab-status",
-                   "lab-sync", "lab-check", "lab-list"):
+                   "lab-sync", "lab-check", "lab-list", "check-fresh"):
         assert f"  make {target} " in out
     assert all(line.startswith("  make ") for line in out.splitlines())
 
@@ -63,3 +63,12 @@ def test_check_lab_names_the_labs_that_have_graders():
     # make exits 2 whenever a recipe fails; it names the grader's own status
     assert r.returncode == 2 and "Error 3" in r.stderr
     assert "lab 99 has no grader (labs/lab99.toml); labs with graders: 1" in r.stderr
+
+
+def test_check_fresh_needs_root_and_says_so():
+    # as root, drop to nobody first; an ordinary user runs it as is
+    user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    r = subprocess.run([*(user if os.geteuid() == 0 else []), "make", "-s", "check-fresh"],
+                       cwd=ROOT, capture_output=True, text=True, env=BASE_ENV)
+    assert r.returncode != 0
+    assert "needs root" in r.stderr and "sudo make check-fresh" in r.stderr

@@ -12,7 +12,8 @@ set -euo pipefail
 # Every Debian package the project needs, and why.
 # book: packages
 PACKAGES=(
-  make gcc                       # the build; gcc 12 builds kernel and host tools
+  make gcc binutils              # the build; gcc 12 builds kernel and host tools
+  git                            # make bench names the commit it measured
   nasm                           # the 32-bit boot entry and long-mode switch
   grub-common grub-pc-bin        # grub-mkrescue, BIOS GRUB modules for the ISO
   grub-efi-amd64-bin             # UEFI GRUB modules, so the same ISO boots on OVMF
@@ -22,6 +23,7 @@ PACKAGES=(
   python3-pytest python3-pytest-xdist python3-pexpect python3-hypothesis  # the harness
   pandoc                         # make book
   clang-14 lld-14                # clang builds (make CC=clang-14), wasm32 programs, fuzzing
+  llvm-14                        # llvm-ar-14 archives the wasm32 library of the services
   wasi-libc libclang-rt-14-dev-wasm32  # C programs -> wasm32-wasi
   rustc libstd-rust-dev-wasm32   # the Rust demo (services/*.rs) -> wasm32-wasi
   libclang-rt-14-dev             # libFuzzer and the sanitizers' runtimes
@@ -36,9 +38,15 @@ PACKAGES=(
 TOOLS=(
   "make|make|make --version"
   "gcc|gcc|gcc --version"
+  "ld|binutils|ld --version"
+  "ar|binutils|ar --version"
+  "nm|binutils|nm --version"
+  "objcopy|binutils|objcopy --version"
+  "objdump|binutils|objdump --version"
   "clang-14|clang-14|clang-14 --version"
   "ld.lld-14|lld-14|ld.lld-14 --version"
   "wasm-ld-14|lld-14|wasm-ld-14 --version"
+  "llvm-ar-14|llvm-14|llvm-ar-14 --version"
   "nasm|nasm|nasm -v"
   "grub-mkrescue|grub-common|grub-mkrescue --version"
   "/usr/lib/grub/i386-pc/moddep.lst|grub-pc-bin|-"
@@ -59,12 +67,14 @@ TOOLS=(
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev|-"
   "/usr/bin/rustc|rustc|/usr/bin/rustc --version"
   "/usr/lib/rustlib/wasm32-wasi|libstd-rust-dev-wasm32|-"
+  "wat2wasm|wabt|wat2wasm --version"
   "wast2json|wabt|wast2json --version"
   "wasm-interp|wabt|wasm-interp --version"
   "wasm-opt|binaryen|wasm-opt --version"
   "node|nodejs|node --version"
   "spin|spin|spin -V"
   "bear|bear|bear --version"
+  "git|git|git --version"
 )
 
 # have TOOL: true if TOOL (a command, a path, or a python module) is usable.
