@@ -148,8 +148,8 @@ static int atk_fsfill(void)
 static int atk_fsclose(void)
 {
     int closed = 0, tried = 0;
-    for (uint32_t gen = 0; gen < 64; gen++)
-        for (uint32_t i = 1; i <= FS_OPEN_MAX; i++, tried++) {
+    for (uint32_t gen = 0; gen < 64; gen++)     /* ids in use are the lowest */
+        for (uint32_t i = 1; i <= 256; i++, tried++) {
             wisp_msg m = {.label = FS_CLOSE, .nwords = 1};
             wisp_in in = {0};
             m.words[0] = gen << 16 | i;

@@ -194,7 +194,7 @@ def test_files_belong_to_their_opener(sh):
     victim = int(re.search(r"^\[pid (\d+)\]$", out, re.M).group(1))
     sh.seen_or_expect(r"victim: first half written \(11\)")
     out = sh.cmd("attack fsclose", timeout=300)
-    assert "attack fsclose: 0 of 4096 closes accepted" in out, out
+    assert "attack fsclose: 0 of 16384 closes accepted" in out, out
     sh.seen_or_expect(r"victim: second half: written", timeout=60)
     sh.seen_or_expect(rf"^\[pid {victim} attack.wasm\] exit 0$")
     assert sh.cmd("cat /tmp/victim").split() == ["first", "half", "second", "half"]

@@ -62,8 +62,12 @@
  * An open file is named by an id the reply gives. */
 
 #define FS_PATH_MAX 128             /* bytes of a path */
-#define FS_OPEN_MAX 64              /* files open at once, all clients */
-#define FS_CLIENT_MAX 16            /* ... by one badged client */
+#define FS_CLIENT_MAX 16            /* files one badged client may hold */
+/* Files open at once, all clients: FS_CLIENT_MAX for each of the 128
+ * processes there can be (the kernel's PROC_MAX), so clients within their
+ * quotas can never fill it: nobody is denied a file because others came
+ * first. */
+#define FS_OPEN_MAX (FS_CLIENT_MAX * 128)
 
 /* WASI filetypes, as the replies give them. */
 #define FS_TYPE_DIR 3
