@@ -142,7 +142,6 @@ static struct hblock *extend(struct heap *h, uint64_t need)
     return b;
 }
 
-// book: take_block
 /*
  * take_block: hand out need bytes (a multiple of HEAP_ALIGN, at least
  * MIN_BLOCK) from the free block b, which has at least that many: unlink
@@ -164,7 +163,6 @@ static void take_block(struct heap *h, struct hblock *b, uint64_t need)
     b->check = check_for(b, CHECK_USED);
     h->bytes_used += b->size;
 }
-// book: take_block
 
 // book: heap_alloc
 /*
@@ -245,7 +243,6 @@ static enum heap_err block_of(const struct heap *h, void *p,
     return HEAP_OK;
 }
 
-// book: coalesce
 /*
  * coalesce: b is a block that was just freed and put on the free list.
  * Merge it with the block after it if that one is free, and with the
@@ -262,7 +259,6 @@ static void coalesce(struct heap *h, struct hblock *b)
     LAB_TODO(2, "coalesce");
     (void)h, (void)b, (void)prev_block;
 }
-// book: coalesce
 
 // book: heap_free
 /*

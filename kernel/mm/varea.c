@@ -76,12 +76,14 @@ static void varea_drop(int i)
 /*
  * vm_stack_alloc: a kernel stack of bytes (rounded up to whole pages),
  * mapped, zeroed, writable and no-execute, with an unmapped guard page
- * right below it.  The stack's area (varea_reserve, as a stack) is one
- * page bigger than the stack: its lowest page is the guard, which is
- * never mapped, and the stack fills the rest, up to the area's end.
- * Returns the stack's top (the initial %rsp, the first byte past the
- * stack: stacks grow down), or NULL, with nothing reserved or mapped,
- * when bytes is 0 or the areas or the frames run out.
+ * right below it.  The stack's area is one page bigger than the stack
+ * and reserved as a stack (varea_reserve(size, true)), which is how
+ * vm_stack_guard, and so the fault report, recognise its guard page: the
+ * area's lowest page, never mapped; the stack fills the rest, up to the
+ * area's end.  Returns the stack's top (the initial %rsp, the first byte
+ * past the stack: stacks grow down), or NULL, with nothing reserved or
+ * mapped, when bytes is 0 or the areas or the frames run out.  Masks
+ * interrupts while it changes the area table (mm_irq_off).
  */
 void *vm_stack_alloc(size_t bytes)
 {
@@ -120,7 +122,6 @@ void vm_stack_free(void *top, size_t bytes)
     mm_irq_restore(flags);
 }
 
-// book: vm_stack_guard
 /*
  * vm_stack_guard: is va in the guard page of a kernel stack, the
  * unmapped lowest page of a stack's area?  If so, and lo and hi are not
@@ -143,7 +144,6 @@ bool vm_stack_guard(uint64_t va, uint64_t *lo, uint64_t *hi)
     }
     return false;
 }
-// book: vm_stack_guard
 
 /* vm_region_reserve: max_bytes (rounded up to pages) of address space,
  * nothing mapped.  Returns the base, or NULL if no room is left. */

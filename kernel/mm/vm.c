@@ -77,7 +77,6 @@ static void map_or_die(uint64_t va, uint64_t pa, uint64_t flags, bool big)
     *e = pa | flags | PTE_P | (big ? PTE_PS : 0);
 }
 
-// book: image_flags
 /*
  * image_flags: the permission bits (PTE_W, PTE_NX) of the kernel-image
  * page at physical pa, which map_window maps at KERNBASE + pa with a
@@ -96,7 +95,6 @@ static uint64_t image_flags(uint64_t pa)
     LAB_TODO(2, "image_flags");
     return PTE_W;
 }
-// book: image_flags
 
 /* window_end: the end of the highest RAM region (available or ACPI),
  * capped at KMAP_SIZE and rounded up to 2 MiB: the KERNBASE window. */

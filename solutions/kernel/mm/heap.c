@@ -142,7 +142,6 @@ static struct hblock *extend(struct heap *h, uint64_t need)
     return b;
 }
 
-// book: take_block
 /*
  * take_block: hand out need bytes (a multiple of HEAP_ALIGN, at least
  * MIN_BLOCK) from the free block b, which has at least that many: unlink
@@ -211,7 +210,6 @@ static void take_block(struct heap *h, struct hblock *b, uint64_t need)
     // h->bytes_used += b->size;
     // LAB 2 END
 }
-// book: take_block
 
 // book: heap_alloc
 /*
@@ -292,7 +290,6 @@ static enum heap_err block_of(const struct heap *h, void *p,
     return HEAP_OK;
 }
 
-// book: coalesce
 /*
  * coalesce: b is a block that was just freed and put on the free list.
  * Merge it with the block after it if that one is free, and with the
@@ -321,7 +318,6 @@ static void coalesce(struct heap *h, struct hblock *b)
     // (void)h, (void)b, (void)prev_block;
     // LAB 2 END
 }
-// book: coalesce
 
 // book: heap_free
 /*
