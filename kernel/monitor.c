@@ -57,6 +57,8 @@ static const struct mon_cmd mon_cmds[] = {
     { "heapfill", "", "kmalloc until it fails (test path)", mm_heapfill_cmd },
     { "heapfree", "", "free what heapfill took", mm_heapfree_cmd },
     { "vmtest", "", "self-test of regions and kernel stacks", mm_vmtest_cmd },
+    { "memgrow", "", "grow and shrink a linear memory: frames before, after",
+      mm_memgrow_cmd },
     { "echo", "[words...]", "print the words", mon_echo },
     { "panic", "[message]", "panic the kernel (test path)", mon_panic },
     { "fault", "<kind>", "raise a CPU exception (test path; `fault` lists)",

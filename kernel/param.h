@@ -74,6 +74,11 @@
  * it halves the size on each failure, down to 8 bytes. */
 #define HEAPFILL_CHUNK (1024 * 1024)
 
+/* Times `memgrow` (the monitor's linear-memory workload) reserves,
+ * grows, shrinks and releases a region of PROC_MEM_MAX_PAGES Wasm pages
+ * before it compares the frames in use with the count it started with. */
+#define MEMGROW_ROUNDS 3
+
 /* ---- processes (PROCESSES: kernel/proc/) ---- */
 
 /* Most processes alive at once (the process table's size): enough for

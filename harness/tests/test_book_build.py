@@ -34,3 +34,15 @@ def test_pages_are_not_stale_and_quote_only_through_the_filter():
 def test_getting_started_ends_with_exercises():
     text = (ROOT / "book" / "00-getting-started.md").read_text()
     assert re.search(r"^## Exercises\n(\n.*)*\n1\. ", text, re.M)
+
+
+def test_every_figure_a_chapter_shows_is_drawn():
+    """A chapter shows a figure as ![caption](figures/NAME.svg); its source
+    is book/figures/NAME.dot, and make book draws it."""
+    shown = {name for md in chapters()
+             for name in re.findall(r"\]\(figures/([\w-]+)\.svg\)", md.read_text())}
+    assert shown, "no chapter shows a figure"
+    for name in sorted(shown):
+        assert (ROOT / "book" / "figures" / f"{name}.dot").is_file(), f"{name}.dot missing"
+        svg = BOOK / "figures" / f"{name}.svg"
+        assert svg.is_file() and "<svg" in svg.read_text(), f"{svg} not drawn (run make book)"

@@ -1,7 +1,8 @@
 """Host-side tests of the kernel's pure C and of its symbol-table tool:
 kprintf's formatting engine (kernel/fmt.c), the symbol lookup
-(kernel/symbols.c), kernel/tools/mksymtab.py, and the table embedded in
-the built kernel."""
+(kernel/symbols.c), the frame bitmap and the heap allocator
+(kernel/mm/frames.c, heap.c: each group of their unit tests on its own),
+kernel/tools/mksymtab.py, and the table embedded in the built kernel."""
 
 import importlib.util
 import re
@@ -32,6 +33,19 @@ UNIT_GROUPS = [
     ("kernel_fmt_test", "truncation", 2),
     ("kernel_sym_test", "edges", 15),
     ("kernel_sym_test", "random", 1000),
+    ("kernel_pmm_test", "partial", 10),
+    ("kernel_pmm_test", "exclusions", 1000),
+    ("kernel_pmm_test", "reuse", 1000),
+    ("kernel_pmm_test", "bad_frees", 20),
+    ("kernel_pmm_test", "random", 100000),
+    ("kernel_heap_test", "sizes", 1000),
+    ("kernel_heap_test", "split", 30),
+    ("kernel_heap_test", "reuse", 8),
+    ("kernel_heap_test", "coalesce", 300),
+    ("kernel_heap_test", "shrink", 8),
+    ("kernel_heap_test", "exhaustion", 10),
+    ("kernel_heap_test", "bad_frees", 15),
+    ("kernel_heap_test", "random", 30000),
 ]
 
 

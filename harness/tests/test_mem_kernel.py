@@ -58,13 +58,33 @@ def expected_frames_kib(w):
     return above - foot - bitmaps - mods
 
 
+def send_fault(w, kind):
+    """Type `fault kind` and wait until the kernel says it raises it; fails
+    at once if the monitor does not know the command as typed."""
+    w.sendline(f"fault {kind}")
+    m = w.expect(r"raising .*\n|unknown command '.*' \(try help\)\n")
+    if not m.group(0).startswith("raising "):
+        pytest.fail(f"the monitor did not run 'fault {kind}': it said "
+                    f"{m.group(0).strip()!r} (are its words split?)", pytrace=False)
+
+
+def fault_or_none(w, kind, what):
+    """After `fault kind`: the FAULT line's match; fails at once, saying
+    `what` happened instead, when the kernel says the fault did not come."""
+    m = w.expect(rf"{FAULT_RE}|fault {kind} did not fault!\n")
+    if m.group(0).startswith("fault "):
+        pytest.fail(f"fault {kind}: {what} did not fault (want a FAULT line)",
+                    pytrace=False)
+    return m
+
+
 @contextmanager
-def fault(kind):
+def fault(kind, what):
     """A machine that ran `fault kind`; yields (machine, the FAULT match)."""
     with Wisp(allow_panic=True) as w:
         w.boot()
-        w.sendline(f"fault {kind}")
-        yield w, w.expect(FAULT_RE)
+        send_fault(w, kind)
+        yield w, fault_or_none(w, kind, what)
 
 
 def ends_in_panic(w):
@@ -124,6 +144,24 @@ def test_regions_and_stacks_selftest(monitor):
     assert mem(monitor)[0] == frames0
 
 
+def test_linear_memory_grown_and_shrunk_leaks_no_frame(monitor):
+    """memgrow: a region as big as a process's linear memory, grown a Wasm
+    page at a time and at once, shrunk a page at a time and at once, and
+    released, three times: every frame comes back, page tables included."""
+    frames0, heap0 = mem(monitor)
+    out = monitor.cmd("memgrow", timeout=180)
+    failed = re.findall(r"^memgrow: FAILED: .*$", out, re.M)
+    assert not failed, "\n".join(failed)
+    m = re.search(r"^memgrow: (\d+) rounds of a (\d+) KiB memory: frames in use (\d+) "
+                  r"before, (\d+) after$", out, re.M)
+    assert m, f"no memgrow summary in:\n{out}"
+    before, after = int(m.group(3)), int(m.group(4))
+    assert after == before, \
+        f"{after - before} frames leaked by {m.group(1)} rounds of growing and " \
+        f"shrinking a {m.group(2)} KiB memory ({before} in use before, {after} after)"
+    assert mem(monitor) == (frames0, heap0)
+
+
 def test_ram_above_2_gib_is_used_through_the_direct_map():
     """With 2.5 GiB, the last half GiB is reached only through the direct
     map; filling the heap zeroes every one of those frames."""
@@ -141,7 +179,7 @@ def test_ram_above_2_gib_is_used_through_the_direct_map():
 # ---- protections ------------------------------------------------------------
 
 def test_null_dereference_faults():
-    with fault("null") as (w, m):
+    with fault("null", "reading address 0") as (w, m):
         assert m.group(1) == "page fault" and m.group(5) == "mm_fault_null"
         assert int(m.group(7), 16) == 0
         w.expect(r"cause: read from a not-present page")
@@ -149,34 +187,51 @@ def test_null_dereference_faults():
 
 
 def test_kernel_text_is_read_only():
-    with fault("wp") as (w, m):
-        assert m.group(1) == "page fault" and m.group(5) == "mm_fault_wp"
+    with fault("wp", "writing to the kernel's text (the page is writable)") as (w, m):
+        assert (m.group(1), m.group(5)) == ("page fault", "mm_fault_wp"), \
+            f"want a page fault in mm_fault_wp, got: {m.group(0).strip()}"
         assert int(m.group(7), 16) == symbols()["mm_fault_wp"]
-        w.expect(r"cause: write to a protected page")
+        c = w.expect(r"cause: (.*)\n").group(1)
+        assert c == "write to a protected page", f"the report says 'cause: {c}'"
         ends_in_panic(w)
 
 
 def test_kernel_data_is_not_executable():
-    with fault("nx") as (w, m):
-        assert m.group(1) == "page fault"
+    with fault("nx", "running code in the kernel's data (the page is executable)") as (w, m):
+        assert m.group(1) == "page fault", f"want a page fault, got: {m.group(0).strip()}"
         rip = int(m.group(4), 16)
         assert rip == symbols()["nx_code"] == int(m.group(7), 16)
-        w.expect(r"cause: instruction fetch from a protected page")
+        c = w.expect(r"cause: (.*)\n").group(1)
+        assert c == "instruction fetch from a protected page", \
+            f"the report says 'cause: {c}'"
         ends_in_panic(w)
 
 
 def test_kernel_stack_overflow_hits_the_guard_page():
     """The overflow faults on the guard page, and the report (a double
     fault on the IST stack, or a page fault if page faults get their own
-    stack) comes out instead of a triple fault."""
+    stack) comes out instead of a triple fault, saying that a kernel
+    stack overflowed into its guard page."""
     with Wisp(allow_panic=True) as w:
         w.boot()
-        w.sendline("fault stack")
-        g = w.expect(r"guard page 0x([0-9a-f]{16})-0x([0-9a-f]{16})\n")
-        lo, hi = int(g.group(1), 16), int(g.group(2), 16)
-        assert hi - lo == 4096
-        m = w.expect(FAULT_RE)
-        assert m.group(5).startswith("mm_recurse")
+        send_fault(w, "stack")
+        g = w.expect(r"stack 0x([0-9a-f]{16})-0x([0-9a-f]{16}), "
+                     r"guard page 0x([0-9a-f]{16})-0x([0-9a-f]{16})\n")
+        base, top, lo, hi = (int(x, 16) for x in g.groups())
+        assert hi - lo == 4096 and hi == base
+        m = fault_or_none(w, "stack", "overflowing a kernel stack")
+        assert m.group(5).startswith("mm_recurse"), m.group(0)
+        note = w.expect(r"  kernel stack overflow: 0x([0-9a-f]{16}) is in the guard page "
+                        r"0x([0-9a-f]{16})-0x([0-9a-f]{16}) below the stack "
+                        r"0x([0-9a-f]{16})-0x([0-9a-f]{16})\n|registers:\n")
+        assert note.group(0) != "registers:\n", \
+            "the fault report does not say 'kernel stack overflow': the overflow " \
+            "did not touch a stack's guard page"
+        at, glo, ghi, slo, shi = (int(x, 16) for x in note.groups())
+        assert (glo, ghi, slo, shi) == (lo, hi, base, top), \
+            f"the report names the guard page {glo:#x}-{ghi:#x} below the stack " \
+            f"{slo:#x}-{shi:#x}; the stack was {base:#x}-{top:#x}, guard {lo:#x}-{hi:#x}"
+        assert lo <= at < hi
         r = w.expect(r"rsp=0x([0-9a-f]{16}) r8=")
         rsp = int(r.group(1), 16)
         assert lo <= rsp <= hi, f"rsp {rsp:#x} not at the guard page {lo:#x}-{hi:#x}"
@@ -198,7 +253,11 @@ DOUBLE_FREES = [
 def test_double_free_panics_naming_the_address(kind, freeing, message):
     with Wisp(allow_panic=True) as w:
         w.boot()
-        w.sendline(f"fault {kind}")
+        send_fault(w, kind)
         m = w.expect(freeing)
-        w.expect(rf"PANIC: {message}{m.group(1)}\n")
+        p = w.expect(rf"PANIC: .*\n|fault {kind} did not fault!\n")
+        assert p.group(0).startswith("PANIC: "), \
+            f"the second free was accepted; want 'PANIC: {message}{m.group(1)}'"
+        assert p.group(0) == f"PANIC: {message}{m.group(1)}\n", \
+            f"want 'PANIC: {message}{m.group(1)}', got '{p.group(0).strip()}'"
         ends_in_panic(w)

@@ -13,6 +13,8 @@
  */
 #include "mm/heap.h"
 
+#include "labtodo.h"
+
 struct hblock {
     uint32_t check;             /* CHECK_* ^ address bits: see check_for */
     uint32_t prev;              /* size of the block before, / HEAP_ALIGN */
@@ -141,24 +143,23 @@ static struct hblock *extend(struct heap *h, uint64_t need)
 }
 
 /*
- * take: allocate need bytes from free block b: unlink it, split off the
- * rest as a new free block if it is big enough to be one, mark b used.
+ * take_block: hand out need bytes (a multiple of HEAP_ALIGN, at least
+ * MIN_BLOCK) from the free block b, which has at least that many: unlink
+ * b from the free list and mark it used.  If the rest of b, past its
+ * first need bytes, could be a block of its own (MIN_BLOCK bytes or more:
+ * a header and the two free-list links), split it off: b keeps need
+ * bytes, the rest becomes a free block right after it, on the free list,
+ * with boundary tags that agree (its prev, and the back link of the block
+ * after it).  Keeps the heap's counters (bytes_used, bytes_free) and
+ * h->last (the block that ends at top) true.
  */
-static void take(struct heap *h, struct hblock *b, uint64_t need)
+static void take_block(struct heap *h, struct hblock *b, uint64_t need)
 {
+    // LAB 2: your code here (take_block)
+    LAB_TODO(2, "take_block");
+    (void)need;
     list_remove(h, b);
     h->bytes_free -= b->size;
-    if (b->size - need >= MIN_BLOCK) {
-        struct hblock *rest = (struct hblock *)((uintptr_t)b + need);
-        rest->size = b->size - need;
-        rest->prev = (uint32_t)(need / HEAP_ALIGN);
-        set_size(h, rest, rest->size);
-        set_size(h, b, need);
-        if (h->last == b)
-            h->last = rest;
-        list_push(h, rest);
-        h->bytes_free += rest->size;
-    }
     b->check = check_for(b, CHECK_USED);
     h->bytes_used += b->size;
 }
@@ -180,7 +181,7 @@ void *heap_alloc(struct heap *h, size_t n)
         if (!b)
             b = extend(h, need);
         if (b)
-            take(h, b, need);
+            take_block(h, b, need);
     }
     if (!b) {
         h->failures++;
@@ -242,6 +243,23 @@ static enum heap_err block_of(const struct heap *h, void *p,
     return HEAP_OK;
 }
 
+/*
+ * coalesce: b is a block that was just freed and put on the free list.
+ * Merge it with the block after it if that one is free, and with the
+ * block before it if that one is free, so that no two free blocks are
+ * ever adjacent: memory freed in any order becomes one block again.  The
+ * boundary tags find both neighbours in constant time: b->size leads to
+ * the next block, b->prev (in HEAP_ALIGN units) back to the previous
+ * one (next_block, prev_block); merge(h, a, b) joins two adjacent free
+ * blocks, a first.
+ */
+static void coalesce(struct heap *h, struct hblock *b)
+{
+    // LAB 2: your code here (coalesce)
+    LAB_TODO(2, "coalesce");
+    (void)h, (void)b, (void)prev_block;
+}
+
 // book: heap_free
 /*
  * heap_free: give back the block at p.  Returns HEAP_OK, or why p cannot
@@ -258,11 +276,7 @@ enum heap_err heap_free(struct heap *h, void *p)
     h->bytes_free += b->size;
     h->frees++;
     list_push(h, b);
-    struct hblock *n = next_block(h, b), *prev = prev_block(h, b);
-    if (is_free(n))
-        merge(h, b, n);
-    if (is_free(prev))
-        merge(h, prev, b);
+    coalesce(h, b);
     trim(h);
     return HEAP_OK;
 }
@@ -273,4 +287,40 @@ size_t heap_block_size(const void *p)
 {
     const struct hblock *b = (const struct hblock *)((uintptr_t)p - HDR);
     return b->size - HDR;
+}
+
+/*
+ * heap_census: walk the arena from base to top, block by block (each
+ * header's size leads to the next), and count what is there: used and
+ * free blocks, the biggest free one, free blocks that follow a free block
+ * (coalescing should leave none).  Stops at the first header that is not
+ * valid or whose back link (prev) disagrees with the block before it,
+ * with tags_ok false.  For tests and debugging; O(blocks).
+ */
+void heap_census(const struct heap *h, struct heap_census *c)
+{
+    *c = (struct heap_census){ .tags_ok = true };
+    uintptr_t at = h->base;
+    uint64_t before = 0;
+    bool after_free = false;
+    while (at < h->top) {
+        const struct hblock *b = (const struct hblock *)at;
+        bool used = b->check == check_for(b, CHECK_USED);
+        bool free = b->check == check_for(b, CHECK_FREE);
+        if ((!used && !free) || b->size < MIN_BLOCK || b->size % HEAP_ALIGN ||
+            b->size > h->top - at || (uint64_t)b->prev * HEAP_ALIGN != before) {
+            c->tags_ok = false;
+            return;
+        }
+        if (free) {
+            c->free++;
+            c->free_pairs += after_free;
+            c->largest_free = b->size > c->largest_free ? b->size : c->largest_free;
+        } else {
+            c->used++;
+        }
+        after_free = free;
+        before = b->size;
+        at += b->size;
+    }
 }

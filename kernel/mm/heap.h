@@ -42,4 +42,13 @@ void *heap_alloc(struct heap *h, size_t n);
 enum heap_err heap_free(struct heap *h, void *p);
 size_t heap_block_size(const void *p);
 
+/* What heap_census finds walking every block of the arena in order. */
+struct heap_census {
+    size_t used, free;       /* blocks of each kind */
+    size_t largest_free;     /* bytes of the biggest free block */
+    size_t free_pairs;       /* free blocks right after a free block */
+    bool tags_ok;            /* every header valid, every back link true */
+};
+void heap_census(const struct heap *h, struct heap_census *c);
+
 #endif

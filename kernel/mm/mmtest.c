@@ -250,3 +250,92 @@ void mm_vmtest_cmd(int argc, char **argv)
     VCHECK(pmm_free_frames() == frames0);
     kprintf("vmtest: %d checks, %d failed\n", vm_checks, vm_failed);
 }
+
+#define WASM_PAGE 65536ul         /* memory.grow's unit */
+
+static int grow_failed;
+
+/* grow_check: count a failed check of memgrow and print it. */
+static void grow_check(bool ok, const char *what, size_t kib)
+{
+    if (!ok) {
+        grow_failed++;
+        kprintf("memgrow: FAILED: %s (at %zu KiB)\n", what, kib);
+    }
+}
+
+/* tag_pages: write a tag into the first byte of every page of r's
+ * [from, to): the page's number, never 0. */
+static void tag_pages(uint8_t *r, size_t from, size_t to)
+{
+    for (size_t off = from; off < to; off += PGSIZE)
+        r[off] = (uint8_t)(off / PGSIZE % 255 + 1);
+}
+
+/* tags_are: does every page of r's [from, to) hold its tag (tagged), or
+ * only zeros in its first byte (!tagged)? */
+static bool tags_are(const uint8_t *r, size_t from, size_t to, bool tagged)
+{
+    for (size_t off = from; off < to; off += PGSIZE) {
+        if (r[off] != (tagged ? (uint8_t)(off / PGSIZE % 255 + 1) : 0))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * memgrow_round: one life of a Wasm linear memory in a region of max
+ * bytes, as the engine drives it: grow one Wasm page at a time up to max,
+ * shrink a page at a time to half, grow back to max at once (fresh pages
+ * read zero, kept ones their tags), shrink to nothing at once and release
+ * the region, as a process's exit does.
+ */
+static void memgrow_round(size_t max)
+{
+    uint8_t *r = vm_region_reserve(max);
+    grow_check(r != NULL, "vm_region_reserve", 0);
+    if (!r)
+        return;
+    size_t size = 0;
+    while (size < max && vm_region_resize(r, size, size + WASM_PAGE)) {
+        tag_pages(r, size, size + WASM_PAGE);
+        size += WASM_PAGE;
+    }
+    grow_check(size == max, "grow a Wasm page at a time (out of frames?)",
+               size / 1024);
+    while (size > max / 2 && vm_region_resize(r, size, size - WASM_PAGE))
+        size -= WASM_PAGE;
+    grow_check(size == max / 2 && tags_are(r, 0, size, true) &&
+               !vm_is_mapped(r + size), "shrink a Wasm page at a time",
+               size / 1024);
+    if (vm_region_resize(r, size, max)) {
+        grow_check(tags_are(r, 0, size, true) && tags_are(r, size, max, false),
+                   "grow at once: old pages kept, new ones zero", max / 1024);
+        size = max;
+    }
+    grow_check(size == max, "grow at once (out of frames?)", size / 1024);
+    grow_check(vm_region_resize(r, size, 0) && !vm_is_mapped(r) &&
+               !vm_is_mapped(r + max - 1), "shrink to nothing", 0);
+    vm_region_release(r, max);
+}
+
+/*
+ * mm_memgrow_cmd: `memgrow`: MEMGROW_ROUNDS lives of a Wasm linear memory
+ * of PROC_MEM_MAX_PAGES pages (memgrow_round), then the frames in use
+ * compared with the count before: every frame mapped for the memory and
+ * every page table made for it must have come back.  Prints
+ * "memgrow: N rounds of a M KiB memory: frames in use A before, B after"
+ * after any failed check.
+ */
+void mm_memgrow_cmd(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    size_t max = (size_t)PROC_MEM_MAX_PAGES * WASM_PAGE;
+    size_t used0 = pmm_used_frames();
+    grow_failed = 0;
+    for (int i = 0; i < MEMGROW_ROUNDS; i++)
+        memgrow_round(max);
+    kprintf("memgrow: %d rounds of a %zu KiB memory: frames in use %zu "
+            "before, %zu after\n", MEMGROW_ROUNDS, max / 1024, used0,
+            pmm_used_frames());
+}

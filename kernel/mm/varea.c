@@ -12,6 +12,7 @@
  */
 #include "mm/vm.h"
 
+#include "labtodo.h"
 #include "panic.h"
 #include "param.h"
 #include "mm/mm.h"
@@ -21,16 +22,18 @@
 /* A reserved piece of the area range. */
 struct varea {
     uint64_t base, size;
+    bool stack;             /* a kernel stack: its lowest page is the guard */
 };
 static struct varea vareas[VAREA_MAX];  /* sorted by base */
 static int nvareas;
 
 /*
  * varea_reserve: the lowest free run of size bytes (page multiple) with an
- * unmapped page before it, recorded as an area.  Returns its base, or 0
- * when the range or the table (VAREA_MAX) is full.
+ * unmapped page before it, recorded as an area (a kernel stack's if
+ * stack).  Returns its base, or 0 when the range or the table (VAREA_MAX)
+ * is full.
  */
-static uint64_t varea_reserve(uint64_t size)
+static uint64_t varea_reserve(uint64_t size, bool stack)
 {
     uint64_t prev_end = VAREA_BASE, at = 0;
     int i;
@@ -45,7 +48,7 @@ static uint64_t varea_reserve(uint64_t size)
     at = prev_end + PGSIZE;
     for (int j = nvareas; j > i; j--)
         vareas[j] = vareas[j - 1];
-    vareas[i] = (struct varea){ at, size };
+    vareas[i] = (struct varea){ at, size, stack };
     nvareas++;
     return at;
 }
@@ -71,33 +74,75 @@ static void varea_drop(int i)
 
 // book: vm_stack_alloc
 /*
- * vm_stack_alloc: a kernel stack of bytes (rounded up to pages), mapped,
- * zeroed, no-execute, with an unmapped guard page right below it.
- * Returns the top (the initial %rsp), or NULL when out of frames or areas.
+ * vm_stack_alloc: a kernel stack of bytes (rounded up to whole pages),
+ * mapped, zeroed, writable and no-execute, with an unmapped guard page
+ * right below it.  The stack's area is one page bigger than the stack
+ * and reserved as a stack (varea_reserve(size, true)), which is how
+ * vm_stack_guard, and so the fault report, recognise its guard page: the
+ * area's lowest page, never mapped; the stack fills the rest, up to the
+ * area's end.  Returns the stack's top (the initial %rsp, the first byte
+ * past the stack: stacks grow down), or NULL, with nothing reserved or
+ * mapped, when bytes is 0 or the areas or the frames run out.  Masks
+ * interrupts while it changes the area table (mm_irq_off).
  */
 void *vm_stack_alloc(size_t bytes)
 {
-    uint64_t n = PGROUNDUP((uint64_t)bytes), flags = mm_irq_off();
-    uint64_t base = n ? varea_reserve(n + PGSIZE) : 0;
-    if (base && !vm_map_fresh(base + PGSIZE, n, PTE_W | PTE_NX)) {
-        varea_drop(varea_find("vm_stack_alloc", base, 0));
-        base = 0;
+    // LAB 2: your code here (vm_stack_alloc)
+    LAB_TODO(2, "vm_stack_alloc");
+    uint8_t *r = vm_region_reserve(bytes);
+    if (r && !vm_region_resize(r, 0, bytes)) {
+        vm_region_release(r, bytes);
+        r = NULL;
     }
-    mm_irq_restore(flags);
-    return base ? (void *)(base + PGSIZE + n) : NULL;
+    return r ? r + PGROUNDUP((uint64_t)bytes) : NULL;
 }
 // book: vm_stack_alloc
 
+/* area_ending_at: the index of the area that ends at top and holds at
+ * least n bytes; panics (naming `who`) if there is none. */
+static int area_ending_at(const char *who, uint64_t top, uint64_t n)
+{
+    for (int i = 0; i < nvareas; i++) {
+        if (vareas[i].base + vareas[i].size == top && vareas[i].size >= n)
+            return i;
+    }
+    panic("%s: %p is not the top of a %lu-byte stack it handed out", who,
+          (void *)top, n);
+}
+
 /* vm_stack_free: unmap and free a stack from vm_stack_alloc(bytes), given
- * its top.  Panics if top/bytes do not name one. */
+ * its top, and give its whole area back.  Panics if top/bytes do not
+ * name one. */
 void vm_stack_free(void *top, size_t bytes)
 {
     uint64_t n = PGROUNDUP((uint64_t)bytes), flags = mm_irq_off();
-    uint64_t base = (uint64_t)top - n - PGSIZE;
-    int i = varea_find("vm_stack_free", base, n + PGSIZE);
-    vm_unmap_free(base + PGSIZE, n);
+    int i = area_ending_at("vm_stack_free", (uint64_t)top, n);
+    vm_unmap_free(vareas[i].base, vareas[i].size);
     varea_drop(i);
     mm_irq_restore(flags);
+}
+
+/*
+ * vm_stack_guard: is va in the guard page of a kernel stack, the
+ * unmapped lowest page of a stack's area?  If so, and lo and hi are not
+ * NULL, *lo and *hi get the stack's bounds [lo, hi) above the guard.
+ * For the fault report: it reads the area table without masking
+ * interrupts, since it runs when the kernel has already stopped.
+ */
+bool vm_stack_guard(uint64_t va, uint64_t *lo, uint64_t *hi)
+{
+    for (int i = 0; i < nvareas; i++) {
+        const struct varea *a = &vareas[i];
+        if (!a->stack || va < a->base || va - a->base >= PGSIZE ||
+            vm_is_mapped((void *)va))
+            continue;
+        if (lo && hi) {
+            *lo = a->base + PGSIZE;
+            *hi = a->base + a->size;
+        }
+        return true;
+    }
+    return false;
 }
 
 /* vm_region_reserve: max_bytes (rounded up to pages) of address space,
@@ -105,7 +150,7 @@ void vm_stack_free(void *top, size_t bytes)
 void *vm_region_reserve(size_t max_bytes)
 {
     uint64_t flags = mm_irq_off();
-    uint64_t base = varea_reserve(PGROUNDUP((uint64_t)max_bytes));
+    uint64_t base = varea_reserve(PGROUNDUP((uint64_t)max_bytes), false);
     mm_irq_restore(flags);
     return (void *)base;
 }

@@ -6,10 +6,12 @@
  * grow and shrink callbacks make pages readable and writable and take
  * them away again (mprotect), just as the kernel maps and unmaps frames,
  * so touching a page the heap gave back crashes the test.  Checks sizes
- * and alignment, reuse, coalescing, shrinking, exhaustion, statistics, the
- * refusal of bad and double frees, and a long random run against a model.
- * Prints failures and a summary; exits 1 on failure.  Run by
- * harness/tests/test_mem_host.py.
+ * and alignment, splitting, reuse, coalescing, shrinking, exhaustion,
+ * statistics, the refusal of bad and double frees, and a long random run
+ * against a model.  Prints failures and a summary; exits 1 on failure.
+ * The checks come in named groups (`kernel_heap_test split` runs one; no
+ * name runs all).  Run by harness/tests/test_mem_host.py and
+ * test_kernel_host.py.
  */
 #define _DEFAULT_SOURCE
 #include <stdbool.h>
@@ -20,6 +22,7 @@
 
 #include "mm/heap.h"
 #include "tests/check.h"
+#include "tests/groups.h"
 
 #define ARENA (64ul << 20)
 
@@ -90,6 +93,66 @@ static void test_sizes(void)
     CHECK(h.frees == 600 && h.bytes_used == 0 && h.top == h.base);
 }
 
+/* census: walk the arena (heap_census), checking its tags agree. */
+static struct heap_census census(void)
+{
+    struct heap_census c;
+    heap_census(&h, &c);
+    CHECK(c.tags_ok);
+    return c;
+}
+
+/* test_split: a request takes only what it needs from a bigger free
+ * block; the rest stays free, right after it, and serves the next
+ * request; a rest too small to be a block (under 32 bytes) is not split
+ * off. */
+static void test_split(void)
+{
+    fresh(4096);
+    uint8_t *a = heap_alloc(&h, 100);          /* a 128-byte block */
+    CHECK_EQ(h.top - h.base, HEAP_PAGE);       /* the arena's first page */
+    CHECK_EQ(heap_block_size(a), 112);
+    CHECK_EQ(h.bytes_used, 128);
+    CHECK_EQ(h.bytes_free, HEAP_PAGE - 128);   /* the rest is free */
+    uint8_t *b = heap_alloc(&h, 100), *c = heap_alloc(&h, 1000);
+    CHECK_EQ(b - a, 128);                      /* right after a */
+    CHECK_EQ(c - b, 128);
+    CHECK_EQ(heap_block_size(c), 1008);
+    CHECK_EQ(h.top - h.base, HEAP_PAGE);       /* all in one page */
+    struct heap_census k = census();
+    CHECK_EQ(k.used, 3);
+    CHECK_EQ(k.free, 1);
+    CHECK_EQ(k.largest_free, HEAP_PAGE - 3 * 128 - 896);
+    /* a request bigger than the free rest grows the arena into it */
+    uint8_t *d = heap_alloc(&h, 5000);
+    CHECK_EQ(d - c, 1024);
+    CHECK_EQ(h.top - h.base, 2 * HEAP_PAGE);   /* 2816 free + 4096 new */
+    CHECK(stats_ok());
+    /* a 128-byte hole between used blocks, asked for 96 bytes (a 112-byte
+     * block): a 16-byte rest cannot hold a header and links, so the whole
+     * hole is taken, and the block after it is untouched */
+    CHECK_EQ(heap_free(&h, b), HEAP_OK);
+    uint8_t *e = heap_alloc(&h, 96);
+    CHECK(e == b);
+    CHECK_EQ(heap_block_size(e), 112);
+    memset(e, 0xee, 112);
+    k = census();
+    CHECK_EQ(k.used, 4);
+    CHECK_EQ(k.free, 1);
+    CHECK_EQ(heap_free(&h, c), HEAP_OK);       /* c's header intact */
+    /* a big free block in the middle serves small requests in turn */
+    CHECK_EQ(heap_free(&h, d), HEAP_OK);       /* c, d and the rest merge */
+    uint8_t *f1 = heap_alloc(&h, 48), *f2 = heap_alloc(&h, 48);
+    CHECK(f1 == c && f2 == c + 64);
+    CHECK(stats_ok());
+    CHECK_EQ(heap_free(&h, f1), HEAP_OK);
+    CHECK_EQ(heap_free(&h, f2), HEAP_OK);
+    CHECK_EQ(heap_free(&h, e), HEAP_OK);
+    CHECK_EQ(heap_free(&h, a), HEAP_OK);
+    CHECK_EQ(h.top, h.base);                   /* all given back */
+    CHECK_EQ(h.bytes_used + h.bytes_free, 0);
+}
+
 /* test_reuse_and_coalesce: freed blocks are reused and merge both ways. */
 static void test_reuse_and_coalesce(void)
 {
@@ -104,6 +167,73 @@ static void test_reuse_and_coalesce(void)
     CHECK(big == a);                            /* fits only if merged */
     CHECK(heap_free(&h, big) == HEAP_OK && heap_free(&h, d) == HEAP_OK);
     CHECK(h.top == h.base && h.bytes_free == 0 && h.free == NULL);
+}
+
+/* A size for the coalescing test: small, medium and multi-page ones. */
+static size_t mixed_size(int i)
+{
+    static const size_t sizes[] = { 24, 200, 1000, 5000, 48, 3000, 16, 700,
+                                    9000, 64, 130, 2048 };
+    return sizes[i % 12] + (size_t)i;
+}
+
+/*
+ * coalesce_order: allocate N blocks of mixed sizes and a sentinel above
+ * them (so the arena cannot shrink), free the N in the order `order`
+ * names, and check that they became one free block holding all the
+ * space below the sentinel, which a request of that size then gets.
+ */
+enum { N = 64 };
+static void coalesce_order(const char *name, const int *order)
+{
+    fresh(4096);
+    uint8_t *p[N];
+    for (int i = 0; i < N; i++)
+        p[i] = heap_alloc(&h, mixed_size(i));
+    uint8_t *sentinel = heap_alloc(&h, 16);
+    CHECK(p[0] != NULL && sentinel != NULL);
+    if (!p[0] || !sentinel)
+        return;
+    uintptr_t below = (uintptr_t)sentinel - 16 - h.base;  /* N blocks' bytes */
+    for (int i = 0; i < N; i++)
+        CHECK_EQ(heap_free(&h, p[order[i]]), HEAP_OK);
+    struct heap_census k = census();
+    if (k.free_pairs != 0 || k.largest_free != below)
+        printf("coalescing, freed %s: %zu free blocks, %zu of them right "
+               "after another free one; the largest has %zu bytes, want all "
+               "%zu below the last block\n", name, k.free, k.free_pairs,
+               k.largest_free, (size_t)below);
+    CHECK_EQ(k.free_pairs, 0);
+    CHECK_EQ(k.largest_free, below);
+    uint8_t *all = heap_alloc(&h, below - 16);  /* all of it, in one */
+    CHECK_EQ(all, p[0]);
+    CHECK(stats_ok());
+    CHECK_EQ(heap_free(&h, all), HEAP_OK);
+    CHECK_EQ(heap_free(&h, sentinel), HEAP_OK);
+    CHECK_EQ(h.top, h.base);
+}
+
+/* test_coalesce: N blocks freed in four orders (each merging on the
+ * right, on the left, on both sides, at random) end as one free block. */
+static void test_coalesce(void)
+{
+    int order[N];
+    for (int i = 0; i < N; i++)
+        order[i] = i;                          /* each merges with the one before */
+    coalesce_order("first to last", order);
+    for (int i = 0; i < N; i++)
+        order[i] = N - 1 - i;                  /* ... with the one after */
+    coalesce_order("last to first", order);
+    for (int i = 0; i < N; i++)                /* odd ones, then even ones: */
+        order[i] = i < N / 2 ? 2 * i + 1 : 2 * (i - N / 2);  /* both sides */
+    coalesce_order("odd ones, then even ones", order);
+    srand(11);
+    for (int i = N - 1; i > 0; i--) {          /* a shuffle */
+        int j = rand() % (i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    coalesce_order("shuffled", order);
 }
 
 /* test_large_and_shrink: blocks bigger than a page; the arena shrinks. */
@@ -202,7 +332,8 @@ static void test_random(void)
     int nlive = 0, failures = 0;
     fresh(512);                                 /* 2 MiB: some NULLs */
     srand(7);
-    for (int step = 0; step < 30000 && nfailed == 0; step++) {
+    int failed0 = nfailed;                      /* stop at this group's first */
+    for (int step = 0; step < 30000 && nfailed == failed0; step++) {
         if (nlive > 0 && (rand() % 2 || nlive == MAXLIVE)) {
             int i = rand() % nlive;
             CHECK(intact(&live[i]));
@@ -220,6 +351,11 @@ static void test_random(void)
             live[nlive++] = l;
         }
         CHECK(stats_ok());
+        if (step % 1000 == 0) {
+            struct heap_census k = census();
+            CHECK_EQ(k.free_pairs, 0);             /* always coalesced */
+            CHECK_EQ(k.used, (size_t)nlive);
+        }
     }
     CHECK(failures > 0 && h.failures == (size_t)failures);
     while (nlive > 0) {
@@ -230,19 +366,27 @@ static void test_random(void)
     CHECK(page_budget == 512);                  /* every page came back */
 }
 
-int main(void)
+static const struct test_group groups[] = {
+    { "sizes", test_sizes },
+    { "split", test_split },
+    { "reuse", test_reuse_and_coalesce },
+    { "coalesce", test_coalesce },
+    { "shrink", test_large_and_shrink },
+    { "exhaustion", test_exhaustion },
+    { "bad_frees", test_bad_frees },
+    { "random", test_random },
+};
+
+int main(int argc, char **argv)
 {
     arena = mmap(NULL, ARENA, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (arena == MAP_FAILED) {
         perror("heap_test: mmap");
         return 2;
     }
-    test_sizes();
-    test_reuse_and_coalesce();
-    test_large_and_shrink();
-    test_exhaustion();
-    test_bad_frees();
-    test_random();
+    int r = run_groups(groups, sizeof groups / sizeof groups[0], argc, argv);
+    if (r != 0)
+        return r;
     printf("heap_test: %d checks, %d failed\n", nchecks, nfailed);
     return nfailed != 0;
 }

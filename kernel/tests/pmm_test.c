@@ -5,9 +5,11 @@
  * Builds allocators over made-up memory maps and checks what the kernel
  * relies on: only whole frames of available RAM are handed out, excluded
  * ranges never are, the lowest free frame comes first, exhaustion returns
- * 0, and every bad free (unaligned, not RAM, double) is refused without
- * changing anything.  Prints failures and a summary; exits 1 on failure.
- * Run by harness/tests/test_mem_host.py.
+ * 0, a freed frame is handed out again, and every bad free (unaligned,
+ * not RAM, double) is refused without changing anything.  Prints
+ * failures and a summary; exits 1 on failure.  The checks come in named
+ * groups (`kernel_pmm_test reuse` runs one; no name runs all).  Run by
+ * harness/tests/test_mem_host.py and test_kernel_host.py.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include "mm/frames.h"
 #include "tests/check.h"
+#include "tests/groups.h"
 
 #define KiB 1024ull
 #define MiB (1024 * KiB)
@@ -102,28 +105,67 @@ static void test_exclusions(void)
     CHECK(frames_alloc(&f) == 0);
 }
 
-/* test_bad_frees: each refused free leaves the counts unchanged. */
+/* test_reuse: a freed frame is handed out again, lowest first, also
+ * after the allocator ran dry; the counts follow. */
+static void test_reuse(void)
+{
+    size_t total = build_pc();
+    uint64_t a = frames_alloc(&f), b = frames_alloc(&f), c = frames_alloc(&f);
+    CHECK_EQ(f.nused, 3);
+    CHECK_EQ(frames_free(&f, b), FRAMES_OK);
+    CHECK_EQ(f.nused, 2);
+    CHECK(frames_is_free(&f, b));
+    CHECK_EQ(frames_alloc(&f), b);             /* the hole, not past c */
+    CHECK_EQ(frames_free(&f, c), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, a), FRAMES_OK);
+    CHECK_EQ(frames_alloc(&f), a);             /* the lowest of a and c */
+    CHECK_EQ(frames_alloc(&f), c);
+    static uint64_t got[16384];
+    size_t n = alloc_all(got, 16384);          /* the rest: empty now */
+    CHECK_EQ(n + 3, total);
+    CHECK_EQ(frames_alloc(&f), 0);
+    CHECK_EQ(frames_free(&f, got[n / 2]), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, got[n / 3]), FRAMES_OK);
+    CHECK_EQ(frames_alloc(&f), got[n / 3]);    /* found after running dry */
+    CHECK_EQ(frames_alloc(&f), got[n / 2]);
+    CHECK_EQ(frames_alloc(&f), 0);
+    for (size_t i = 0; i < n && i < 16384; i++)
+        CHECK_EQ(frames_free(&f, got[i]), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, a), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, b), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, c), FRAMES_OK);
+    CHECK_EQ(f.nused, 0);
+    CHECK_EQ(alloc_all(got, 16384), total);    /* every frame came back */
+}
+
+/* test_bad_frees: each refused free says why and leaves the counts and
+ * the bitmaps unchanged. */
 static void test_bad_frees(void)
 {
     build_pc();
     uint64_t a = frames_alloc(&f), b = frames_alloc(&f);
     size_t used = f.nused;
-    CHECK(frames_free(&f, a + 8) == FRAMES_UNALIGNED);
-    CHECK(frames_free(&f, 1 * MiB) == FRAMES_NOT_RAM);          /* kernel */
-    CHECK(frames_free(&f, 0) == FRAMES_NOT_RAM);
-    CHECK(frames_free(&f, 5 * MiB + 4096) == FRAMES_NOT_RAM);   /* module */
-    CHECK(frames_free(&f, 64 * MiB - 4096) == FRAMES_NOT_RAM);  /* hole */
-    CHECK(frames_free(&f, 72 * MiB) == FRAMES_NOT_RAM);         /* past end */
+    CHECK_EQ(frames_free(&f, a + 8), FRAMES_UNALIGNED);
+    CHECK_EQ(frames_free(&f, 1 * MiB), FRAMES_NOT_RAM);          /* kernel */
+    CHECK_EQ(frames_free(&f, 0), FRAMES_NOT_RAM);
+    CHECK_EQ(frames_free(&f, 0x9f000), FRAMES_NOT_RAM);          /* low 1 MiB */
+    CHECK_EQ(frames_free(&f, 5 * MiB + 4096), FRAMES_NOT_RAM);   /* module */
+    CHECK_EQ(frames_free(&f, 64 * MiB - 4096), FRAMES_NOT_RAM);  /* hole */
+    CHECK_EQ(frames_free(&f, 72 * MiB), FRAMES_NOT_RAM);         /* past end */
+    CHECK_EQ(frames_free(&f, UINT64_MAX & ~(FRAME_SIZE - 1)), FRAMES_NOT_RAM);
     /* a free frame that was never handed out: also a double free */
-    CHECK(frames_free(&f, b + FRAME_SIZE) == FRAMES_DOUBLE_FREE);
-    CHECK(f.nused == used);
-    CHECK(frames_free(&f, a) == FRAMES_OK);
-    CHECK(frames_free(&f, a) == FRAMES_DOUBLE_FREE);
-    CHECK(f.nused == used - 1);
+    CHECK_EQ(frames_free(&f, b + FRAME_SIZE), FRAMES_DOUBLE_FREE);
+    CHECK_EQ(f.nused, used);
+    CHECK(!frames_is_free(&f, a) && !frames_is_free(&f, b));
+    CHECK_EQ(frames_free(&f, a), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, a), FRAMES_DOUBLE_FREE);
+    CHECK_EQ(frames_free(&f, a + 8), FRAMES_UNALIGNED);
+    CHECK_EQ(f.nused, used - 1);
     CHECK(frames_is_free(&f, a) && !frames_is_free(&f, b));
-    CHECK(frames_alloc(&f) == a);              /* lowest free again */
-    CHECK(frames_free(&f, b) == FRAMES_OK && frames_free(&f, a) == FRAMES_OK);
-    CHECK(f.nused == 0);
+    CHECK_EQ(frames_free(&f, b), FRAMES_OK);
+    CHECK_EQ(frames_free(&f, b), FRAMES_DOUBLE_FREE);
+    CHECK_EQ(f.nused, 0);
+    CHECK_EQ(frames_alloc(&f), a);             /* nothing was lost */
 }
 
 /* test_random: random alloc/free against a model (which frames are held). */
@@ -155,13 +197,20 @@ static void test_random(void)
     CHECK(frames_alloc(&f) == min);
 }
 
-int main(void)
+static const struct test_group groups[] = {
+    { "partial", test_partial_frames },
+    { "exclusions", test_exclusions },
+    { "reuse", test_reuse },
+    { "bad_frees", test_bad_frees },
+    { "random", test_random },
+};
+
+int main(int argc, char **argv)
 {
-    test_partial_frames();
-    test_exclusions();
-    test_bad_frees();
-    test_random();
+    int r = run_groups(groups, sizeof groups / sizeof groups[0], argc, argv);
     free(words);
+    if (r != 0)
+        return r;
     printf("pmm_test: %d checks, %d failed\n", nchecks, nfailed);
     return nfailed != 0;
 }

@@ -14,6 +14,8 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/x86.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
 
 static const char *const names[NEXCEPTIONS] = {
     "divide error", "debug", "non-maskable interrupt", "breakpoint",
@@ -67,6 +69,27 @@ static void pf_cause(uint64_t err)
             (err & 1) ? "a protected page" : "a not-present page");
 }
 
+/*
+ * stack_overflow_note: if the fault touched the guard page below a kernel
+ * stack, say so: the address a page fault names (cr2; a double fault
+ * raised while delivering one leaves it there too), or else the byte just
+ * below the saved rsp, where the push or call that faulted would have
+ * written.
+ */
+static void stack_overflow_note(const struct trapframe *tf, uint64_t cr2)
+{
+    uint64_t lo, hi, at = cr2;
+    bool has_cr2 = tf->vector == T_PAGE_FAULT || tf->vector == T_DOUBLE_FAULT;
+    if (!has_cr2 || !vm_stack_guard(at, &lo, &hi)) {
+        at = tf->rsp - 1;
+        if (!vm_stack_guard(at, &lo, &hi))
+            return;
+    }
+    kprintf("  kernel stack overflow: %p is in the guard page %p-%p below "
+            "the stack %p-%p\n", (void *)at, (void *)(lo - PGSIZE),
+            (void *)lo, (void *)lo, (void *)hi);
+}
+
 // book: fault_report
 /*
  * fault_report: the fatal-exception path.  Prints
@@ -91,6 +114,7 @@ static void fault_report(struct trapframe *tf)
     if (tf->vector == T_DOUBLE_FAULT)
         kprintf("  (handled on the IST%d stack, rsp=%p)\n", 1,
                 (void *)read_rsp());
+    stack_overflow_note(tf, cr2);
     dump_frame(tf);
     bt_print_from(tf->rip, tf->rbp);
     kexit(1);
