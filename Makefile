@@ -115,8 +115,8 @@ COMPDB_TARGETS := all
 NOTOOL_GOALS := deps doctor help clean
 TOOLS_build  := nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst xorriso \
                 mformat clang-14 ld.lld-14 /usr/bin/rustc /usr/lib/rustlib/wasm32-wasi
-TOOLS_book   := pandoc
-TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc \
+TOOLS_book   := pandoc dot
+TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc dot \
                 pytest xdist pexpect hypothesis wast2json wasm-interp node spin
 TOOLS_qemu   := qemu-system-x86_64
 TOOLS_qemu-gdb := qemu-system-x86_64

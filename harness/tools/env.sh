@@ -21,6 +21,7 @@ PACKAGES=(
   gdb                            # make gdb
   python3-pytest python3-pytest-xdist python3-pexpect python3-hypothesis  # the harness
   pandoc                         # make book
+  graphviz                       # the book's figures (dot)
   clang-14 lld-14                # clang builds (make CC=clang-14), wasm32 programs, fuzzing
   wasi-libc libclang-rt-14-dev-wasm32  # C programs -> wasm32-wasi
   rustc libstd-rust-dev-wasm32   # the Rust demo (services/*.rs) -> wasm32-wasi
@@ -54,6 +55,7 @@ TOOLS=(
   "pexpect|python3-pexpect|/usr/bin/python3 -c 'import pexpect; print(\"pexpect\", pexpect.__version__)'"
   "hypothesis|python3-hypothesis|/usr/bin/python3 -c 'import hypothesis; print(\"hypothesis\", hypothesis.__version__)'"
   "pandoc|pandoc|pandoc --version"
+  "dot|graphviz|dot -V"
   "/usr/lib/wasm32-wasi/libc.a|wasi-libc|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a|libclang-rt-14-dev-wasm32|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev|-"
