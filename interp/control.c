@@ -216,23 +216,14 @@ static void emit_taken(cc *c, cc_ctrl *t, uint32_t n)
     emit_jump(c, t);
 }
 
-/* br (cond = 0) or br_if (cond = 1) to the label `depth` frames out. */
-bool cc_br(cc *c, uint32_t depth, int cond)
+/* Emits a br (cond = 0) or br_if (cond = 1, the condition in cv) to frame
+ * t, whose label takes the top n operands, already checked: a jump when
+ * they sit in the slots t expects, else the moves and the jump (behind a
+ * skip for br_if).  Emits nothing in unreachable code. */
+static void emit_br(cc *c, cc_ctrl *t, uint32_t n, int cond, cc_val cv)
 {
-    cc_val cv = { 0, 0, 0 };
-    if (depth >= c->nc)
-        return cc_fail(c, WASM_ERR_INVALID, "unknown label");
-    if (cond && !cc_pop(c, WASM_I32, &cv))
-        return false;
-    cc_ctrl *t = &c->cs[c->nc - 1 - depth];
-    const wasm_valtype *types;
-    uint32_t n = label_arity(t, &types);
-    if (!pop_types(c, types, n))
-        return false;
-    repush(c, n);
     if (!cond) {
         emit_taken(c, t, n);
-        cc_set_unreachable(c);
     } else if (t != &c->cs[0] && in_place(c, n, t->height)) {
         emit_cond_jump(c, cv, true, t);
     } else {
@@ -241,7 +232,28 @@ bool cc_br(cc *c, uint32_t depth, int cond)
         emit_taken(c, t, n);
         bind(c, &skip.label);
     }
-    return !c->failed;
+}
+
+/*
+ * cc_br: validates and compiles br (cond = 0) or br_if (cond = 1) to the
+ * label `depth` frames out: depth 0 is the innermost frame c->cs[c->nc -
+ * 1], depth c->nc - 1 the function's own frame (a branch to it returns).
+ * Fails (cc_fail, WASM_ERR_INVALID) with "unknown label" when there is no
+ * such frame.  br_if first pops its i32 condition (cc_pop), kept for
+ * emit_br.  A branch carries the values of its label's type, which
+ * label_arity gives: a loop's label takes its params (the branch goes
+ * back to the start), any other frame's its results.  Those must be the
+ * topmost operands: pop_types pops and checks them ("type mismatch"),
+ * and they are pushed back with repush, for the code emitter and, after
+ * br_if, for the fall-through path.  Then emit_br emits the branch.
+ * After br, the rest of the frame can never run: cc_set_unreachable.
+ * Returns false on any error (!c->failed otherwise).
+ */
+bool cc_br(cc *c, uint32_t depth, int cond)
+{
+    // LAB 3: your code here (cc_br)
+    (void)depth, (void)cond, (void)emit_br;
+    return cc_fail(c, WASM_ERR_INVALID, "lab 3: cc_br is not written yet");
 }
 
 /* return: a branch to the function's own frame. */
@@ -435,20 +447,23 @@ static void reset_stack(cc *c, cc_ctrl *t, uint32_t n,
         cc_push(c, (uint8_t)types[i], VK_TEMP, 0);
 }
 
-/* else: ends the then-arm, starts the else-arm with the params again. */
+/*
+ * cc_else: validates and compiles `else`.  The innermost frame t must be
+ * an `if` (kind CK_IF), else the module is malformed, "else without if".
+ * The then-arm ends as a block does: end_arm checks that the operands of
+ * the frame are exactly t's results ("type mismatch" otherwise) and puts
+ * them where the end of the if expects them.  Then, for the code: the
+ * then-arm jumps over the else-arm to the if's end (emit_jump(c, t)),
+ * and the if's jump-when-false, waiting in the chain t->else_ref, lands
+ * here (bind).  The else-arm is a new arm of the same frame, reachable
+ * again (clear t->unreachable, set t->kind to CK_ELSE), and it starts as
+ * the then-arm did: the operands of the frame are only t's params again
+ * (reset_stack), not what the then-arm left.  Returns false on error.
+ */
 bool cc_else(cc *c)
 {
-    cc_ctrl *t = &c->cs[c->nc - 1];
-    if (t->kind != CK_IF)
-        return cc_fail(c, WASM_ERR_MALFORMED, "else without if");
-    if (!end_arm(c, t))
-        return false;
-    emit_jump(c, t);
-    t->unreachable = false;
-    bind(c, &t->else_ref);
-    t->kind = CK_ELSE;
-    reset_stack(c, t, t->nparams, t->params);
-    return true;
+    // LAB 3: your code here (cc_else)
+    return cc_fail(c, WASM_ERR_INVALID, "lab 3: cc_else is not written yet");
 }
 
 /* True if the if's params and results are the same types (required for

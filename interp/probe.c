@@ -5,6 +5,8 @@
  * pausing and resuming, interrupts and small runtime limits.
  *
  *   wasm-probe [options] prog.wasm NAME [args...]
+ *   wasm-probe --load prog.wasm      decode and validate only: prints
+ *                     "loaded: N imports, M exports" (exit 0) or the error
  *     --fuel N          fuel per refill; the hook refills and CONTINUEs
  *     --pause           ... or PAUSEs, and the probe resumes (counted)
  *     --stop-after K    the hook says STOP at its K-th call
@@ -166,13 +168,34 @@ static int report(wasm_exec *ex, wasm_result r, const wasm_module *m)
     return 0;
 }
 
+/* --load: decodes and validates the module at path, nothing more (no
+ * linking, no instantiation: no code of the engine that runs a module);
+ * returns the exit status. */
+static int load_only(const wasm_runtime *rt, const char *path)
+{
+    size_t len;
+    uint8_t *bytes = slurp(path, &len);
+    wasm_error err;
+    wasm_module *m = wasm_module_load(rt, bytes, len, &err);
+    free(bytes);
+    if (!m) {
+        printf("%s at offset %u: %s\n", kinds[err.kind], err.offset,
+               err.message);
+        return 2;
+    }
+    printf("loaded: %u imports, %u exports\n", wasm_module_import_count(m),
+           wasm_module_export_count(m));
+    wasm_module_free(m);
+    return 0;
+}
+
 /* Loads, links and calls as the options say (see the top). */
 int main(int argc, char **argv)
 {
     probe_hook h = { 0 };
     wasm_runtime rt;
     wasm_allocator a = host_allocator();
-    bool interrupt = false, no_alloc_in_call = false;
+    bool interrupt = false, no_alloc_in_call = false, load = false;
     a.alloc = probe_alloc;
     wasm_runtime_init(&rt, a);
     int i = 1;
@@ -180,14 +203,18 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--pause")) h.pause = 1;
         else if (!strcmp(argv[i], "--interrupt")) interrupt = true;
         else if (!strcmp(argv[i], "--no-alloc-in-call")) no_alloc_in_call = true;
+        else if (!strcmp(argv[i], "--load")) load = true;
         else if (i + 1 >= argc) break;
         else if (!strcmp(argv[i], "--fuel")) h.fuel = strtoull(argv[++i], 0, 0);
         else if (!strcmp(argv[i], "--stop-after")) h.stop_after = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--depth")) rt.max_call_depth = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--slots")) rt.value_stack_slots = atoi(argv[++i]);
     }
-    if (argc - i < 2) {
-        fprintf(stderr, "usage: wasm-probe [options] prog.wasm NAME [args...]\n");
+    if (load && argc - i == 1)
+        return load_only(&rt, argv[i]);
+    if (argc - i < 2 || load) {
+        fprintf(stderr, "usage: wasm-probe [options] prog.wasm NAME [args...]\n"
+                        "       wasm-probe --load prog.wasm\n");
         return 2;
     }
     size_t len;

@@ -165,6 +165,18 @@ const char *wasm_trap_message(wasm_trap trap)
     case WASM_TRAP_STOPPED: return "stopped by embedder";
     case WASM_TRAP_HOST: return "host function trapped";
     case WASM_TRAP_NOMEM: return "out of memory";
+    case WASM_TRAP_TODO_IDIV:
+        return "lab 4: num_idiv is not written yet";
+    case WASM_TRAP_TODO_TRUNC:
+        return "lab 4: num_trunc_range is not written yet";
+    case WASM_TRAP_TODO_MEM_CHECK:
+        return "lab 4: mem_check is not written yet";
+    case WASM_TRAP_TODO_BR_TABLE:
+        return "lab 4: br_table_jump is not written yet";
+    case WASM_TRAP_TODO_INDIRECT:
+        return "lab 4: indirect_callee is not written yet";
+    case WASM_TRAP_TODO_SAFEPOINT:
+        return "lab 4: safepoint is not written yet";
     }
     return "unknown trap";
 }

@@ -23,6 +23,10 @@ void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
+/* A small helper of the interpreter's loop, always inlined into it (see
+ * NUM_INLINE in numeric.h). */
+#define WL_INLINE static inline __attribute__((always_inline))
+
 /* ---- limits (each bounds something a hostile module controls) ------------ */
 
 #define WL_MAX_TYPES      100000u   /* entries in the type section */

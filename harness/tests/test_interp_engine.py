@@ -93,14 +93,15 @@ def test_fuel_is_charged_once_per_back_edge(program):
     # 100000 iterations take 99999 back-edges: with 1000 fuel per refill
     # the hook runs at the 1000th, 2000th, ... 99000th safe point.
     status, lines = probe('--fuel', 1000, program, 'count', 100000)
-    assert status == 0 and counter(lines, 'hook-calls') == 99
+    assert status == 0, f'count(100000), refilled with 1000 fuel, did not finish: {lines}'
+    assert counter(lines, 'hook-calls') == 99, f'want 99 hook calls: {lines}'
 
 
 def test_pause_and_resume_continue_where_they_stopped(program):
     status, lines = probe('--fuel', 1000, '--pause', program, 'count', 100000)
-    assert status == 0
-    assert outcome(lines) == 'result i32 100000'
-    assert counter(lines, 'pauses') == 99
+    assert status == 0, f'count(100000) paused every 1000 safe points did not finish: {lines}'
+    assert outcome(lines) == 'result i32 100000', lines
+    assert counter(lines, 'pauses') == 99, f'want 99 pauses: {lines}'
 
 
 @settings(max_examples=15, deadline=None)
@@ -110,14 +111,16 @@ def test_pausing_anywhere_gives_the_same_result(program, fuel):
     # all safe points: pausing at any of them must not change the result.
     _, plain = probe(program, 'mix', 300)
     status, paused = probe('--fuel', fuel, '--pause', program, 'mix', 300)
-    assert status == 0
-    assert outcome(paused) == outcome(plain)
+    assert status == 0, f'mix(300) paused every {fuel} safe points did not finish: {paused}'
+    assert outcome(paused) == outcome(plain), \
+        f'paused every {fuel} safe points: {outcome(paused)}; not paused: {outcome(plain)}'
     assert counter(paused, 'pauses') > 0
 
 
 def test_recursion_pauses_inside_calls(program):
     status, lines = probe('--fuel', 1, '--pause', program, 'fib', 15)
-    assert status == 0 and outcome(lines) == 'result i32 610'
+    assert status == 0 and outcome(lines) == 'result i32 610', \
+        f'fib(15) paused at every safe point: want result i32 610, got {lines}'
     # one safe point per call instruction: fib(15) runs 1973 times, once
     # called by the embedder (not a safe point) and 1972 times by itself
     assert counter(lines, 'pauses') == 1972

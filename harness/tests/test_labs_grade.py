@@ -41,6 +41,9 @@ def test_bad_with_todo(record_property, tmp_path):
     log.write_text("monitor> run\\nLAB-TODO: lab 2: frames_free is not written yet\\n")
     record_property("wisp_logs", [str(log)])
     assert False, "the machine did not answer"
+
+def test_bad_in_the_engine():
+    assert False, "trap: lab 1: num_idiv is not written yet in func 3"
 '''
 
 
@@ -98,6 +101,17 @@ def test_points_lost_show_why_the_todo_lines_and_the_earlier_lab(tree):
     assert "    serial log: " in out and "machine.log" in out
     assert "make check-lab3 REF=2" in out
     assert any(l.split() == ["test_bad", "title", "0/25"] for l in lines)
+
+
+def test_an_engine_stub_is_shown_as_its_todo_line(tree):
+    """The engine's stubs answer with an error or a trap naming the hole,
+    not a LAB-TODO line of their own: the grader shows it as one."""
+    (tree / "labs" / "lab3.toml").write_text(
+        rubric([("test_good", 50), ("test_bad_in_the_engine", 50)]))
+    r, lines = grade(tree)
+    assert r.returncode == 1
+    assert "    seen: LAB-TODO: lab 1: num_idiv is not written yet" in r.stdout
+    assert "make check-lab3 REF=1" in r.stdout
 
 
 def test_a_build_failure_shows_the_compiler_and_exits_2(tree):

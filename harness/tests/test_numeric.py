@@ -42,7 +42,7 @@ MUTATIONS = {
     'nearest rounds ties away from zero': (
         'return num_f64_copysign((a + NUM_F64_INTEGRAL) - NUM_F64_INTEGRAL, d);',
         'return num_f64_copysign(num_f64_trunc(a + 0.5), d);'),
-    'i32.trunc_f64_s admits -2^31-1': ('d > -0x1p31 - 1.0', 'd >= -0x1p31 - 1.0'),
+    'i32.trunc_f64_s admits -2^31-1': ('x > -0x1p31 - 1.0', 'x >= -0x1p31 - 1.0'),
     'u64 -> float without the sticky bit': ('((u >> 1) | (u & 1))', '(u >> 1)'),
     'demote drops the quiet bit': ('NUM_F32_EXP | NUM_F32_QUIET | payload',
                                    'NUM_F32_EXP | payload'),

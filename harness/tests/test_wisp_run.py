@@ -51,6 +51,15 @@ def test_no_environment_matches_native():
     assert b'environ has 0 entries' in out.stdout
 
 
+def test_checked_operations_match_native():
+    """Division and remainder of every sign, a dense switch (br_table),
+    calls through function pointers (call_indirect), conversions near the
+    limits, array accesses: what the interpreter checks, on values where
+    C and Wasm agree."""
+    out = compare('ops')
+    assert b'state ' in out.stdout and b'i64(-2147483648.9)=-2147483648' in out.stdout
+
+
 def test_malloc_qsort_strings_match_native():
     out = compare('heap')
     assert b'sorted 200000' in out.stdout

@@ -36,6 +36,7 @@
 
 #define SPEC_SIMD_REASON  "fixed-width SIMD is out of scope (spec/wasm.md)"
 #define SPEC_TEXT_REASON  "text format"
+#define SPEC_EXEC_REASON  "execution (--load-only)"
 
 /* ---- values (specvalue.c) ---------------------------------------------- */
 
@@ -120,8 +121,13 @@ typedef struct {
     const char *dir;         /* where the .wasm files are */
     unsigned long passed, failed, skipped;
     unsigned long text_skips;
+    unsigned long exec_skips;    /* --load-only: commands that run code */
     unsigned printed;
     bool verbose;
+    bool load_only;          /* decode and validate only: modules are not
+                                instantiated, actions are skipped */
+    bool messages;           /* assert_invalid: the error message must
+                                also be the spec's text */
     FILE *log;               /* failures.txt, or NULL */
 } spec_counts;
 
