@@ -14,6 +14,7 @@
  */
 #include "sched.h"
 
+#include "labtodo.h"
 #include "panic.h"
 #include "thread.h"
 #include "waitq.h"
@@ -72,19 +73,20 @@ void sched_ready(struct thread *t)
 }
 
 /*
- * sched_yield: go to the back of the run queue, so every other runnable
- * thread runs once first; returns at once if there is none.
+ * sched_yield: let every other runnable thread run once before the
+ * current one runs again.  The current thread goes to the *tail* of the
+ * run queue, RUNNABLE, and schedule() switches to the head; that is
+ * what makes the scheduler round robin.  Returns at once, without a
+ * switch, when no other thread is runnable, and when the idle thread
+ * calls it (the idle thread is never on the run queue).  Either way the
+ * caller comes back with a fresh slice (SCHED_SLICE_TICKS).  The run
+ * queue is also changed by interrupt handlers (sched_ready), so
+ * interrupts are masked from the test of the queue to the switch.
  */
 void sched_yield(void)
 {
-    uint64_t fl = irq_save();
-    if (cur != idle && !waitq_empty(&runq)) {
-        cur->state = THREAD_RUNNABLE;
-        waitq_push(&runq, cur);
-        schedule();
-    }
-    cur->slice_left = SCHED_SLICE_TICKS;
-    irq_restore(fl);
+    // LAB 5: your code here (sched_yield)
+    LAB_TODO(5, "sched_yield");
 }
 
 /* sched_block: see sched.h. */
@@ -100,11 +102,17 @@ void sched_block(int state)
 }
 
 /*
- * sched_tick: called by the timer interrupt on every tick.  Charges the
- * tick to the running thread and, when its slice is over and another
- * thread waits, calls its preempt hook, which asks the Wasm engine to
- * stop at its next safe point (the engine's fuel hook then yields).
- * Kernel code has no hook and is never preempted.
+ * sched_tick: the timer's accounting, at every tick (interrupt context,
+ * after the tick's sleepers were woken).  Charges the tick to the
+ * running thread and counts down its slice (slice_left, never below
+ * 0).  While the slice is over, at this tick or any later one, and some
+ * other thread waits on the run queue, it calls the thread's preempt
+ * hook, if it has one: a Wasm process's hook asks the engine to stop at
+ * its next safe point, where the fuel hook yields (engine.c).  The test
+ * is made at every tick, not only at the one where the slice runs out:
+ * a thread woken later (a sleeper whose time came, the monitor woken by
+ * a key) must get the CPU within a tick.  Kernel code has no hook and is
+ * never preempted; the hook must not block, print or allocate.
  */
 void sched_tick(void)
 {
@@ -112,10 +120,9 @@ void sched_tick(void)
     if (!t)
         return;
     t->cpu_ticks++;
-    if (t->slice_left > 0)
-        t->slice_left--;
-    if (t->slice_left == 0 && t->preempt_hook && !waitq_empty(&runq))
-        t->preempt_hook(t->preempt_ctx);
+    // LAB 5: your code here (sched_tick)
+    if (t->preempt_hook)
+        LAB_TODO(5, "sched_tick");
 }
 
 /* sched_set_preempt_hook: see sched.h. */

@@ -11,6 +11,7 @@
 #include "thread.h"
 
 #include "kstring.h"
+#include "labtodo.h"
 #include "panic.h"
 #include "sched.h"
 #include "arch/x86_64/irq.h"
@@ -160,37 +161,45 @@ static void thread_free(struct thread *t)
     kfree(t);
 }
 
-/* thread_reap_dead: free every detached zombie.  Called right after
- * every switch, so none of them is the running thread. */
+/*
+ * thread_reap_dead: free every thread on the dead list: the detached
+ * zombies, which nobody will join (thread_exit put them there).  A
+ * thread cannot free the stack it runs on, so the one that exits only
+ * lists itself; this runs right after every switch (the last line of
+ * schedule, and thread_start for a thread's first run), on the stack
+ * of the thread switched to, so no thread on the list is running.
+ * thread_free unlinks each from the list of all threads and gives back
+ * its stack and structure.  The list is kept with interrupts masked.
+ */
 void thread_reap_dead(void)
 {
-    uint64_t fl = irq_save();
-    while (dead) {
-        struct thread *t = dead;
-        dead = t->next;
-        thread_free(t);
-    }
-    irq_restore(fl);
+    // LAB 5: your code here (thread_reap_dead)
+    if (dead)
+        LAB_TODO(5, "thread_reap_dead");
 }
 
 /*
- * thread_join: wait until t is a zombie, free it, return its exit code.
- * A thread_interrupt while waiting does not stop the wait (t must be
- * reaped); it stays pending for the caller's next sleep.
+ * thread_join: wait until t is a zombie, then free it (thread_free: its
+ * stack and structure) and return its exit code.  thread_exit wakes the
+ * threads sleeping on t->exited; any wait-queue sleep may also end early
+ * (thread_interrupt), so the state is checked again after each one.  A
+ * thread_interrupt while waiting does not stop the wait: t must be
+ * reaped, and nobody else will.  The interrupt is not lost either: it
+ * stays pending (me->interrupted), so the caller's next sleep returns
+ * false at once.  The checks above the wait (joining itself, a detached
+ * thread, the boot thread) are programming errors: they panic.
  */
 int thread_join(struct thread *t)
 {
     struct thread *me = thread_current();
     if (t == me || t->detached || t == &boot_thread)
         panic("thread_join: cannot join thread %d", t->tid);
-    bool interrupted = false;
+    // LAB 5: your code here (thread_join)
+    LAB_TODO(5, "thread_join");
+    (void)me;
     while (t->state != THREAD_ZOMBIE)
-        if (!waitq_sleep(&t->exited))
-            interrupted = true;
-    me->interrupted |= interrupted;
-    int code = t->exit_code;
-    thread_free(t);
-    return code;
+        waitq_sleep(&t->exited);
+    return t->exit_code;
 }
 
 /* thread_detach: see thread.h.  A thread already dead is freed now. */

@@ -1,7 +1,7 @@
 /*
  * threadcmds.c: monitor commands that show and exercise interrupts, the
- * timer and threads: uptime, irqstat, threads, spin, swbench, and
- * threadtest, a self-test whose output the harness checks
+ * timer and threads: uptime, irqstat, threads, spin, swbench, churn,
+ * and threadtest, a self-test whose output the harness checks
  * (harness/tests/test_threads_*.py).
  */
 #include "threadcmds.h"
@@ -146,4 +146,67 @@ void tcmd_swbench(int argc, char **argv)
     }
     kprintf("swbench: %lu switches in %lu cycles: %lu cycles per switch\n",
             sw, cycles, cycles / sw);
+}
+
+/* churn_worker: a short thread: it exits at once with the code in arg. */
+static void churn_worker(void *arg)
+{
+    thread_exit((int)(uintptr_t)arg);
+}
+
+/* churn_batch: start n (at most CHURN_BATCH) churn_workers numbered from
+ * first, detach the odd ones and join the even ones, counting in c[]:
+ * joined, wrong exit codes, detached, not created. */
+#define CHURN_BATCH 16
+static void churn_batch(uint64_t first, uint64_t n, uint64_t c[4])
+{
+    struct thread *t[CHURN_BATCH];
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = first + i;
+        t[i] = thread_create("churn", churn_worker, (void *)(uintptr_t)k);
+        if (!t[i])
+            c[3]++;
+        else if (k % 2) {
+            thread_detach(t[i]);
+            t[i] = 0;
+            c[2]++;
+        }
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        if (!t[i])
+            continue;
+        c[1] += thread_join(t[i]) != (int)(first + i);
+        c[0]++;
+    }
+}
+
+/*
+ * tcmd_churn: N short threads, CHURN_BATCH at a time, half of them
+ * joined, half detached (the kernel reaps those).  Prints how many, and
+ * the threads, heap bytes and free frames before and after, which must
+ * be equal: nothing a thread took may stay behind.
+ */
+void tcmd_churn(int argc, char **argv)
+{
+    uint64_t n, c[4] = { 0 };
+    if (argc != 2 || !parse_count(argv[1], 1000000, &n)) {
+        kprintf("usage: churn N (1..1000000)\n");
+        return;
+    }
+    struct kheap_stats h0, h1;
+    size_t n0 = thread_count(), f0 = pmm_free_frames();
+    kheap_get_stats(&h0);
+    for (uint64_t i = 0; i < n; i += CHURN_BATCH)
+        churn_batch(i, n - i < CHURN_BATCH ? n - i : CHURN_BATCH, c);
+    /* a detached thread is reaped after its last switch: give the last
+     * ones that switch (a second at most) */
+    for (int i = 0; i < TIMER_HZ && thread_count() > n0; i++)
+        sleep_ms(1000 / TIMER_HZ);
+    size_t n1 = thread_count(), f1 = pmm_free_frames();
+    kheap_get_stats(&h1);
+    kprintf("churn: %lu threads: %lu joined (%lu wrong exit codes), "
+            "%lu detached, %lu not created\n", n, c[0], c[1], c[2], c[3]);
+    kprintf("churn: threads %zu -> %zu, heap bytes %zu -> %zu, "
+            "free frames %zu -> %zu\n", n0, n1, h0.bytes_in_use,
+            h1.bytes_in_use, f0, f1);
 }

@@ -11,5 +11,6 @@ void tcmd_threads(int argc, char **argv);    /* threads */
 void tcmd_threadtest(int argc, char **argv); /* threadtest */
 void tcmd_spin(int argc, char **argv);       /* spin MS */
 void tcmd_swbench(int argc, char **argv);    /* swbench N */
+void tcmd_churn(int argc, char **argv);      /* churn N */
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * threadtest.c: `threadtest`, a self-test of threads, the scheduler,
- * sleeping, joining, interrupting and reaping.  It prints what happened
+ * sleeping, joining, interrupting, reaping and preempting.  It prints what happened
  * (the harness checks the lines, harness/tests/test_threads_*.py) and a
  * last line "threadtest: PASS" or "threadtest: FAIL (...)".
  */
@@ -52,12 +52,14 @@ static struct thread *start(const char *name, void (*fn)(void *), void *arg)
     return t;
 }
 
-/* phase_rr: three threads take turns; joins them, checks exit codes. */
+/* phase_rr: three threads take turns; joins them, checks exit codes and
+ * that joining freed them. */
 static void phase_rr(void)
 {
     static const char *const names[NWORKERS] = { "w1", "w2", "w3" };
     struct thread *t[NWORKERS];
     kprintf("threadtest: round robin\n");
+    size_t before = thread_count();
     for (int i = 0; i < NWORKERS; i++)
         t[i] = start(names[i], rr_worker, (void *)(uintptr_t)(i + 1));
     for (int i = 0; i < NWORKERS; i++) {
@@ -67,40 +69,67 @@ static void phase_rr(void)
         kprintf("  joined %s: exit code %d\n", names[i], code);
         check(code == 11 + i, "exit code");
     }
+    kprintf("  threads: %zu before, %zu after the joins\n", before,
+            thread_count());
+    check(thread_count() == before, "joined threads freed");
 }
 
-/* sleep_worker: sleep_ms(*arg) and report the ticks it took. */
+/* A sleeper of phase_sleep: how long it sleeps, and its name. */
+struct nap {
+    uint64_t ms;
+    const char *name;
+};
+
+/* volatile_ticks: t's CPU ticks, which the timer interrupt counts. */
+static uint64_t volatile_ticks(struct thread *t)
+{
+    return *(volatile uint64_t *)&t->cpu_ticks;
+}
+
+/* sleep_worker: sleep_ms(nap->ms) and report the ticks it took and the
+ * CPU ticks it was charged meanwhile (a sleeper must not use the CPU). */
 static void sleep_worker(void *arg)
 {
-    uint64_t ms = (uint64_t)(uintptr_t)arg;
-    uint64_t t0 = timer_ticks();
-    sleep_ms(ms);
-    uint64_t dt = timer_ticks() - t0, want = ms * TIMER_HZ / 1000;
-    kprintf("  slept %lu ms: %lu ticks (asked %lu)\n", ms, dt, want);
+    const struct nap *n = arg;
+    struct thread *me = thread_current();
+    uint64_t t0 = timer_ticks(), c0 = volatile_ticks(me);
+    sleep_ms(n->ms);
+    uint64_t dt = timer_ticks() - t0, want = n->ms * TIMER_HZ / 1000;
+    uint64_t cpu = volatile_ticks(me) - c0;
+    kprintf("  slept %lu ms (%s): %lu ticks (asked %lu), %lu cpu ticks\n",
+            n->ms, n->name, dt, want, cpu);
     check(dt >= want && dt <= want + 2, "sleep length");
+    check(cpu <= 1, "a sleeper uses no CPU");
 }
 
-/* phase_sleep: three sleepers, longest first; they wake shortest first,
- * and all together take about as long as the longest. */
+/* phase_sleep: four sleepers, the longest first and two of the same
+ * length; they wake shortest first, the two alike in the order they
+ * fell asleep, and all together take about as long as the longest.
+ * The phase starts right after a tick (sleep_ms(10)), so all four fall
+ * asleep before the next one and the two alike are due at one tick. */
 static void phase_sleep(void)
 {
-    static const uint64_t ms[NWORKERS] = { 100, 50, 20 };
-    struct thread *t[NWORKERS];
+    static const struct nap naps[] = {
+        { 100, "a" }, { 50, "b" }, { 20, "c" }, { 50, "d" },
+    };
+    enum { NNAPS = sizeof naps / sizeof naps[0] };
+    struct thread *t[NNAPS];
     kprintf("threadtest: sleep\n");
+    sleep_ms(10);
     uint64_t t0 = timer_ticks();
-    for (int i = 0; i < NWORKERS; i++)
-        t[i] = start("sleeper", sleep_worker, (void *)(uintptr_t)ms[i]);
-    for (int i = 0; i < NWORKERS; i++)
+    for (int i = 0; i < NNAPS; i++)
+        t[i] = start("sleeper", sleep_worker, (void *)&naps[i]);
+    for (int i = 0; i < NNAPS; i++)
         if (t[i])
             thread_join(t[i]);
     uint64_t dt = timer_ticks() - t0;
-    kprintf("  all three took %lu ticks\n", dt);
+    kprintf("  all four took %lu ticks\n", dt);
     check(dt < (100 + 50 + 20) * TIMER_HZ / 1000, "sleepers overlap");
 }
 
 static struct waitq never;      /* nobody wakes this queue */
 
-/* intr_worker: sleep on `never`, then for 10 s; both must be cut short
+/* intr_worker: sleep on `never`, then for 1 s; both must be cut short
  * by thread_interrupt. */
 static void intr_worker(void *arg)
 {
@@ -108,8 +137,8 @@ static void intr_worker(void *arg)
     bool woken = waitq_sleep(&never);
     kprintf("  waitq_sleep returned %s\n", woken ? "true" : "false");
     uint64_t t0 = timer_ticks();
-    sleep_ms(10000);
-    kprintf("  sleep_ms(10000) ended after %lu ticks\n", timer_ticks() - t0);
+    sleep_ms(1000);
+    kprintf("  sleep_ms(1000) ended after %lu ticks\n", timer_ticks() - t0);
 }
 
 /* phase_interrupt: interrupt a thread sleeping on a wait queue, then in
@@ -127,6 +156,44 @@ static void phase_interrupt(void)
     sleep_ms(20);
     thread_interrupt(t);
     thread_join(t);
+}
+
+/* exit_later: sleep 50 ms, then exit with 7. */
+static void exit_later(void *arg)
+{
+    (void)arg;
+    sleep_ms(50);
+    thread_exit(7);
+}
+
+/* poke: sleep 20 ms, then thread_interrupt the thread in arg. */
+static void poke(void *arg)
+{
+    sleep_ms(20);
+    thread_interrupt(arg);
+}
+
+/* phase_join_interrupt: the tester is interrupted while it joins a
+ * thread that ends later.  The join must still wait for the exit code,
+ * and the interrupt must stay pending: the tester's next sleep_ms
+ * returns at once. */
+static void phase_join_interrupt(void)
+{
+    kprintf("threadtest: join, interrupted\n");
+    struct thread *j = start("joinee", exit_later, 0);
+    struct thread *p = start("poker", poke, thread_current());
+    if (j) {
+        int code = thread_join(j);
+        uint64_t t0 = timer_ticks();
+        sleep_ms(200);
+        uint64_t dt = timer_ticks() - t0;
+        kprintf("  joined joinee: exit code %d; the next sleep_ms(200) took "
+                "%lu ticks\n", code, dt);
+        check(code == 7, "the join waited for the exit code");
+        check(dt == 0, "the interrupt stayed pending");
+    }
+    if (p)
+        thread_join(p);
 }
 
 /* noop: a thread that ends at once. */
@@ -156,7 +223,10 @@ static void phase_detach(void)
 struct spinner {
     volatile bool stop_asked;       /* set by the hook (interrupt context) */
     int preempted;                  /* yields the hook caused */
+    int turns;                      /* times it ran after the other one */
 };
+
+static struct spinner *volatile last_spinner;   /* the last one to spin */
 
 /* spinner_hook: the timer says the slice is over: ask for a stop. */
 static void spinner_hook(void *ctx)
@@ -164,15 +234,21 @@ static void spinner_hook(void *ctx)
     ((struct spinner *)ctx)->stop_asked = true;
 }
 
-/* spinner_run: spin for SPIN_TICKS, yielding only when the hook asked. */
+/* spinner_run: spin until it was charged SPIN_TICKS ticks of CPU,
+ * yielding only when the hook asked; count the turns it got (runs that
+ * followed the other spinner's). */
 #define SPIN_TICKS (SCHED_SLICE_TICKS * 6)
 static void spinner_run(void *arg)
 {
     struct spinner *s = arg;
     struct thread *me = thread_current();
     sched_set_preempt_hook(me, spinner_hook, s);
-    uint64_t end = timer_ticks() + SPIN_TICKS;
-    while (timer_ticks() < end) {
+    uint64_t c0 = volatile_ticks(me);
+    while (volatile_ticks(me) - c0 < SPIN_TICKS) {
+        if (last_spinner != s) {
+            last_spinner = s;
+            s->turns++;
+        }
         if (s->stop_asked) {            /* the "safe point" */
             s->stop_asked = false;
             s->preempted++;
@@ -180,24 +256,32 @@ static void spinner_run(void *arg)
         }
     }
     sched_set_preempt_hook(me, 0, 0);
-    kprintf("  %s: preempted %d times, %lu cpu ticks\n", me->name,
-            s->preempted, me->cpu_ticks);
+    kprintf("  %s: %d turns, preempted %d times, %lu cpu ticks\n", me->name,
+            s->turns, s->preempted, me->cpu_ticks - c0);
 }
 
-/* phase_preempt: two spinners that never yield by themselves both run,
- * taking turns at every slice. */
+/* phase_preempt: a spinner that never yields by itself runs alone while
+ * the tester sleeps, so its slice ends with nobody waiting; when the
+ * tester wakes, it must get the CPU within a tick or two all the same.
+ * Then a second spinner starts, and the two take turns at every slice. */
 static void phase_preempt(void)
 {
     static struct spinner s[2];
     kprintf("threadtest: preempt\n");
+    last_spinner = 0;
     struct thread *a = start("spin1", spinner_run, &s[0]);
+    uint64_t t0 = timer_ticks();
+    sleep_ms(100);
+    uint64_t dt = timer_ticks() - t0;
+    kprintf("  sleep_ms(100) beside spin1 took %lu ticks\n", dt);
+    check(dt <= 100 * TIMER_HZ / 1000 + 2, "the sleeper got the CPU back");
     struct thread *b = start("spin2", spinner_run, &s[1]);
     if (a)
         thread_join(a);
     if (b)
         thread_join(b);
     for (int i = 0; i < 2; i++) {
-        check(s[i].preempted >= 2, "a spinner was preempted");
+        check(s[i].turns >= 3, "the spinners took turns");
         s[i] = (struct spinner){ 0 };
     }
 }
@@ -230,6 +314,7 @@ void tcmd_threadtest(int argc, char **argv)
     phase_rr();
     phase_sleep();
     phase_interrupt();
+    phase_join_interrupt();
     phase_detach();
     phase_preempt();
     phase_backtrace();

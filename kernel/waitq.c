@@ -1,8 +1,9 @@
 /*
  * waitq.c: wait queues.  A waitq is a FIFO of threads linked through
- * thread->next; the scheduler's run queue is one too.  Every function
- * masks interrupts for the few instructions that change a queue,
- * because the timer and serial interrupt handlers wake threads.
+ * thread->next (the timer keeps its sleep queue sorted instead); the
+ * scheduler's run queue is one too.  Every function masks interrupts
+ * for the few instructions that change a queue, because the timer and
+ * serial interrupt handlers wake threads.
  */
 #include "waitq.h"
 
@@ -69,13 +70,14 @@ bool waitq_remove(struct waitq *q, struct thread *t)
 }
 
 /*
- * waitq_sleep: put the current thread on q and run others until a
- * waitq_wake_* (returns true) or thread_interrupt (returns false) makes
- * it runnable again.  A pending thread_interrupt makes it return false
- * without sleeping.  Interrupts are masked from the check of the pending
- * interrupt to the switch, and restored to the caller's state after.
+ * waitq_sleep_at: put the current thread on q where place(q, t) puts it
+ * and run others until a waitq_wake_* (returns true) or thread_interrupt
+ * (returns false) makes it runnable again.  A pending thread_interrupt
+ * makes it return false without sleeping.  Interrupts are masked from
+ * the check of the pending interrupt to the switch, and restored to the
+ * caller's state after.
  */
-bool waitq_sleep(struct waitq *q)
+bool waitq_sleep_at(struct waitq *q, waitq_place_fn place)
 {
     uint64_t fl = irq_save();
     struct thread *t = thread_current();
@@ -84,7 +86,7 @@ bool waitq_sleep(struct waitq *q)
     bool woken = false;
     if (!t->interrupted) {
         t->waiting_on = q;
-        waitq_push(q, t);
+        place(q, t);
         sched_block(THREAD_SLEEPING);
         woken = !t->intr_woken;     /* who made us runnable? */
     }
@@ -92,6 +94,12 @@ bool waitq_sleep(struct waitq *q)
         t->interrupted = t->intr_woken = false;     /* consumed */
     irq_restore(fl);
     return woken;
+}
+
+/* waitq_sleep: waitq_sleep_at the tail of q (first come, first woken). */
+bool waitq_sleep(struct waitq *q)
+{
+    return waitq_sleep_at(q, waitq_push);
 }
 
 /* waitq_wake: make t, which sleeps on q, runnable.  Needs interrupts
@@ -104,8 +112,8 @@ void waitq_wake(struct waitq *q, struct thread *t)
     }
 }
 
-/* waitq_wake_one: wake the thread that has slept longest on q, if any.
- * Callable from interrupt handlers. */
+/* waitq_wake_one: wake the first thread on q (on a FIFO, the one that
+ * has slept longest), if any.  Callable from interrupt handlers. */
 void waitq_wake_one(struct waitq *q)
 {
     uint64_t fl = irq_save();

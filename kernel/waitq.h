@@ -23,10 +23,15 @@
 
 struct thread;
 
-/* A FIFO of sleeping threads, linked through thread->next. */
+/* A queue of sleeping threads, linked through thread->next: a FIFO,
+ * unless its sleepers are placed otherwise (waitq_sleep_at). */
 struct waitq {
     struct thread *head, *tail;
 };
+
+/* Where a sleeper goes on its queue (waitq_sleep_at): waitq_push, or
+ * an insertion that keeps the queue in some order.  Interrupts off. */
+typedef void (*waitq_place_fn)(struct waitq *q, struct thread *t);
 
 #define WAITQ_INIT { 0, 0 }
 
@@ -36,7 +41,10 @@ void waitq_init(struct waitq *q);
  * once, without sleeping, if an interrupt was already pending).  The
  * caller's interrupt state (masked or not) is the same on return. */
 bool waitq_sleep(struct waitq *q);
-void waitq_wake_one(struct waitq *q);   /* the longest sleeper, if any */
+/* waitq_sleep_at: waitq_sleep, with the thread put on q by place(q, t)
+ * instead of at the tail (the timer keeps its sleepers sorted). */
+bool waitq_sleep_at(struct waitq *q, waitq_place_fn place);
+void waitq_wake_one(struct waitq *q);   /* its first sleeper, if any */
 void waitq_wake_all(struct waitq *q);
 bool waitq_empty(const struct waitq *q);
 

@@ -73,6 +73,8 @@ static const struct mon_cmd mon_cmds[] = {
     { "spin", "MS", "busy-wait MS ms, interrupts on (test path)", tcmd_spin },
     { "swbench", "N", "N yields between two threads, cycles per switch",
       tcmd_swbench },
+    { "churn", "N", "N short threads, joined or detached: memory before, "
+      "after", tcmd_churn },
     { "ls", "", "the programs in the initrd, with sizes", pcmd_ls },
     { "run", "NAME [args] [&]", "run a program (& = in the background; "
       "Ctrl-C kills it)", pcmd_run },

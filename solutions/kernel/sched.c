@@ -1,0 +1,200 @@
+/*
+ * sched.c: the scheduler: one run queue, round robin.
+ *
+ * The running thread is `cur`; every other thread that could run waits
+ * in `runq`, oldest first.  schedule() takes the first one and switches
+ * to it; when the queue is empty the idle thread runs, which halts the
+ * CPU until an interrupt makes some thread runnable.
+ *
+ * A switch happens only when the running thread asks for it (it yields,
+ * sleeps or exits), never inside an interrupt handler.  Interrupt
+ * handlers may only make threads runnable (sched_ready); that is why the
+ * queue operations below run with interrupts masked, and why that is
+ * the only locking a single-CPU kernel needs.
+ */
+#include "sched.h"
+
+#include "labtodo.h"
+#include "panic.h"
+#include "thread.h"
+#include "waitq.h"
+#include "arch/x86_64/irq.h"
+
+/* switch.asm */
+void sched_switch(uint64_t *save_ksp, uint64_t load_ksp);
+
+static struct thread *cur;              /* the running thread */
+static struct thread *idle;             /* runs when nothing else can */
+static struct waitq runq;               /* runnable threads, FIFO */
+static uint64_t nswitches;
+
+/* thread_current: the running thread (NULL before sched_init). */
+struct thread *thread_current(void)
+{
+    return cur;
+}
+
+/* sched_switches: context switches since boot. */
+uint64_t sched_switches(void)
+{
+    return nswitches;
+}
+
+/*
+ * schedule: give the CPU to the first runnable thread (the idle thread
+ * if none).  Needs interrupts off and cur->state already set: RUNNABLE
+ * (and queued), SLEEPING (and on a wait queue) or ZOMBIE.  Returns when
+ * cur is chosen again, interrupts still off.
+ */
+static void schedule(void)
+{
+    struct thread *prev = cur;
+    struct thread *next = waitq_pop(&runq);
+    if (!next)
+        next = idle;
+    next->state = THREAD_RUNNING;
+    next->slice_left = SCHED_SLICE_TICKS;
+    if (next == prev)
+        return;
+    cur = next;
+    nswitches++;
+    sched_switch(&prev->ksp, next->ksp);
+    /* Here prev runs again, after some other thread switched back. */
+    thread_reap_dead();
+}
+
+/* sched_ready: append t to the run queue.  Interrupt-safe. */
+void sched_ready(struct thread *t)
+{
+    uint64_t fl = irq_save();
+    t->state = THREAD_RUNNABLE;
+    waitq_push(&runq, t);
+    irq_restore(fl);
+}
+
+/*
+ * sched_yield: let every other runnable thread run once before the
+ * current one runs again.  The current thread goes to the *tail* of the
+ * run queue, RUNNABLE, and schedule() switches to the head; that is
+ * what makes the scheduler round robin.  Returns at once, without a
+ * switch, when no other thread is runnable, and when the idle thread
+ * calls it (the idle thread is never on the run queue).  Either way the
+ * caller comes back with a fresh slice (SCHED_SLICE_TICKS).  The run
+ * queue is also changed by interrupt handlers (sched_ready), so
+ * interrupts are masked from the test of the queue to the switch.
+ */
+void sched_yield(void)
+{
+    // LAB 5 BEGIN sched_yield
+    uint64_t fl = irq_save();
+    if (cur != idle && !waitq_empty(&runq)) {
+        cur->state = THREAD_RUNNABLE;
+        waitq_push(&runq, cur);
+        schedule();
+    }
+    cur->slice_left = SCHED_SLICE_TICKS;
+    irq_restore(fl);
+    // LAB 5 BUG sched_yield_requeues_at_the_head
+    // uint64_t fl = irq_save();
+    // if (cur != idle && !waitq_empty(&runq)) {
+    //     cur->state = THREAD_RUNNABLE;
+    //     cur->next = runq.head;
+    //     runq.head = cur;
+    //     schedule();
+    // }
+    // cur->slice_left = SCHED_SLICE_TICKS;
+    // irq_restore(fl);
+    // LAB 5 STUB returns at once, so a thread keeps the CPU until it blocks or ends: threads that yield do not take turns, and nothing preempts a Wasm program
+    // LAB_TODO(5, "sched_yield");
+    // LAB 5 END
+}
+
+/* sched_block: see sched.h. */
+void sched_block(int state)
+{
+    if (irqs_on())
+        panic("sched_block with interrupts on");
+    if (!cur || cur == idle)
+        panic("sched_block: %s cannot block", cur ? "the idle thread" :
+              "code before sched_init");
+    cur->state = (enum thread_state)state;
+    schedule();
+}
+
+/*
+ * sched_tick: the timer's accounting, at every tick (interrupt context,
+ * after the tick's sleepers were woken).  Charges the tick to the
+ * running thread and counts down its slice (slice_left, never below
+ * 0).  While the slice is over, at this tick or any later one, and some
+ * other thread waits on the run queue, it calls the thread's preempt
+ * hook, if it has one: a Wasm process's hook asks the engine to stop at
+ * its next safe point, where the fuel hook yields (engine.c).  The test
+ * is made at every tick, not only at the one where the slice runs out:
+ * a thread woken later (a sleeper whose time came, the monitor woken by
+ * a key) must get the CPU within a tick.  Kernel code has no hook and is
+ * never preempted; the hook must not block, print or allocate.
+ */
+void sched_tick(void)
+{
+    struct thread *t = cur;
+    if (!t)
+        return;
+    t->cpu_ticks++;
+    // LAB 5 BEGIN sched_tick
+    if (t->slice_left > 0)
+        t->slice_left--;
+    if (t->slice_left == 0 && t->preempt_hook && !waitq_empty(&runq))
+        t->preempt_hook(t->preempt_ctx);
+    // LAB 5 BUG sched_tick_checks_for_waiters_only_when_the_slice_ends
+    // if (t->slice_left > 0 && --t->slice_left == 0 && t->preempt_hook &&
+    //     !waitq_empty(&runq))
+    //     t->preempt_hook(t->preempt_ctx);
+    // LAB 5 STUB charges the tick but never ends a slice, so a Wasm program runs until it blocks or ends: nothing preempts it
+    // if (t->preempt_hook)
+    //     LAB_TODO(5, "sched_tick");
+    // LAB 5 END
+}
+
+/* sched_set_preempt_hook: see sched.h. */
+void sched_set_preempt_hook(struct thread *t, void (*hook)(void *ctx),
+                            void *ctx)
+{
+    uint64_t fl = irq_save();       /* the timer reads the pair */
+    t->preempt_hook = hook;
+    t->preempt_ctx = ctx;
+    irq_restore(fl);
+}
+
+/*
+ * idle_loop: the idle thread.  With interrupts off it checks for a
+ * runnable thread; if there is none it halts.  "sti; hlt" is atomic in
+ * effect: sti takes effect only after the next instruction, so an
+ * interrupt that makes a thread runnable cannot slip in between the
+ * check and the hlt (it would be lost until the next tick).
+ */
+static void idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        __asm__ volatile("cli" : : : "memory");
+        if (!waitq_empty(&runq)) {
+            cur->state = THREAD_RUNNABLE;   /* never queued: the fallback */
+            schedule();
+        }
+        __asm__ volatile("sti; hlt" : : : "memory");
+    }
+}
+
+/*
+ * sched_init: make the running boot code (kmain, on the boot stack) the
+ * first thread, "monitor", and create the idle thread.  Needs the heap
+ * and interrupts off; panics if the idle thread cannot be allocated.
+ */
+void sched_init(void)
+{
+    cur = thread_boot("monitor");
+    idle = thread_alloc("idle", idle_loop, 0);
+    if (!idle)
+        panic("sched_init: no memory for the idle thread");
+    idle->state = THREAD_RUNNABLE;
+}
