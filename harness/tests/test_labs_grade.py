@@ -41,6 +41,11 @@ def test_bad_with_todo(record_property, tmp_path):
     log.write_text("monitor> run\\nLAB-TODO: lab 2: frames_free is not written yet\\n")
     record_property("wisp_logs", [str(log)])
     assert False, "the machine did not answer"
+
+def test_bad_with_report(record_property):
+    table = "\\n".join(f"row {i}: model ok, yours EPIPE" for i in range(20))
+    record_property("wisp_report", "a long report, read whole:\\n" + table)
+    assert False, "short reason"
 '''
 
 
@@ -98,6 +103,18 @@ def test_points_lost_show_why_the_todo_lines_and_the_earlier_lab(tree):
     assert "    serial log: " in out and "machine.log" in out
     assert "make check-lab3 REF=2" in out
     assert any(l.split() == ["test_bad", "title", "0/25"] for l in lines)
+
+
+def test_a_report_is_shown_whole_instead_of_the_reason(tree):
+    """A failure that records a wisp_report shows it, every line of it,
+    instead of its shortened reason."""
+    (tree / "labs" / "lab3.toml").write_text(
+        rubric([("test_good", 50), ("test_bad_with_report", 50)]))
+    r, lines = grade(tree)
+    assert r.returncode == 1 and lines[-1] == "Score: 50/100"
+    assert "    a long report, read whole:" in lines
+    assert "    row 19: model ok, yours EPIPE" in lines, r.stdout
+    assert "short reason" not in r.stdout
 
 
 def test_a_build_failure_shows_the_compiler_and_exits_2(tree):
