@@ -78,7 +78,8 @@ int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb);
 /* ipc_got_reset: no field applies (h and reply -1, the rest zero). */
 void ipc_got_reset(struct ipc_got *g);
 /* ipc_transfer: deliver m from src (sent with badge) to dst, which
- * receives into rb, filling dst->got (model: _transfer). */
+ * receives into rb, filling dst->got (model: _transfer): the words, the
+ * buffer by the truncation rule, the grants. */
 void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
                   uint32_t badge, struct ipc_proc *dst,
                   const struct ipc_rbuf *rb);
@@ -94,8 +95,9 @@ void ipc_rendezvous(struct ipc_obj *ep, struct ipc_proc *sender,
 /* ---- ntfn.c ------------------------------------------------------------ */
 
 /* ipc_ntfn_post: what a signal with bits does to notification o: the
- * oldest waiter wakes with word = bits, or with none word |= bits. */
-void ipc_ntfn_post(struct ipc_obj *o, uint32_t bits);
+ * oldest waiter wakes with word = bits, or with none word |= bits.
+ * Returns IPC_OK. */
+int ipc_ntfn_post(struct ipc_obj *o, uint32_t bits);
 
 /* ---- queues and waking ----------------------------------------------- */
 

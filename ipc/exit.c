@@ -98,6 +98,7 @@ const char *ipc_err_name(int code)
     case IPC_EPIPE: return "EPIPE";
     case IPC_ESRCH: return "ESRCH";
     case IPC_ENOMEM: return "ENOMEM";
+    case IPC_ENOSYS: return "ENOSYS";
     default: return "E?";
     }
 }

@@ -53,6 +53,9 @@
 #define IPC_ESRCH 71                /* the process has ended (kill) */
 #define IPC_ENOMEM 48               /* kernel memory exhausted (not in the
                                        model, which has no such limit) */
+#define IPC_ENOSYS 52               /* not implemented: what the stub of an
+                                       unwritten lab hole returns (not in
+                                       the model either) */
 #define IPC_BLOCKED (-1)            /* not an error: see the top comment */
 
 /* ---- rights: bits of a handle (spelled "srg" in traces) -------------- */

@@ -8,6 +8,7 @@
  * spare reply object (obj.c: ipc_reply_done).
  */
 #include "ipc/core.h"
+#include "kernel/labtodo.h"
 
 /*
  * send_checks: the checks of send, try_send and call in the model's
@@ -38,43 +39,25 @@ static int send_checks(struct ipc_proc *p, uint32_t slot,
 
 /*
  * do_send: send (kind IPC_SEND) or call (IPC_CALL) through slot; block
- * says whether it may wait for a receiver (try_send may not).  With a
- * receiver queued the oldest gets the message and wakes; a sender
- * returns ok, a caller IPC_BLOCKED (now in IPC_REPLY).  Else EAGAIN, or
- * p blocks at the tail of the send queue with its message kept.
+ * says whether it may wait for a receiver (try_send may not).  First
+ * every check, by send_checks (an error is the result and changes
+ * nothing).  Then, with a receiver queued, the oldest one gets the
+ * message through ipc_rendezvous (with the badge of the handle used,
+ * into the receive buffer it blocked with) and wakes with ok; a sender
+ * returns ok, a caller IPC_BLOCKED (the rendezvous left it in
+ * IPC_REPLY).  With none: EAGAIN if it may not block; else p blocks at
+ * the tail of the endpoint's send queue, in state `kind`, keeping its
+ * message, the badge and (a call) rb for the receiver that will take
+ * them.
  */
 static int do_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
                    const struct ipc_rbuf *rb, enum ipc_state kind, bool block)
 {
-    struct ipc_handle *h;
-    struct ipc_obj *ep;
-    int err;
-
+    // LAB 6: your code here (do_send)
+    (void)slot, (void)m, (void)rb, (void)kind, (void)block, (void)send_checks;
+    LAB_TODO(6, "do_send");
     ipc_got_reset(&p->got);
-    err = send_checks(p, slot, m, rb, kind == IPC_CALL, &h);
-    if (err)
-        return ipc_ret(p, err);
-    ep = h->obj;
-    if (rb)
-        p->rbuf = *rb;
-    else
-        p->rbuf.has = false;
-    if (ep->recvq.head) {
-        struct ipc_proc *r = ipc_dequeue(&ep->recvq);
-        ipc_rendezvous(ep, p, kind, m, h->badge, r, &r->rbuf);
-        ipc_wake(r, IPC_OK);
-        return ipc_ret(p, kind == IPC_CALL ? IPC_BLOCKED : IPC_OK);
-    }
-    if (!block) {
-        p->rbuf.has = false;
-        return ipc_ret(p, IPC_EAGAIN);
-    }
-    p->msg = *m;
-    p->badge = h->badge;
-    p->state = kind;
-    p->on = ep;
-    ipc_enqueue(&ep->sendq, p);
-    return ipc_ret(p, IPC_BLOCKED);
+    return ipc_ret(p, IPC_ENOSYS);
 }
 
 /* ipc_send: spec/ipc.md send (blocks until a receiver takes it). */
@@ -98,45 +81,26 @@ int ipc_call(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
 }
 
 /*
- * do_recv: recv or try_recv through slot into rb.  Checks: EBADF/EACCES,
- * EFAULT/EMFILE, EPIPE (no s handle left).  With a sender queued the
- * oldest one's message is received (got); a sender wakes with ok, a
- * caller moves to IPC_REPLY.  Else EAGAIN (!block) or p blocks at the
- * tail of the receive queue.
+ * do_recv: recv or try_recv through slot into rb.  Checks, in this
+ * order (the first that fails is the result, and changes nothing):
+ * EBADF/EACCES (slot must be an endpoint handle with r), EFAULT/EMFILE
+ * (rb, and the free slots a delivery may need: ipc_check_recv), EPIPE
+ * (no handle with s is left: nobody could ever send).  Then, with a
+ * sender queued, the oldest one's message is received (ipc_rendezvous
+ * with the message, badge and kind it blocked with; p->got holds what
+ * p sees): a sender wakes with ok, a caller moves to IPC_REPLY, left
+ * blocked until its reply.  With none: EAGAIN if it may not block
+ * (try_recv); else p blocks at the tail of the receive queue, keeping
+ * rb.
  */
 static int do_recv(struct ipc_proc *p, uint32_t slot,
                    const struct ipc_rbuf *rb, bool block)
 {
-    struct ipc_handle *h;
-    struct ipc_obj *ep;
-    int err;
-
+    // LAB 6: your code here (do_recv)
+    (void)slot, (void)rb, (void)block;
+    LAB_TODO(6, "do_recv");
     ipc_got_reset(&p->got);
-    err = ipc_check_handle(p, slot, IPC_KIND_EP, IPC_R_RECV, &h);
-    if (!err)
-        err = ipc_check_recv(p, rb);
-    if (!err && h->obj->nsend == 0)
-        err = IPC_EPIPE;
-    if (err)
-        return ipc_ret(p, err);
-    ep = h->obj;
-    if (ep->sendq.head) {
-        struct ipc_proc *q = ipc_dequeue(&ep->sendq);
-        enum ipc_state kind = q->state;
-        ipc_rendezvous(ep, q, kind, &q->msg, q->badge, p, rb);
-        if (kind == IPC_SEND) {
-            ipc_got_reset(&q->got);
-            ipc_wake(q, IPC_OK);
-        }
-        return ipc_ret(p, IPC_OK);
-    }
-    if (!block)
-        return ipc_ret(p, IPC_EAGAIN);
-    p->rbuf = rb ? *rb : (struct ipc_rbuf){ false, 0, 0 };
-    p->state = IPC_RECV;
-    p->on = ep;
-    ipc_enqueue(&ep->recvq, p);
-    return ipc_ret(p, IPC_BLOCKED);
+    return ipc_ret(p, IPC_ENOSYS);
 }
 
 /* ipc_recv: spec/ipc.md recv (blocks until a message comes). */
@@ -152,34 +116,24 @@ int ipc_try_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 }
 
 /*
- * ipc_reply: answer the call of reply handle rslot; never blocks.
- * Checks: EBADF (not an open reply handle), the message's checks (no
- * grant right needed).  Then the handle is used up; a live caller wakes
- * with ok and the message (badge 0, into its call's rbuf) and reply
- * returns ok; a dead caller's reply is EPIPE with nothing transferred.
+ * ipc_reply: answer the call whose reply handle is in slot rslot; never
+ * blocks.  Checks: EBADF (rslot is not an open reply handle), then the
+ * message's checks (ipc_check_msg; a reply needs no grant right).  Then
+ * the handle is used up, whatever happens next: it leaves p's table
+ * (no last-handle rule: this is its reply, not an abandoned call) and
+ * its object is done (ipc_reply_done).  The caller is the one the reply
+ * object names, and only that one: alive, it gets the message (badge 0,
+ * into the receive buffer of its call) and wakes with ok, and reply
+ * returns ok; dead (the object forgot it), reply returns EPIPE with
+ * nothing transferred.
  */
 int ipc_reply(struct ipc_proc *p, uint32_t rslot, const struct ipc_msg *m)
 {
-    struct ipc_handle *h = ipc_handle_of(p, rslot, IPC_KIND_REPLY);
-    struct ipc_proc *caller;
-    struct ipc_obj *r;
-    int err;
-
+    // LAB 6: your code here (ipc_reply)
+    (void)rslot, (void)m;
+    LAB_TODO(6, "ipc_reply");
     ipc_got_reset(&p->got);
-    if (!h)
-        return ipc_ret(p, IPC_EBADF);
-    err = ipc_check_msg(p, m, true);
-    if (err)
-        return ipc_ret(p, err);
-    r = h->obj;
-    caller = r->caller;
-    ipc_uninstall(p, rslot);
-    ipc_reply_done(r);
-    if (!caller)
-        return ipc_ret(p, IPC_EPIPE);
-    ipc_transfer(p, m, 0, caller, &caller->rbuf);
-    ipc_wake(caller, IPC_OK);
-    return ipc_ret(p, IPC_OK);
+    return ipc_ret(p, IPC_ENOSYS);
 }
 
 /*

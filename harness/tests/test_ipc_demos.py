@@ -40,14 +40,17 @@ def bg_pid(out):
 
 
 def test_ping_pong_round_trips_with_words_buffer_and_badge(monitor):
-    out = monitor.cmd("run ping 200", timeout=300)
-    assert re.search(r"^ping: 200 round trips, 0 bad \(8 words and 64 bytes "
-                     r"each way\)", out, re.M), out
+    """A thousand calls from ping, each answered by pong's reply_recv,
+    every word and byte checked both ways, every call with ping's badge."""
+    out = monitor.cmd("run ping 1000", timeout=300)
+    assert re.search(r"^ping: 1000 round trips, 0 bad \(8 words and 64 bytes "
+                     r"each way\)", out, re.M), \
+        f"expected 'ping: 1000 round trips, 0 bad', ping said:\n{out}"
     assert exit_line(out, "ping.wasm")[1] == 0
     # pong ends once ping's send handle is gone: its recv says EPIPE
     done = r"\[pid \d+ pong.wasm\] exit 0"
     monitor.seen_or_expect(done, timeout=120)
-    assert re.search(r"^pong: served 200 calls, 200 with ping's badge; "
+    assert re.search(r"^pong: served 1000 calls, 1000 with ping's badge; "
                      r"recv -> EPIPE: no sender left$", monitor.log, re.M), monitor.log
 
 

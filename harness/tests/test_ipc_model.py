@@ -1,16 +1,22 @@
-"""Model-based tests of the IPC layer (issue 4, item 6): scripts of IPC
-steps run in the reference model (spec/ipc/script.py) and through the
-IPC test service (ipc/test/script.c), on the host (build/host/ipc-script)
-and in the kernel (the monitor's `ipcscript`, one QEMU boot for all), and
-the traces must be identical line for line.  A divergence fails with the
-first differing line and the shortest script that still shows it.
+"""Model-based tests of the IPC layer: scripts of IPC steps run in the
+reference model (spec/ipc/script.py) and through the IPC test service
+(ipc/test/script.c), on the host (build/host/ipc-script) and in the
+kernel (the monitor's `ipcscript`, one QEMU boot for all), and the traces
+must be identical line for line.  A divergence fails with the first
+differing line and the shortest script that still shows it, each of its
+steps with the model's result beside the runner's.
 
-Also here: the comparison itself must catch a wrong trace (a mutated
-one, a fake broken runner), hand-written scripts for named scenarios,
-and the service's handling of malformed input."""
+The lab 6 grader's host tests are here too: the random scripts of one
+part of IPC at a time (GROUPS: call and reply, FIFO queues, transfer,
+rights and badges, grants, notifications, death) with the named
+scenarios of that part, on the student's ipc/ as the host runner builds
+it.  Also here: the comparison itself must catch a wrong trace (a
+mutated one, a fake broken runner), hand-written scripts for named
+scenarios, and the service's handling of malformed input."""
 
 import re
 import subprocess
+from dataclasses import dataclass
 
 import pytest
 
@@ -153,6 +159,109 @@ SCENARIOS = {
 """, 3), ["6: 2 kill -> ok", "7: 1 reply -> EPIPE", "11: 1 reply_recv -> blocked",
           "proc 1 recv:ep1 0=ep1:srg:0", "proc 2 dead"]),
 
+    # a server holding two calls answers each through its own reply
+    # handle, whichever came last; a used-up handle is EBADF
+    "two_calls_held": (script("""
+1 ep_create
+1 give 0 2
+1 give 0 3
+2 call 0 label=1
+3 call 0 label=2
+1 recv 0
+1 recv 0
+1 reply 1 label=10
+1 reply 1 label=11
+1 reply 2 label=20
+2 call 0 label=3
+1 recv 0
+2 kill
+1 reply_recv 1 0 label=30
+""", 3), ["6: 1 recv -> ok badge=0 label=1 reply=1", "7: 1 recv -> ok badge=0 label=2 reply=2",
+          "8: 1 reply -> ok", "8: wake 2 -> ok badge=0 label=10", "9: 1 reply -> EBADF",
+          "10: wake 3 -> ok badge=0 label=20", "14: 1 reply_recv -> blocked"]),
+
+    # the receive queue is FIFO too: three receivers, served in order
+    "receivers_in_order": (script("""
+1 ep_create
+1 give 0 2
+1 give 0 3
+1 give 0 4
+3 recv 0
+2 recv 0
+4 recv 0
+1 send 0 label=1
+1 try_send 0 label=2
+1 call 0 label=3
+4 reply 1 label=4
+1 try_send 0 label=5
+2 try_recv 0
+""", 4), ["8: wake 3 -> ok badge=0 label=1", "9: wake 2 -> ok badge=0 label=2",
+          "10: 1 call -> blocked", "10: wake 4 -> ok badge=0 label=3 reply=1",
+          "11: wake 1 -> ok badge=0 label=4", "12: 1 try_send -> EAGAIN",
+          "13: 2 try_recv -> EAGAIN"]),
+
+    # callers queue in the order they called, whatever their pids
+    "callers_in_order": (script("""
+1 ep_create
+1 give 0 2
+1 give 0 3
+1 give 0 4
+4 call 0 label=4
+2 send 0 label=2
+3 call 0 label=3
+1 recv 0
+1 recv 0
+1 reply_recv 1 0 label=40
+1 reply_recv 1 0 label=30
+""", 4), ["8: 1 recv -> ok badge=0 label=4 reply=1", "9: wake 2 -> ok",
+          "9: 1 recv -> ok badge=0 label=2", "10: wake 4 -> ok badge=0 label=40",
+          "10: 1 reply_recv -> ok badge=0 label=3 reply=1",
+          "11: wake 3 -> ok badge=0 label=30", "11: 1 reply_recv -> blocked"]),
+
+    # a server tells its clients apart by the badges it minted for them;
+    # a client can neither change its badge nor widen its rights
+    "badge_identity": (script("""
+1 ep_create
+1 dup 0 s-- 1
+1 give 1 2
+1 dup 0 s-- 2
+1 give 2 3
+1 dup 0 s-- 3
+1 give 3 4
+1 close 1
+1 close 2
+1 close 3
+3 call 0 label=30
+2 call 0 label=20
+4 dup 0 s-- 9
+4 dup 0 srg 0
+4 recv 0
+4 dup 0 s-- 0
+4 call 1 label=40
+1 recv 0
+1 recv 0
+1 recv 0
+1 reply 3 label=4
+1 reply 1 label=3
+1 reply 2 label=2
+""", 4), ["13: 4 dup -> EINVAL", "14: 4 dup -> EACCES", "15: 4 recv -> EACCES",
+          "16: 4 dup -> ok h=1", "18: 1 recv -> ok badge=2 label=30 reply=1",
+          "19: 1 recv -> ok badge=1 label=20 reply=2",
+          "20: 1 recv -> ok badge=3 label=40 reply=3", "21: wake 4 -> ok badge=0 label=4",
+          "22: wake 3 -> ok badge=0 label=3", "23: wake 2 -> ok badge=0 label=2",
+          "proc 4 running 0=ep1:s--:3 1=ep1:s--:3"]),
+
+    # a caller blocked on a server that dies holding its call gets EPIPE
+    "server_dies_holding_the_call": (script("""
+1 ep_create
+1 give 0 2
+2 call 0 label=1
+1 recv 0
+1 exit
+2 call 0 label=2
+""", 2), ["3: 2 call -> blocked", "4: 1 recv -> ok badge=0 label=1 reply=1",
+          "5: 1 exit -> ok", "5: wake 2 -> EPIPE", "6: 2 call -> blocked"]),
+
     "notifications": (script("""
 1 ntfn_create
 1 dup 0 s-- 4
@@ -174,6 +283,133 @@ SCENARIOS = {
 """, 3), ["8: wake 3 -> ok word=4", "9: wake 1 -> ok word=4", "12: 3 wait -> ok word=5",
           "16: 3 wait -> EPIPE", "ntfn1 word=0 waitq=-"]),
 }
+
+
+# --- the lab 6 grader: one part of IPC at a time -------------------------------
+@dataclass(frozen=True)
+class Group:
+    """A part of IPC the lab 6 grader scores on its own: the random
+    scripts of a profile (seeds), then named scenarios, all on the host.
+    `needs` names the holes its scripts go through (labs/lab6.md)."""
+    title: str
+    profile: object
+    seeds: range
+    scenarios: tuple
+    needs: str
+
+
+LABEL_ONLY = dict(words=0.0, buf=0.0, handles=0.0)
+GROUP_SCRIPTS = 150             # random scripts in each group
+GROUPS = {
+    "callreply": Group(
+        "call and reply", S.Profile(
+            ops=(("call", 16), ("recv", 12), ("reply", 14), ("reply_recv", 8),
+                 ("send", 3), ("try_recv", 2), ("close", 1)),
+            setup="plain", **LABEL_ONLY),
+        range(610001, 610001 + GROUP_SCRIPTS), ("call_reply", "two_calls_held"),
+        "do_send, do_recv, ipc_reply"),
+    "fifo": Group(
+        "receive and send queues are FIFO", S.Profile(
+            ops=(("call", 12), ("send", 10), ("try_send", 3), ("recv", 14),
+                 ("try_recv", 3), ("reply", 10), ("reply_recv", 6)),
+            nprocs=(4, 7), setup="plain", **LABEL_ONLY),
+        range(620001, 620001 + GROUP_SCRIPTS), ("receivers_in_order", "callers_in_order"),
+        "do_send, do_recv, ipc_reply"),
+    "transfer": Group(
+        "message transfer: words, buffers, the truncation rule", S.Profile(
+            ops=(("send", 10), ("call", 10), ("recv", 12), ("reply", 8),
+                 ("reply_recv", 6), ("try_send", 2), ("try_recv", 2)),
+            nprocs=(2, 3), setup="plain", words=0.8, buf=0.8, handles=0.0),
+        range(630001, 630001 + GROUP_SCRIPTS), ("truncation",),
+        "do_send, do_recv, ipc_reply, ipc_transfer"),
+    "rights": Group(
+        "rights and badges", S.Profile(
+            ops=(("dup", 18), ("send", 8), ("call", 6), ("recv", 8), ("reply", 6),
+                 ("try_send", 4), ("try_recv", 4), ("close", 4), ("give", 4),
+                 ("ep_create", 2), ("ntfn_create", 2)),
+            words=0.2, buf=0.0, handles=0.0),
+        range(640001, 640001 + GROUP_SCRIPTS),
+        ("badge_identity", "fifo_of_three_callers", "handle_table_full"),
+        "ipc_dup, do_send, do_recv, ipc_reply"),
+    "grants": Group(
+        "granting handles in messages", S.Profile(
+            ops=(("send", 10), ("call", 8), ("recv", 12), ("reply", 8),
+                 ("reply_recv", 4), ("dup", 3), ("ep_create", 3), ("ntfn_create", 3),
+                 ("close", 4), ("give", 2), ("exit", 1)),
+            setup="plain", words=0.2, buf=0.0, handles=0.7),
+        range(650001, 650001 + GROUP_SCRIPTS), ("grants",),
+        "ipc_transfer, ipc_dup, do_send, do_recv, ipc_reply"),
+    "ntfn": Group(
+        "notifications: signal and wait", S.Profile(
+            ops=(("signal", 16), ("wait", 16), ("dup", 12), ("ntfn_create", 3),
+                 ("close", 5), ("give", 4), ("exit", 2), ("kill", 2)),
+            **LABEL_ONLY),
+        range(660001, 660001 + GROUP_SCRIPTS), ("notifications",),
+        "ipc_ntfn_post, ipc_dup"),
+    "death": Group(
+        "death: nobody waits for a dead partner", S.Profile(
+            ops=(("call", 12), ("recv", 10), ("send", 5), ("reply", 6),
+                 ("reply_recv", 4), ("close", 6), ("exit", 5), ("kill", 6),
+                 ("wait", 3), ("signal", 1), ("try_send", 1)),
+            nprocs=(2, 5), **LABEL_ONLY),
+        range(670001, 670001 + GROUP_SCRIPTS),
+        ("server_dies_holding_the_call", "server_death_mid_call",
+         "reply_to_a_dead_caller"),
+        "do_send, do_recv, ipc_reply, ipc_dup"),
+}
+
+
+def group_scripts(name):
+    """A group's scripts: its named scenarios, then its random ones."""
+    g = GROUPS[name]
+    return [SCENARIOS[n][0] for n in g.scenarios] + \
+        [S.gen_script(k, profile=g.profile) for k in g.seeds]
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_host_group_matches_model(group, record_property):
+    """The group's scripts give the model's trace on the host runner; a
+    difference is shown as the shortest script that has it, each step's
+    results side by side, and that script is saved for make ipc-compare."""
+    g = GROUPS[group]
+    res = I.group_report(g.title, group_scripts(group), I.log_dir() / f"ipc-{group}.txt")
+    if res.report:
+        record_property("wisp_report", res.report)
+        pytest.fail(res.report + "".join(f"{t}\n" for t in res.todos), pytrace=False)
+
+
+def test_groups_exercise_their_part():
+    """Each group's scripts show the results its part of IPC is about
+    (in the model's traces of its random scripts), and its scenarios
+    exist."""
+    want = {"callreply": ["reply=", "reply -> EBADF"], "fifo": ["wake"],
+            "transfer": ["buf=", "words=", "-> EMSGSIZE", "-> EFAULT"],
+            "rights": ["-> EACCES", "-> EINVAL", "badge=3"],
+            "grants": ["handles=", "-> EBADF"], "ntfn": ["word=", "wait -> blocked"],
+            "death": ["kill -> ok", "-> EPIPE"]}
+    for name, g in GROUPS.items():
+        text = "\n".join("\n".join(I.model_trace(S.gen_script(k, profile=g.profile)))
+                         for k in g.seeds)
+        missing = [w for w in want[name] if w not in text]
+        assert not missing, f"{name}: no {missing} in the model's traces of its scripts"
+        assert all(n in SCENARIOS for n in g.scenarios), name
+
+
+def test_side_by_side_marks_the_first_difference():
+    """Against a trace that lost a reply's wake (the model's, with that
+    line dropped), the table shows each step beside the model's, says
+    "same" where they agree, and marks the first row that differs."""
+    sc = SCENARIOS["two_calls_held"][0]
+    expected = I.model_trace(sc)
+    actual = [ln for ln in expected if ln != "8: wake 2 -> ok badge=0 label=10"]
+    table = I.side_by_side(sc, expected, actual, "yours")
+    text = "\n".join(table)
+    assert table[0].split() == ["step", "model", "yours"], text
+    row = [ln for ln in table if "<== the first difference" in ln]
+    assert len(row) == 1 and "wake 2: ok badge=0 label=10" in row[0] and \
+        "(nothing)" in row[0], text
+    assert re.search(r"^ 8  1 reply 1 label=10 +ok +same$", text, re.M), text
+    assert re.search(r"^ 1  1 ep_create +ok h=0 +same$", text, re.M), text
 
 
 def test_scenarios_show_what_they_name():
@@ -336,6 +572,23 @@ def test_kernel_named_scenarios_match_model(kernel_run):
     divs = I.compare(named, traces[len(scripts):])
     if divs:
         fail_with(divs, "kernel", I.shrink_kernel_divergence)
+
+
+def test_kernel_badge_identity_demo(record_property):
+    """The badge identity demo, in the kernel (ipcscript at the monitor,
+    the IPC core built into it): a server mints a badge for each of three
+    clients and tells their calls apart by it, answers each through its
+    own reply handle, and a client can neither re-badge its handle nor
+    widen its rights.  The kernel must print the model's trace."""
+    sc, lines = SCENARIOS["badge_identity"]
+    expected = I.model_trace(sc)
+    trace = I.qemu_traces([sc], timeout=120)[0]
+    if trace != expected:
+        report = ["the kernel's trace of the badge identity demo is not the model's:", ""]
+        report += ["  " + ln for ln in I.side_by_side(sc, expected, trace, "kernel")]
+        record_property("wisp_report", "\n".join(report))
+        pytest.fail("\n".join(report), pytrace=False)
+    assert all(ln in trace for ln in lines)
 
 
 def test_kernel_ipcscript_bad_input_is_an_error_line(kernel_run):

@@ -44,6 +44,11 @@ def test_bad_with_todo(record_property, tmp_path):
 
 def test_bad_in_the_engine():
     assert False, "trap: lab 1: num_idiv is not written yet in func 3"
+
+def test_bad_with_report(record_property):
+    table = "\\n".join(f"row {i}: model ok, yours EPIPE" for i in range(20))
+    record_property("wisp_report", "a long report, read whole:\\n" + table)
+    assert False, "short reason"
 '''
 
 
@@ -112,6 +117,18 @@ def test_an_engine_stub_is_shown_as_its_todo_line(tree):
     assert r.returncode == 1
     assert "    seen: LAB-TODO: lab 1: num_idiv is not written yet" in r.stdout
     assert "make check-lab3 REF=1" in r.stdout
+
+
+def test_a_report_is_shown_whole_instead_of_the_reason(tree):
+    """A failure that records a wisp_report shows it, every line of it,
+    instead of its shortened reason."""
+    (tree / "labs" / "lab3.toml").write_text(
+        rubric([("test_good", 50), ("test_bad_with_report", 50)]))
+    r, lines = grade(tree)
+    assert r.returncode == 1 and lines[-1] == "Score: 50/100"
+    assert "    a long report, read whole:" in lines
+    assert "    row 19: model ok, yours EPIPE" in lines, r.stdout
+    assert "short reason" not in r.stdout
 
 
 def test_a_build_failure_shows_the_compiler_and_exits_2(tree):

@@ -13,7 +13,10 @@ the form MIT 6.1810's graders use
         LAB-TODO seen: lab 1: sym_find is not written yet
         serial log: build/test-logs/<test>.log
 
-then the points per test and, as the last line, `Score: x/y`.
+then the points per test and, as the last line, `Score: x/y`.  A test
+whose failure is best read whole (a table, a script) records it as the
+property `wisp_report` (pytest's record_property); it is shown instead of
+the shortened reason.
 
 Exit status: 0 full marks; 1 points lost; 2 the build failed (its output is
 shown); 3 the grader itself could not run (a missing tool, a rubric naming
@@ -137,7 +140,8 @@ class Collector:
 
     def pytest_runtest_logreport(self, report):
         r = self.results.setdefault(report.nodeid, {
-            "seconds": 0.0, "passed": True, "reason": "", "logs": [], "text": ""})
+            "seconds": 0.0, "passed": True, "reason": "", "logs": [], "text": "",
+            "report": ""})
         r["seconds"] += report.duration
         if report.failed:
             r["passed"] = False
@@ -148,6 +152,8 @@ class Collector:
             for key, value in report.user_properties:
                 if key == "wisp_logs":
                     r["logs"] += value
+                elif key == "wisp_report" and not r["report"]:
+                    r["report"] = value
         if report.when == "teardown":
             self.print_line(report.nodeid, r)
 
@@ -176,8 +182,9 @@ class Collector:
         self.out(f"== Test {title} == {title}: {status} ({r['seconds']:.1f}s)")
         if r["passed"]:
             return
-        for l in condense(r["reason"]):
-            self.out(f"    {l}")
+        lines = r["report"].rstrip().split("\n") if r["report"] else condense(r["reason"])
+        for l in lines:
+            self.out(f"    {l}".rstrip())
         r["todo"] = self.todo_lines(r)
         for t in r["todo"]:
             self.out(f"    seen: {t}")
