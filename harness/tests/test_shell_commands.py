@@ -1,4 +1,4 @@
-"""The shell (services/shell.c) on the demo system, command by command, as
+"""The shell (services/shell/) on the demo system, command by command, as
 a user at its `$ ` prompt sees it: help, ls, cat, echo (to /tmp too),
 rm, mkdir, rmdir, run (a bare program name too), background programs, ps, kill, mem,
 uptime, ipcstat, ping, monitor and exit; a wrong command or argument is
@@ -74,10 +74,29 @@ def test_rm_mkdir_and_rmdir_in_tmp(sh):
 
 def test_files_outside_tmp_are_read_only(sh):
     out = sh.cmd("echo x > /hello.wasm")
-    assert re.search(r"^echo: /hello.wasm: Read-only file system$", out, re.M), out
+    assert re.search(r"^shell: /hello.wasm: Read-only file system$", out, re.M), out
     out = sh.cmd("cat /tmp/nothing /nosuch")
     assert "cat: /tmp/nothing: No such file or directory" in out
     assert "cat: /nosuch: No such file or directory" in out
+
+
+def test_paths_through_a_file_or_a_missing_directory(sh):
+    """A path that goes on through a file, or through a directory that
+    does not exist, is an error of its own; slashes at the end name the
+    directory."""
+    sh.cmd("echo x > /tmp/f")
+    for line, error in [
+            ("cat /manifest/x", "cat: /manifest/x: Not a directory"),
+            ("echo y > /tmp/f/g", "shell: /tmp/f/g: Not a directory"),
+            ("cat /tmp/none/x", "cat: /tmp/none/x: No such file or directory"),
+            ("mkdir /tmp/none/d",
+             "mkdir: /tmp/none/d: No such file or directory"),
+            ("echo y > /tmp/none/f",
+             "shell: /tmp/none/f: No such file or directory")]:
+        out = sh.cmd(line)
+        assert out.strip() == error, f"{line!r}: got {out.strip()!r}, want {error!r}"
+    out = sh.cmd("ls /tmp/")
+    assert re.search(r"^  f +2 bytes\n1 entries$", out, re.M), out
 
 
 def test_cat_prints_an_initrd_file(sh):

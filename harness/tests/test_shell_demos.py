@@ -1,7 +1,8 @@
-"""The demo programs of the initrd, run from the shell: a module written
-by hand in WebAssembly text, a Rust program using std::fs and stdin
-(WASI over IPC, unchanged), a foreground program reading the lines
-typed at the console up to Ctrl-D, and a producer/consumer pair."""
+"""The demo programs of the initrd, run from the shell: modules written
+by hand in WebAssembly text (one writes and reads a file), Rust programs
+using std::fs and stdin (WASI over IPC, unchanged), a foreground program
+reading the lines typed at the console up to Ctrl-D, and a
+producer/consumer pair."""
 
 import re
 
@@ -15,6 +16,38 @@ def test_the_hand_written_wat_program(sh):
     out = sh.cmd("primes")
     assert f"primes (hand-written wat): {PRIMES}\nprimes: 25 below 100\n" in out, out
     assert [how for _, how in ends(sh.log, "primes.wasm")] == ["exit 0"]
+
+
+def test_the_wat_program_jot_writes_and_reads_a_file(sh):
+    line = "jot: a line from hand-written wat\n"
+    sh.cmd("echo first > /tmp/jot")
+    out = sh.cmd("jot")
+    assert out.startswith("first\n" + line), out
+    out = sh.cmd("jot")
+    assert out.startswith("first\n" + line * 2), out
+    assert sh.cmd("cat /tmp/jot") == "first\n" + line * 2
+    assert [how for _, how in ends(sh.log, "jot.wasm")] == ["exit 0"] * 2
+
+
+def test_rust_cp_copies_files_through_the_file_service(sh):
+    """cp reads with std::fs::read and writes with std::fs::write; a
+    program of 124 KiB takes several reads and writes (a message carries
+    at most 64 KiB)."""
+    sh.cmd("echo one two > /tmp/a")
+    assert sh.cmd("cp /tmp/a /tmp/b").startswith("[pid"), "cp printed an error"
+    assert sh.cmd("cat /tmp/b") == "one two\n"
+    sh.cmd("cp /wc.wasm /tmp/w")
+    size = re.search(r"^  wc\.wasm +(\d+) bytes$", sh.cmd("ls /"), re.M).group(1)
+    assert re.search(rf"^  w +{size} bytes$", sh.cmd("ls /tmp"), re.M), \
+        f"/tmp/w is not {size} bytes long"
+    out = sh.cmd("wc /tmp/w /wc.wasm")
+    counts = re.findall(r"^ +(\d+ +\d+ +\d+) (?:/tmp/w|/wc.wasm)$", out, re.M)
+    assert len(counts) == 2 and counts[0] == counts[1], out
+    out = sh.cmd("cp /tmp/none /tmp/c")
+    assert re.search(r"^cp: /tmp/none: .*(not found|No such file)", out, re.M), out
+    out = sh.cmd("cp /tmp/a /x")
+    assert re.search(r"^cp: /x: .*Read-only file system", out, re.M), out
+    assert [how for _, how in ends(sh.log, "cp.wasm")] == ["exit 0"] * 2 + ["exit 1"] * 2
 
 
 def test_rust_wc_reads_files_through_the_file_service(sh):
