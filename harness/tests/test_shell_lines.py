@@ -31,18 +31,23 @@ def test_words_quotes_and_blanks(sh):
 
 
 def test_output_to_a_file_with_gt_and_gtgt(sh):
-    assert sh.cmd("echo first > /tmp/out") == "", "> printed to the console"
-    assert sh.cmd("cat /tmp/out") == "first\n"
-    sh.cmd("echo second>>/tmp/out")             # operators end words
-    assert sh.cmd("cat /tmp/out") == "first\nsecond\n"
-    sh.cmd("> /tmp/out echo third")             # > FILE anywhere
-    assert sh.cmd("cat /tmp/out") == "third\n", "> did not empty the file"
-    assert sh.cmd("ls / > /tmp/list") == ""
+    for line, then, want in [
+            ("echo first > /tmp/out", "cat /tmp/out", "first\n"),
+            ("echo second>>/tmp/out", "cat /tmp/out", "first\nsecond\n"),
+            ("> /tmp/out echo third", "cat /tmp/out", "third\n")]:
+        out = sh.cmd(line)
+        assert out == "", f"{line!r} printed {out!r} on the console, want nothing"
+        out = sh.cmd(then)
+        assert out == want, f"after {line!r}, {then!r} printed {out!r}, want {want!r}"
+    out = sh.cmd("ls / > /tmp/list")
+    assert out == "", f"'ls / > /tmp/list' printed {out!r} on the console, want nothing"
     listing = sh.cmd("cat /tmp/list")
-    assert re.search(r"^  hello\.wasm +\d+ bytes$", listing, re.M), listing
-    assert re.search(r"^\d+ entries$", listing, re.M), listing
-    out = sh.cmd("ls /nosuch > /tmp/list")      # errors stay on the console
-    assert out.strip() == "ls: /nosuch: No such file or directory", out
+    assert re.search(r"^  hello\.wasm +\d+ bytes$", listing, re.M) and \
+        re.search(r"^\d+ entries$", listing, re.M), \
+        f"want ls's listing of / in /tmp/list, it holds:\n{listing}"
+    out = sh.cmd("ls /nosuch > /tmp/list").strip()
+    want = "ls: /nosuch: No such file or directory"
+    assert out == want, f"an error goes to the console: got {out!r}, want {want!r}"
 
 
 BAD_LINES = [
@@ -75,6 +80,8 @@ def test_bad_lines_get_one_clear_line(sh):
         if line == "notwasm":
             out = out.split("\n")[-1]
         assert out == error, f"{line!r}: got {out!r}, want {error!r}"
-    assert sh.cmd("echo alive") == "alive\n"
+    out = sh.cmd("echo alive")
+    assert out == "alive\n", f"after the bad lines, echo alive printed {out!r}"
     assert not ends(sh.log, "hello.wasm"), "a refused line ran hello"
-    assert "0 entries" in sh.cmd("ls /tmp"), "a refused line made a file"
+    out = sh.cmd("ls /tmp")
+    assert "0 entries" in out, f"a refused line made a file:\n{out}"
