@@ -315,7 +315,7 @@ local function hole_notes(text)
       pandoc.Strong({ pandoc.Str("Lab " .. lab .. ":") }), pandoc.Space(),
       pandoc.Code(name), pandoc.Str(" is yours to write in "),
       pandoc.Link({ pandoc.Str("lab " .. lab) }, "lab" .. lab .. ".html"),
-      pandoc.Str("; until then its stub (above) keeps the kernel running without it.") })
+      pandoc.Str("; until then its stub (above) keeps the system running without it.") })
   end
   return notes
 end
