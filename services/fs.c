@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labtodo.h"
 #include "svc.h"
 
 #define FS_ENAMETOOLONG 37          /* WASI: a path or name too long */
@@ -175,42 +176,30 @@ static struct fs_node *fs_step(struct fs_node *dir, const char *name,
 }
 
 /*
- * fs_walk: resolves an absolute path (NUL-terminated).  Returns 0 with
- * *n = the node; or ENOENT with *dir = the directory that would hold the
- * missing last component *leaf (*dir NULL if an earlier one is
- * missing); ENOTDIR (a file used as a directory); EINVAL (not absolute).
- * "." and ".." work; ".." of the root is the root.
+ * fs_walk: resolves path, absolute and NUL-terminated, from the root,
+ * one component at a time (fs_step: "." is the directory itself, ".."
+ * its parent, and the root's parent is the root).  Slashes separate
+ * components; several in a row count as one, and slashes at the end are
+ * ignored ("/" and "//" are the root, "/tmp/" is /tmp).  Returns 0 with
+ * *n = the node; or ENOENT when a component is missing, and then, if it
+ * was the last one, *dir = the directory that would hold it and *leaf =
+ * its name, cut out of path by a NUL written after it (mkdir and
+ * FS_O_CREAT make it there), else *dir = NULL; ENOTDIR when a component
+ * is a file and more follow; EINVAL for a path that does not start
+ * with '/'.
  */
 static uint32_t fs_walk(char *path, struct fs_node **n, struct fs_node **dir,
                         char **leaf)
 {
-    struct fs_node *cur = &fs_root;
+    // LAB 7: your code here (fs_walk)
+    LAB_TODO(7, "fs_walk");
+    (void)fs_step, (void)leaf;
     *dir = NULL;
     if (path[0] != '/')
         return WISP_EINVAL;
-    for (char *p = path; *p; ) {
-        while (*p == '/')
-            p++;
-        char *end = p + strcspn(p, "/");
-        size_t len = (size_t)(end - p);
-        bool last = *end == '\0' || end[strspn(end, "/")] == '\0';
-        if (len == 0)
-            break;
-        if (cur->type != FS_TYPE_DIR)
-            return WISP_ENOTDIR;
-        struct fs_node *next = fs_step(cur, p, len);
-        if (!next) {
-            if (last) {
-                *dir = cur;
-                *leaf = p;
-                *end = '\0';
-            }
-            return WISP_ENOENT;
-        }
-        cur = next;
-        p = end;
-    }
-    *n = cur;
+    if (path[strspn(path, "/")] != '\0')
+        return WISP_ENOENT;
+    *n = &fs_root;
     return 0;
 }
 
@@ -414,53 +403,36 @@ static wisp_msg fs_open(char *path, uint32_t flags, uint32_t badge)
 /* ---- data ---------------------------------------------------------------- */
 
 /*
- * fs_read: FS_READ (off, at most want bytes) of o's file into fs_io.
- * Returns the reply: the bytes (words[0] = how many, 0 at the end), or
- * EISDIR; an initrd read that fails is EINVAL.
+ * fs_read: FS_READ of o's file: at most want bytes (and at most
+ * FS_IO_MAX) from offset off, copied into fs_io.  Returns the reply:
+ * label 0, words[0] = how many bytes, the buffer = those bytes; fewer
+ * than asked only at the end of the file, and 0 at or past it.  An
+ * initrd file is read with wisp_initrd_read (a failure is EINVAL), a
+ * /tmp file from its data.  EISDIR for a directory.
  */
 static wisp_msg fs_read(struct fs_open *o, uint32_t off, uint32_t want)
 {
-    struct fs_node *n = o->node;
-    uint32_t got = 0;
-    if (n->type == FS_TYPE_DIR)
-        return svc_reply_msg(WISP_EISDIR, 0, 0, 0, 0);
-    if (want > FS_IO_MAX)
-        want = FS_IO_MAX;
-    if (off < n->size)
-        got = n->size - off < want ? n->size - off : want;
-    if (got && n->ro && wisp_initrd_read(n->initrd, off, fs_io, got, &got))
-        return svc_reply_msg(WISP_EINVAL, 0, 0, 0, 0);
-    if (got && !n->ro)
-        memcpy(fs_io, n->data + off, got);
-    wisp_msg m = svc_reply_msg(0, 1, got, 0, 0);
-    m.buf = SVC_PTR(fs_io);
-    m.len = got;
-    return m;
+    // LAB 7: your code here (fs_read)
+    LAB_TODO(7, "fs_read");
+    (void)o, (void)off, (void)want;
+    return svc_reply_msg(0, 1, 0, 0, 0);
 }
 
 /*
- * fs_write: FS_WRITE of the received bytes (in fs_io, len of them) at off
- * (0xffffffff: append) to o's file.  Returns the reply: bytes written,
- * new size; or EBADF (not open for writing), EISDIR, ENOSPC.
+ * fs_write: FS_WRITE of the len bytes received into fs_io to o's file at
+ * offset off (0xffffffff: at its end, to append).  A write past the
+ * end extends the file (fs_resize), and a gap before off reads as
+ * zeros.  Returns the reply: words[0] = bytes written (all len),
+ * words[1] = the file's new size; or EBADF (not open with FS_O_WRITE,
+ * or read-only), EISDIR, ENOSPC (no room: /tmp holds at most
+ * FS_TMP_BYTES_MAX bytes; nothing is written).
  */
 static wisp_msg fs_write(struct fs_open *o, uint32_t off, uint32_t len)
 {
-    struct fs_node *n = o->node;
-    uint32_t err = 0;
-    if (n->type == FS_TYPE_DIR)
-        err = WISP_EISDIR;
-    else if (!(o->flags & FS_O_WRITE) || n->ro)
-        err = WISP_EBADF;
-    if (off == 0xffffffffu)
-        off = n->size;
-    if (!err && len > 0 && (off > FS_TMP_BYTES_MAX || len > FS_TMP_BYTES_MAX))
-        err = WISP_ENOSPC;
-    if (!err && off + len > n->size)
-        err = fs_resize(n, off + len);
-    if (err)
-        return svc_reply_msg(err, 0, 0, 0, 0);
-    memcpy(n->data + off, fs_io, len);
-    return svc_reply_msg(0, 2, len, n->size, 0);
+    // LAB 7: your code here (fs_write)
+    LAB_TODO(7, "fs_write");
+    (void)o, (void)off, (void)len;
+    return svc_reply_msg(WISP_ENOSYS, 0, 0, 0, 0);
 }
 
 /* fs_truncate: FS_TRUNCATE of o's file to size.  0, EBADF, EISDIR,

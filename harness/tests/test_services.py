@@ -3,7 +3,7 @@ server, the console's line multiplexing and line editing, restarts.
 
 Most tests boot the current kernel with init=init.wasm and a manifest of
 their own (iso_with_files replaces the initrd's `manifest`); the rest
-boot the demo ISO and drive the shell (services/shell.c).  Every wait is
+boot the demo ISO and drive the shell (services/shell/).  Every wait is
 for a line the system prints, never for time."""
 
 import re
@@ -105,6 +105,50 @@ def test_init_restarts_a_restart_line():
         w.expect(rf"init: hi \(pid {first}\) ended, restarting")
         second = started(w, "hi")
         assert second != first
+
+
+# ---- the name server -----------------------------------------------------------
+
+NAMETEST_OWNER = [
+    "register echo (the echo service's): EEXIST",
+    "register a name with a blank: EINVAL",
+    "register a name of 32 bytes: EINVAL",
+    "register nametest-mark: ok",
+    "register nametest-mark again: ok",
+    "look nametest-mark up: ok",
+    "signal it: the second handle's badge: word 2",
+    "call echo through the looked-up handle: ok",
+    "look up a name nobody registered: ENOENT",
+    "register our own name: ok",
+    "0 failed",
+]
+NAMETEST_CLIENT = [
+    "register without the right: EACCES",
+    "call echo through the looked-up handle: ok",
+    "0 failed",
+]
+
+
+def test_the_name_server_refuses_taken_names_and_lookups_reach_the_owner():
+    """services/nametest.c, as a service that may register (after echo)
+    and as a client that may not: a name another service holds is
+    refused, the same service registering a name again replaces its
+    handle, a lookup gives a handle that reaches the service, a client
+    cannot register."""
+    manifest = BASE + (
+        "echo echo.wasm restart register slots=console,fs,names,serve\n"
+        "own nametest.wasm register slots=console,-,names,serve -- owner own\n"
+        "cli nametest.wasm slots=console,-,names -- client\n")
+    with boot_manifest(manifest) as w:
+        for name in ("own", "cli"):     # cli starts once own has registered
+            pid = w.seen_or_expect(rf"init: started {name} \(pid (\d+)\)").group(1)
+            w.seen_or_expect(rf"^\[pid {pid} nametest.wasm\] exit")
+        lines = log_lines(w)
+        for mode, want in (("owner", NAMETEST_OWNER), ("client", NAMETEST_CLIENT)):
+            got = [ln.removeprefix(f"nametest {mode}: ") for ln in lines
+                   if ln.startswith(f"nametest {mode}: ")]
+            assert got == want, f"nametest {mode} said:\n" + "\n".join(got) + \
+                "\nwant:\n" + "\n".join(want)
 
 
 # ---- the console --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The shell (services/shell.c) on the demo system, command by command, as
+"""The shell (services/shell/) on the demo system, command by command, as
 a user at its `$ ` prompt sees it: help, ls, cat, echo (to /tmp too),
 rm, mkdir, rmdir, run (a bare program name too), background programs, ps, kill, mem,
 uptime, ipcstat, ping, monitor and exit; a wrong command or argument is
@@ -34,74 +34,120 @@ def test_ls_lists_the_initrd_and_tmp(sh):
     out = sh.cmd("ls")
     for name in ("hello.wasm", "shell.wasm", "primes.wasm"):
         size = (ROOT / "build" / "services" / name).stat().st_size
-        assert re.search(rf"^  {re.escape(name)} +{size} bytes$", out, re.M), out
-    assert re.search(r"^  tmp/$", out, re.M), out
-    assert "0 entries" in sh.cmd("ls /tmp")
-    assert re.search(r"^ls: /nosuch: No such file or directory$",
-                     sh.cmd("ls /nosuch"), re.M)
+        assert re.search(rf"^  {re.escape(name)} +{size} bytes$", out, re.M), \
+            f"want {name} with its size, {size} bytes, in ls; got:\n{out}"
+    assert re.search(r"^  tmp/$", out, re.M), f"want tmp/ in ls; got:\n{out}"
+    out = sh.cmd("ls /tmp")
+    assert "0 entries" in out, f"want an empty /tmp; ls /tmp says:\n{out}"
+    out = sh.cmd("ls /nosuch")
+    assert re.search(r"^ls: /nosuch: No such file or directory$", out, re.M), \
+        f"want ls: /nosuch: No such file or directory, got:\n{out}"
+
+
+def expect_out(sh, line, want):
+    """Run line; fail unless it printed exactly want."""
+    out = sh.cmd(line)
+    assert out == want, f"{line!r} printed {out!r}, want {want!r}"
 
 
 def test_echo_prints_and_writes_files_in_tmp(sh):
-    assert sh.cmd("echo hello   wisp").strip() == "hello wisp"
-    assert sh.cmd("echo first line > /tmp/notes").strip() == ""
-    assert sh.cmd("cat /tmp/notes") == "first line\n"
-    sh.cmd("echo second >> /tmp/notes")
-    assert sh.cmd("cat /tmp/notes") == "first line\nsecond\n"
-    assert re.search(r"^  notes +18 bytes$", sh.cmd("ls /tmp"), re.M)
+    expect_out(sh, "echo hello   wisp", "hello wisp\n")
+    expect_out(sh, "echo first line > /tmp/notes", "")
+    expect_out(sh, "cat /tmp/notes", "first line\n")
+    expect_out(sh, "echo second >> /tmp/notes", "")
+    expect_out(sh, "cat /tmp/notes", "first line\nsecond\n")
+    out = sh.cmd("ls /tmp")
+    assert re.search(r"^  notes +18 bytes$", out, re.M), \
+        f"want notes of 18 bytes, ls /tmp says:\n{out}"
     sh.cmd("echo new > /tmp/notes")               # > empties the file first
-    assert sh.cmd("cat /tmp/notes") == "new\n"
+    expect_out(sh, "cat /tmp/notes", "new\n")
 
 
 def test_rm_mkdir_and_rmdir_in_tmp(sh):
-    assert sh.cmd("mkdir /tmp/d /tmp/e").strip() == ""
+    expect_out(sh, "mkdir /tmp/d /tmp/e", "")
     sh.cmd("echo inside > /tmp/d/f")
-    assert re.search(r"^  d/$", sh.cmd("ls /tmp"), re.M)
-    assert sh.cmd("cat /tmp/d/f") == "inside\n"
-    out = sh.cmd("rmdir /tmp/d")
-    assert out.strip() == "rmdir: /tmp/d: Directory not empty", out
-    out = sh.cmd("rm /tmp/d/f /tmp/d/none")   # one fails, the other goes
-    assert out.strip() == "rm: /tmp/d/none: No such file or directory", out
-    assert sh.cmd("rmdir /tmp/d /tmp/e").strip() == ""
-    assert "0 entries" in sh.cmd("ls /tmp")
+    out = sh.cmd("ls /tmp")
+    assert re.search(r"^  d/$", out, re.M), f"want d/ in ls /tmp, got:\n{out}"
+    expect_out(sh, "cat /tmp/d/f", "inside\n")
+    expect_out(sh, "rmdir /tmp/d", "rmdir: /tmp/d: Directory not empty\n")
+    expect_out(sh, "rm /tmp/d/f /tmp/d/none",   # one fails, the other goes
+               "rm: /tmp/d/none: No such file or directory\n")
+    expect_out(sh, "rmdir /tmp/d /tmp/e", "")
+    out = sh.cmd("ls /tmp")
+    assert "0 entries" in out, f"want an empty /tmp, ls /tmp says:\n{out}"
     for line, error in [("rm /hello.wasm", "Read-only file system"),
                         ("rmdir /tmp", "Read-only file system"),
                         ("mkdir /x", "Read-only file system"),
                         ("rm /tmp", "Is a directory"),
                         ("rmdir /hello.wasm", "Not a directory")]:
         out = sh.cmd(line)
-        assert out.strip().endswith(": " + error), (line, out)
+        assert out.strip().endswith(": " + error), \
+            f"{line!r} printed {out.strip()!r}, want an error ending in ': {error}'"
 
 
 def test_files_outside_tmp_are_read_only(sh):
-    out = sh.cmd("echo x > /hello.wasm")
-    assert re.search(r"^echo: /hello.wasm: Read-only file system$", out, re.M), out
-    out = sh.cmd("cat /tmp/nothing /nosuch")
-    assert "cat: /tmp/nothing: No such file or directory" in out
-    assert "cat: /nosuch: No such file or directory" in out
+    expect_out(sh, "echo x > /hello.wasm",
+               "shell: /hello.wasm: Read-only file system\n")
+    expect_out(sh, "cat /tmp/nothing /nosuch",
+               "cat: /tmp/nothing: No such file or directory\n"
+               "cat: /nosuch: No such file or directory\n")
+
+
+def test_paths_through_a_file_or_a_missing_directory(sh):
+    """A path that goes on through a file, or through a directory that
+    does not exist, is an error of its own; slashes at the end name the
+    directory."""
+    sh.cmd("echo x > /tmp/f")
+    for line, error in [
+            ("cat /manifest/x", "cat: /manifest/x: Not a directory"),
+            ("echo y > /tmp/f/g", "shell: /tmp/f/g: Not a directory"),
+            ("cat /tmp/none/x", "cat: /tmp/none/x: No such file or directory"),
+            ("mkdir /tmp/none/d",
+             "mkdir: /tmp/none/d: No such file or directory"),
+            ("echo y > /tmp/none/f",
+             "shell: /tmp/none/f: No such file or directory")]:
+        out = sh.cmd(line)
+        assert out.strip() == error, f"{line!r}: got {out.strip()!r}, want {error!r}"
+    out = sh.cmd("ls /tmp/")
+    assert re.search(r"^  f +2 bytes\n1 entries$", out, re.M), \
+        f"want ls /tmp/ to list f (2 bytes), got:\n{out}"
 
 
 def test_cat_prints_an_initrd_file(sh):
     out = sh.cmd("cat /manifest")           # init's list of services
-    assert "shell" in out and "echo" in out, out
+    assert re.search(r"^shell +shell\.wasm ", out, re.M) and \
+        re.search(r"^echo +echo\.wasm ", out, re.M), \
+        f"want the manifest's lines (shell, echo), cat printed:\n{out}"
 
 
 @pytest.mark.parametrize("line", ["run hello one two", "hello one two",
                                   "hello.wasm one two"])
 def test_run_a_program_in_the_foreground(sh, line):
     out = sh.cmd(line)
-    pid = int(re.search(r"^hello from wasm, pid (\d+)$", out, re.M).group(1))
-    assert "argv[0] = hello.wasm\nargv[1] = one\nargv[2] = two\n" in out, out
-    assert ends(sh.log, "hello.wasm") == [(pid, "exit 0")], sh.log
+    m = re.search(r"^hello from wasm, pid (\d+)$", out, re.M)
+    assert m, f"want hello's first line, 'hello from wasm, pid N'; got:\n{out}"
+    want = "argv[0] = hello.wasm\nargv[1] = one\nargv[2] = two\n"
+    assert want in out, f"want hello's arguments\n{want}got:\n{out}"
+    got = ends(sh.log, "hello.wasm")
+    assert got == [(int(m.group(1)), "exit 0")], \
+        f"want hello (pid {m.group(1)}) to end with exit 0, the log says {got}"
 
 
 def test_background_program_ps_and_kill(sh):
     out = sh.cmd("sleeper 1000 50 &")
-    pid = int(re.search(r"^\[pid (\d+)\]$", out, re.M).group(1))
+    m = re.search(r"^\[pid (\d+)\]$", out, re.M)
+    assert m, f"want '[pid N]' for a program started with &, got:\n{out}"
+    pid = int(m.group(1))
     sh.expect(r"sleeper: 2/1000 slept")
-    assert ps_rows(sh).get(pid) == "sleeper.wasm"
+    rows = ps_rows(sh)
+    assert rows.get(pid) == "sleeper.wasm", \
+        f"want pid {pid} sleeper.wasm in ps, ps shows {rows}"
     sh.cmd(f"kill {pid}")
-    assert (pid, "killed") in ends(sh.log, "sleeper.wasm"), sh.log
-    assert pid not in ps_rows(sh)
+    assert (pid, "killed") in ends(sh.log, "sleeper.wasm"), \
+        f"want '[pid {pid} sleeper.wasm] killed' after kill {pid}; " \
+        f"the log says {ends(sh.log, 'sleeper.wasm')}"
+    rows = ps_rows(sh)
+    assert pid not in rows, f"pid {pid} still in ps after kill: {rows}"
 
 
 def test_ps_shows_the_services(sh):

@@ -32,6 +32,7 @@ const char *wisp_strerror(int32_t err)
         { WISP_EMFILE, "EMFILE" }, { WISP_EMSGSIZE, "EMSGSIZE" },
         { WISP_ENFILE, "ENFILE" }, { WISP_ENOENT, "ENOENT" },
         { WISP_ENOMEM, "ENOMEM" }, { WISP_ENOSPC, "ENOSPC" },
+        { WISP_ENOSYS, "ENOSYS" },
         { WISP_ENOTDIR, "ENOTDIR" },
         { WISP_ENOTEMPTY, "ENOTEMPTY" }, { WISP_EPERM, "EPERM" },
         { WISP_EPIPE, "EPIPE" }, { WISP_EROFS, "EROFS" },

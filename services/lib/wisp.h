@@ -52,6 +52,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_EISDIR 31
 #define WISP_ENFILE 41
 #define WISP_ENOSPC 51
+#define WISP_ENOSYS 52              /* not implemented (a lab's stub) */
 #define WISP_ENOTDIR 54
 #define WISP_ENOTEMPTY 55
 #define WISP_EPERM 63
