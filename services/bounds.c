@@ -81,12 +81,13 @@ static int32_t bd_spawn(uint32_t name, uint32_t len, uint32_t hs, uint32_t n)
 static void bd_edges(int32_t ep)
 {
     uint32_t e = bd_end;
-    int32_t h;
+    int32_t h, r = wisp_ep_create(bd_at(e - 4));
     wisp_msg m = wisp_msg_words(1, 0, NULL);
-    bd_case("ep_create, h_out in the last 4 bytes",
-            wisp_ep_create(bd_at(e - 4)), WISP_OK);
-    memcpy(&h, bd_at(e - 4), 4);
-    wisp_close(h);
+    bd_case("ep_create, h_out in the last 4 bytes", r, WISP_OK);
+    if (r == WISP_OK) {
+        memcpy(&h, bd_at(e - 4), 4);
+        wisp_close(h);
+    }
     bd_case("ep_create, h_out in the last 3 bytes and 1 past",
             wisp_ep_create(bd_at(e - 3)), WISP_EFAULT);
     bd_case("ep_create, h_out just past the end",
