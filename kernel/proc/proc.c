@@ -116,7 +116,8 @@ static void proc_destroy(struct proc *p)
  *   status WASM_OK (it returned from _start) or WASM_EXITED (proc_exit):
  *       "[pid 4 hello.wasm] exit 0", code 0 or r.exit_code;
  *   p->killed (a kill stopped it; r then says only how it was stopped,
- *   "trap: killed" or "trap: interrupted", which is not the news):
+ *   "killed" in a host call, "stopped by embedder" at a safe point,
+ *   which is not the news):
  *       "[pid 4 loop.wasm] killed", code 128 + 9;
  *   any other status, a trap:
  *       "[pid 4 oob.wasm] trap: out of bounds memory access in func 3
