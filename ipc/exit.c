@@ -3,6 +3,7 @@
  * trap and kill, and the names traces and ipcstat print.
  */
 #include "ipc/core.h"
+#include "kernel/labtodo.h"
 
 /*
  * unqueue: take p out of queue q, wherever it is (death is rare, so a
@@ -43,16 +44,24 @@ static void leave(struct ipc_proc *p)
 }
 
 /*
- * ipc_exit: p dies: leaves its queue, is IPC_DEAD, then its handles are
- * closed in slot order by the last-handle rules (which wake whoever was
- * blocked on what only it held), and its spare reply object is freed.
- * Leaves result IPC_OK and no got fields, as the model's Ret.  Any
- * state; a second call does nothing.
+ * ipc_exit: p dies (it exited, trapped or was killed; model: op_exit).
+ * In this order: its last operation's outcome is cleared (result IPC_OK,
+ * got reset, as the model's Ret); it stops waiting where it is blocked
+ * (leave), so no queue or reply object points at it any more; it is
+ * IPC_DEAD, waiting on nothing (on NULL, no badge, no receive buffer);
+ * then every open slot of its table is closed, in slot order, by
+ * ipc_close_slot, whose last-handle rules free what only it held and
+ * wake whoever was blocked on that: a caller whose reply handle it
+ * held gets EPIPE, as do the senders to an endpoint it alone received
+ * from.  Every slot: a reply handle carries no rights but is a
+ * capability all the same, and its caller waits until it goes.  Last,
+ * its spare reply object (kept for its next call) is freed.  Any state;
+ * a second call does nothing (a killed process is torn down twice).
  */
 void ipc_exit(struct ipc_proc *p)
 {
-    if (p->state == IPC_DEAD)
-        return;
+    // LAB 8: your code here (ipc_exit)
+    LAB_TODO(8, "ipc_exit");
     ipc_got_reset(&p->got);
     p->result = IPC_OK;
     leave(p);
@@ -60,13 +69,6 @@ void ipc_exit(struct ipc_proc *p)
     p->on = NULL;
     p->badge = 0;
     p->rbuf.has = false;
-    for (uint32_t slot = 0; slot < IPC_HANDLES_MAX; slot++)
-        if (p->handles[slot].obj)
-            ipc_close_slot(p, slot);
-    if (p->spare) {
-        ipc_obj_free(p->spare);
-        p->spare = NULL;
-    }
 }
 
 /* ipc_state_name: the state as traces spell it ("running", "call", ...). */
@@ -98,7 +100,6 @@ const char *ipc_err_name(int code)
     case IPC_EPIPE: return "EPIPE";
     case IPC_ESRCH: return "ESRCH";
     case IPC_ENOMEM: return "ENOMEM";
-    case IPC_ENOSYS: return "ENOSYS";
     default: return "E?";
     }
 }

@@ -53,6 +53,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "labtodo.h"
 #include "manifest.h"
 #include "svc.h"
 
@@ -381,35 +382,37 @@ static void init_run(int i)
 }
 
 /*
- * init_ended: line i's process has ended (its watch bit came): restart
- * it if its line says so, at once or, when it keeps ending right after
- * its start, after a growing delay.  A bit for a line that is not
- * running is ignored.
+ * init_ended: line i's process has ended (its watch bit came).  A bit
+ * for a line that is not running (s->pid < 0: a late or repeated bit)
+ * is ignored.  Otherwise the line is not running any more (pid -1), and
+ * the process handle spawn gave init on it is closed: init holds one
+ * handle per process it started, and no more.  The end is quick when
+ * the process lived less than INIT_QUICK_MS since s->started_ms; quick
+ * ends in a row are counted in s->quick (the count starts over after a
+ * long life).  Then:
+ *   - a line that does not say `restart` (and was not asked to be
+ *     restarted: s->again) is retired: "init: NAME (pid N) ended";
+ *   - else, if init_backoff_ms(s->quick) is a delay, it restarts after
+ *     it (init_later): "init: NAME (pid N) ended Q times right after
+ *     starting; restarting in MS ms";
+ *   - else it restarts now (init_run): "init: NAME (pid N) ended,
+ *     restarting".
+ * s->again is false afterwards.  So a service that dies is back at
+ * once, one that cannot stay up costs the machine a start every 8 s at
+ * most, and none is ever given up on.
  */
 static void init_ended(int i)
 {
     struct svc *s = &init_svcs[i];
-    int32_t pid = s->pid;
-    uint32_t ms;
-    if (pid < 0)
+    // LAB 8: your code here (init_ended)
+    LAB_TODO(8, "init_ended");
+    if (s->pid < 0)
         return;
+    printf("init: %s (pid %d) ended\n", s->name, (int)s->pid);
     s->pid = -1;
     wisp_close(s->proc);
     s->proc = -1;
-    s->quick = init_now_ms() - s->started_ms < INIT_QUICK_MS ? s->quick + 1
-                                                              : 0;
-    if (!s->restart && !s->again) {
-        printf("init: %s (pid %d) ended\n", s->name, (int)pid);
-        init_retire(s);
-    } else if ((ms = init_backoff_ms(s->quick)) > 0) {
-        printf("init: %s (pid %d) ended %d times right after starting; "
-               "restarting in %u ms\n", s->name, (int)pid, s->quick,
-               (unsigned)ms);
-        init_later(i, ms);
-    } else {
-        printf("init: %s (pid %d) ended, restarting\n", s->name, (int)pid);
-        init_run(i);
-    }
+    init_retire(s);
     s->again = false;
 }
 

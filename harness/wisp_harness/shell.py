@@ -18,6 +18,10 @@ from .qemu import BANNER_RE, PROMPT_RE, Wisp
 DEMO_ISO = "build/wisp-demo.iso"
 # The shell prints "$ " at the start of a line and waits for input.
 SHELL_PROMPT_RE = re.compile(r"^\$ ", re.M)
+# What ends a boot of the demo: the shell's first prompt, or the
+# kernel's line that init ended (the monitor has the line then).
+BOOT_END_RE = re.compile(r"^\$ |init ended: the kernel monitor has the serial line$",
+                         re.M)
 # The kernel's line when a process ends (as for programs run at the monitor).
 END_RE = r"^\[pid (\d+) {name}\] (exit -?\d+|killed|trap: .*)$"
 
@@ -32,9 +36,15 @@ class Shell(Wisp):
 
     def boot(self, timeout=None):
         """Wait for the boot banner, then the shell's first prompt; return
-        the banner's match."""
+        the banner's match.  If init ends first (the kernel says so and
+        its monitor takes the line), no prompt will ever come: that is a
+        HarnessError at once, naming init's end."""
         banner = self.expect(BANNER_RE, timeout)
-        self.expect(SHELL_PROMPT_RE, timeout)
+        m = self.expect(BOOT_END_RE, timeout)
+        if m.group(0) != "$ ":
+            end = re.search(r"^\[pid 1 init\.wasm\] .*$", self.log, re.M)
+            self._fail("init ended before the shell's first prompt"
+                       + (f": {end.group(0)}" if end else ""))
         return banner
 
     def cmd(self, line, prompt=SHELL_PROMPT_RE, timeout=None):

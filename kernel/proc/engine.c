@@ -20,6 +20,7 @@
 #include "thread.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
+#include "proc/hostcall.h"
 #include "proc/modcache.h"
 
 #define PROC_MEM_MAX_BYTES ((size_t)PROC_MEM_MAX_PAGES * 65536)
@@ -104,8 +105,8 @@ static void *eng_mem_resize(void *ctx, void *old, size_t old_bytes,
 void *proc_ipc_mem(struct ipc_proc *ip, uint32_t off, uint32_t len)
 {
     struct proc *p = ip->owner;
-    wasm_memory *m = p->inst ? wasm_instance_memory(p->inst) : NULL;
-    return m ? wasm_memory_ptr(m, off, len) : NULL;
+    return host_range(p->inst ? wasm_instance_memory(p->inst) : NULL, off,
+                      len);
 }
 
 /* proc_runtime_init: p's runtime: its allocator and the PROC_* limits. */

@@ -5,7 +5,8 @@
  * A host call's implementation returns a WASI errno (0 = success), which
  * the guest receives as its i32 result, or one of the two HOST_* codes
  * below, which end the process instead.  Every guest pointer goes through
- * host_mem, which checks it against the caller's linear memory.
+ * host_mem (or, for IPC's buffers, proc_ipc_mem), which checks it against
+ * the caller's linear memory with host_range.
  */
 #ifndef WISP_HOSTCALL_H
 #define WISP_HOSTCALL_H
@@ -35,6 +36,9 @@ struct host_entry {
     host_impl impl;
 };
 
+/* host_range: a kernel pointer to bytes [off, off + len) of linear memory
+ * mem, or NULL if any is outside it (hostcall.c has the contract). */
+void *host_range(wasm_memory *mem, uint32_t off, uint64_t len);
 void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len);
 uint32_t host_put32(wasm_host_call *c, uint32_t off, uint32_t v);
 uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v);

@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "labtodo.h"
 #include "panic.h"
 #include "sched.h"
 #include "thread.h"
@@ -109,30 +110,40 @@ static void proc_destroy(struct proc *p)
     kfree(p);
 }
 
-// book: proc_end
 /*
- * proc_report: the one line that says how p ended:
- *   [pid 4 hello.wasm] exit 0
- *   [pid 4 oob.wasm] trap: out of bounds memory access in func 3 (write_loop)
- *   [pid 4 loop.wasm] killed
- * Returns the exit code for thread_exit (128 + 9 killed, 128 + 6 trap).
+ * proc_report: print the one line that says how p ended, and return the
+ * exit code for thread_exit.  r is what the run of its code returned:
+ *   status WASM_OK (it returned from _start) or WASM_EXITED (proc_exit):
+ *       "[pid 4 hello.wasm] exit 0", code 0 or r.exit_code;
+ *   p->killed (a kill stopped it; r then says only how it was stopped,
+ *   "killed" in a host call, "stopped by embedder" at a safe point,
+ *   which is not the news):
+ *       "[pid 4 loop.wasm] killed", code 128 + 9;
+ *   any other status, a trap:
+ *       "[pid 4 oob.wasm] trap: out of bounds memory access in func 3
+ *       (write_loop)", code 128 + 6: r.message (for WASM_TRAPPED; any
+ *       other status is "paused call cannot continue"), then the index
+ *       of the function that was running, r.func_index, and its name
+ *       from the module's name section (wasm_module_func_name), in
+ *       parentheses, or nothing when the module does not name it.
+ * The name is what makes the line useful: a programmer looks for
+ * write_loop, not for function 3 of a module they never disassembled.
  */
 static int proc_report(struct proc *p, wasm_result r)
 {
+    // LAB 8: your code here (proc_report)
+    LAB_TODO(8, "proc_report");
     kprintf("[pid %d %s] ", p->pid, p->name);
     if (r.status == WASM_OK || r.status == WASM_EXITED) {
-        int code = r.status == WASM_OK ? 0 : r.exit_code;
-        kprintf("exit %d\n", code);
-        return code;
+        kprintf("exit %d\n", r.status == WASM_OK ? 0 : r.exit_code);
+        return r.status == WASM_OK ? 0 : r.exit_code;
     }
     if (p->killed) {
         kprintf("killed\n");
         return 128 + 9;
     }
-    const char *fn = wasm_module_func_name(p->module, r.func_index);
-    kprintf("trap: %s in func %u", r.status == WASM_TRAPPED ? r.message
-            : "paused call cannot continue", r.func_index);
-    kprintf(fn ? " (%s)\n" : "\n", fn);
+    kprintf("trap: %s\n", r.status == WASM_TRAPPED ? r.message
+            : "paused call cannot continue");
     return 128 + 6;
 }
 
@@ -151,8 +162,48 @@ static void proc_unlist(struct proc *p)
     irq_restore(fl);
 }
 
+/*
+ * proc_release: ended p (a zombie whose end line is printed) gives back
+ * everything it holds; its own thread runs this and exits right after.
+ * When it returns, nothing of p may be left: no memory, no handle, no
+ * place in the table or in a quota; nobody may be left waiting on p;
+ * and nothing may still point at p, which is freed last (proc_destroy).
+ * Each helper undoes one thing that spawn or the run made:
+ *   ipc_exit          its IPC: leaves any queue, closes its handles,
+ *                     answers the partners blocked on what only it held
+ *                     (a no-op the second time: a kill did it already)
+ *   ipc_pobj_ended    its process object, whose kernel reference is
+ *                     p->pobj: handles on it now name an ended process
+ *   proc_orphans      the processes it started go to its parent
+ *   proc_engine_free  its engine objects and linear memory (the memory
+ *                     goes back to the quotas)
+ *   proc_quota_count  its place in its ancestors' process counts
+ *   proc_unlist       its slot in the table (wakes a foreground `run`)
+ *   sysinfo_proc_end  its watchers: init, the shell, the file service
+ * The order matters wherever one step needs what another takes away:
+ * IPC ends first, while p's linear memory is still there (as long as p
+ * is in a queue, a receiver may take its message, and the message's
+ * buffer is in that memory); p->heap_peak is kept in
+ * last_heap_peak (spawncost reads it) before the engine goes; and the
+ * watchers hear of the end only once p holds nothing, not even its
+ * slot or its place in a quota, because what a watcher does first is
+ * start it again.
+ */
+static void proc_release(struct proc *p)
+{
+    // LAB 8: your code here (proc_release)
+    LAB_TODO(8, "proc_release");
+    ipc_pobj_ended(p->pobj);
+    p->pobj = NULL;
+    proc_orphans(p);
+    proc_quota_count(p, -1);
+    proc_unlist(p);
+    sysinfo_proc_end(p->pid);
+}
+
+// book: proc_end
 /* proc_main: the process's thread: run the start function (if any) and
- * _start, report, free everything, leave the table, exit. */
+ * _start, close its files, report, give back everything, exit. */
 static void proc_main(void *arg)
 {
     struct proc *p = arg;
@@ -172,17 +223,7 @@ static void proc_main(void *arg)
                                    killed one cannot: fs reclaims them) */
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
-    ipc_exit(&p->ipc);          /* before its memory goes; a no-op if
-                                   proc_kill did it already */
-    ipc_pobj_ended(p->pobj);    /* its handles now name an ended process */
-    p->pobj = NULL;
-    proc_orphans(p);            /* what it started goes to its parent */
-    last_heap_peak = p->heap_peak;
-    proc_engine_free(p);        /* gives its memory quota back */
-    proc_quota_count(p, -1);
-    proc_unlist(p);
-    sysinfo_proc_end(p->pid);   /* its watches fire: it is gone */
-    proc_destroy(p);
+    proc_release(p);
     thread_exit(code);
 }
 // book: proc_end
