@@ -3,7 +3,6 @@
  * tests and prints "ipc-core-test: N checks, F failed".
  */
 #include "ipc/tests/tenv.h"
-#include "kernel/labtodo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +28,6 @@ void *ipc_alloc(size_t bytes)
 void ipc_free(void *block)
 {
     free(block);
-}
-
-/* lab_todo_say: a lab hole of the core is still its stub
- * (kernel/labtodo.h): the LAB-TODO line, among the FAIL lines. */
-void lab_todo_say(int lab, const char *name)
-{
-    printf("LAB-TODO: lab %d: %s is not written yet\n", lab, name);
 }
 
 /* t_check: count a check; print the failing ones with file and line. */
