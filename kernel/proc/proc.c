@@ -193,6 +193,7 @@ static void proc_release(struct proc *p)
 {
     // LAB 8: your code here (proc_release)
     LAB_TODO(8, "proc_release");
+    ipc_exit(&p->ipc);
     ipc_pobj_ended(p->pobj);
     p->pobj = NULL;
     proc_orphans(p);

@@ -244,8 +244,9 @@ static void proc_release(struct proc *p)
     // proc_unlist(p);
     // sysinfo_proc_end(p->pid);
     // proc_destroy(p);
-    // LAB 8 STUB only takes it out of the table and tells its watchers: its memory and handles leak, and whoever waits on it waits for ever
+    // LAB 8 STUB closes its handles, takes it out of the table and tells its watchers, but frees nothing of its own: every process that ends leaks its engine, its memory and its structure
     // LAB_TODO(8, "proc_release");
+    // ipc_exit(&p->ipc);
     // ipc_pobj_ended(p->pobj);
     // p->pobj = NULL;
     // proc_orphans(p);
