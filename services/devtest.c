@@ -10,7 +10,13 @@
  *
  *   devtest.wasm          (as init) the checks, then the interrupts
  *   devtest.wasm child    the child: what one capability reaches
+ *
+ * and two modes for the VGA console's tests, run from the shell:
+ *
+ *   devtest colors        words in the eight ANSI colours (SGR escapes)
+ *   devtest lines N       N numbered lines (scrolling)
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,11 +153,30 @@ static void spawn_child(void)
     wisp_close(nt);
 }
 
+/* colors: one word per ANSI colour, each in its colour, then normal. */
+static int colors(void)
+{
+    static const char *const names[8] = {
+        "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"};
+    printf("colours:");
+    for (int i = 1; i < 8; i++)
+        printf(" \x1b[3%dm%s\x1b[0m", i, names[i]);
+    printf(" \x1b[1;37;41mbright-on-red\x1b[0m end\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint32_t word, sc;
     if (argc > 1 && strcmp(argv[1], "child") == 0)
         return child();
+    if (argc > 1 && strcmp(argv[1], "colors") == 0)
+        return colors();
+    if (argc > 2 && strcmp(argv[1], "lines") == 0) {
+        for (int i = 1, n = atoi(argv[2]); i <= n; i++)
+            printf("line %d\n", i);
+        return 0;
+    }
     for (int h = 1; h <= 5; h++)
         info(h);
     info(0);
