@@ -116,3 +116,13 @@ def test_killed_drivers_come_back_and_the_serial_shell_keeps_working(sc):
     out = typed(sc, "echo keys again\n")                   # the new driver
     assert re.search(r"^keys again$", out, re.M)
     sc.wait_screen(r"^keys again$")
+
+
+def test_under_uefi_the_console_says_it_has_no_screen():
+    with Screen(uefi=True) as s:
+        s.boot()
+        s.seen_or_expect(r"^console: no VGA text screen \(booted by UEFI firmware, "
+                         r"which has no text mode\): the console is on the serial line only$")
+        assert "hello" in s.cmd("echo hello")
+        s.cmd("ps")
+        assert not re.search(r"init: vga \(pid \d+\) ended", s.log)   # no restart loop
