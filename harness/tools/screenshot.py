@@ -28,7 +28,7 @@ def main(argv):
     with Screen(iso=str(Path(iso).resolve()), name="screenshot") as sc:
         sc.boot()
         sc.wait_screen(r"^\$$")
-        for line in ("echo typed on the PS/2 keyboard\n", "ls\n", "hello\n"):
+        for line in ("echo typed on the PS/2 keyboard\n", "ps\n", "hello\n"):
             sc.type_text(line)
             sc.expect(SHELL_PROMPT_RE)
         sc.cmd("devtest colors")                 # from the serial line
