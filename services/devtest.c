@@ -11,7 +11,8 @@
  *   devtest.wasm          (as init) the checks, then the interrupts
  *   devtest.wasm child    the child: what one capability reaches
  *
- * and two modes for the VGA console's tests, run from the shell:
+ * Run any other way (from the shell) it has no I/O capability, and says
+ * what its calls get then.  Two modes serve the VGA console's tests:
  *
  *   devtest colors        words in the eight ANSI colours (SGR escapes)
  *   devtest lines N       N numbered lines (scrolling)
@@ -175,6 +176,19 @@ int main(int argc, char **argv)
     if (argc > 2 && strcmp(argv[1], "lines") == 0) {
         for (int i = 1, n = atoi(argv[2]); i <= n; i++)
             printf("line %d\n", i);
+        return 0;
+    }
+    wisp_io_info_t i;
+    int32_t err = wisp_io_info(SLOT_VGA_PORTS, &i);
+    if (err) {                  /* not init: run from the shell, say */
+        printf("devtest: slot 1 is no I/O capability (%s): only what init "
+               "was given, and passed on, reaches a device\n",
+               wisp_strerror(err));
+        uint32_t v;
+        expect("port_in 0x60", wisp_port_in(SLOT_PS2_DATA, 0x60, 1, &v));
+        expect("mem_write to the screen",
+               wisp_mem_write(SLOT_VGA_TEXT, 0, "x", 1));
+        expect("irq_ack", wisp_irq_ack(SLOT_IRQ1));
         return 0;
     }
     for (int h = 1; h <= 5; h++)

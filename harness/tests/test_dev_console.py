@@ -98,6 +98,15 @@ def test_colours_scrolling_and_the_screen_picture(sc, tmp_path):
     assert (width, height) == (COLS * 9, 25 * 16)         # 9x16 character cells
 
 
+def test_a_program_the_shell_starts_reaches_no_device(sc):
+    out = sc.cmd("devtest")
+    assert "devtest: slot 1 is no I/O capability (EBADF)" in out
+    # its slots 1 and 2 are the file service and the name server
+    assert "devtest: port_in 0x60: EBADF" in out
+    assert "devtest: mem_write to the screen: EBADF" in out
+    assert "devtest: irq_ack: EBADF" in out
+
+
 def test_killed_drivers_come_back_and_the_serial_shell_keeps_working(sc):
     def pid_of(name):
         return re.search(rf"init: started {name} \(pid (\d+)\)", sc.log).group(1)
