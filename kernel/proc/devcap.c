@@ -55,9 +55,9 @@ static struct waitq irq_wq;
 
 /* ---- interrupts ---------------------------------------------------------- */
 
-/* irq_dev: interrupt handler of a line a capability names: mask it (the
- * driver's irq_ack unmasks) and let irq_thread signal.  Interrupt
- * context. */
+/* irq_dev_line: the interrupt handler of a line a capability names:
+ * mask it (the driver's irq_ack unmasks it) and let irq_thread signal.
+ * Interrupt context: interrupts off, no IPC. */
 static void irq_dev_line(int irq)
 {
     pic_mask(irq);
@@ -65,6 +65,7 @@ static void irq_dev_line(int irq)
     waitq_wake_all(&irq_wq);
 }
 
+/* irq_dev1: IRQ 1's handler (irq_register takes no argument). */
 static void irq_dev1(void)
 {
     irq_dev_line(1);
