@@ -266,40 +266,41 @@ static volatile uint8_t *window(const struct iodev *d, uint32_t off)
     return (volatile uint8_t *)P2V((uint64_t)d->base + off);
 }
 
-/* mem_read(h, off, buf, len) -> errno: window bytes [off, off + len) of
- * h's device memory (off counts from the window's start) into buf. */
-static uint32_t w_mem_read(struct proc *p, wasm_host_call *c)
+/*
+ * mem_copy: mem_read(h, off, buf, len) or, `write`, mem_write(h, off,
+ * buf, len) -> errno: window bytes [off, off + len) of h's device memory
+ * (off counts from the window's start) into buf, or buf's into them,
+ * one byte access each.  Needs r to read, s to write.
+ */
+static uint32_t mem_copy(struct proc *p, wasm_host_call *c, bool write)
 {
     const struct iodev *d;
     uint32_t off = host_arg32(c, 1), len = host_arg32(c, 3);
-    uint32_t r = mem_check(p, host_arg32(c, 0), IPC_R_RECV, off, len, &d);
+    uint32_t r = mem_check(p, host_arg32(c, 0),
+                           write ? IPC_R_SEND : IPC_R_RECV, off, len, &d);
     if (r != 0)
         return r;
     uint8_t *buf = host_mem(c, host_arg32(c, 2), len);
     if (!buf)
         return HOST_FAULT;
-    volatile uint8_t *src = window(d, off);
-    for (uint32_t i = 0; i < len; i++)
-        buf[i] = src[i];
+    volatile uint8_t *win = window(d, off);
+    for (uint32_t i = 0; i < len; i++) {
+        if (write)
+            win[i] = buf[i];
+        else
+            buf[i] = win[i];
+    }
     return 0;
 }
 
-/* mem_write(h, off, buf, len) -> errno: buf's len bytes to window bytes
- * [off, off + len) of h's device memory. */
+static uint32_t w_mem_read(struct proc *p, wasm_host_call *c)
+{
+    return mem_copy(p, c, false);
+}
+
 static uint32_t w_mem_write(struct proc *p, wasm_host_call *c)
 {
-    const struct iodev *d;
-    uint32_t off = host_arg32(c, 1), len = host_arg32(c, 3);
-    uint32_t r = mem_check(p, host_arg32(c, 0), IPC_R_SEND, off, len, &d);
-    if (r != 0)
-        return r;
-    const uint8_t *buf = host_mem(c, host_arg32(c, 2), len);
-    if (!buf)
-        return HOST_FAULT;
-    volatile uint8_t *dst = window(d, off);
-    for (uint32_t i = 0; i < len; i++)
-        dst[i] = buf[i];
-    return 0;
+    return mem_copy(p, c, true);
 }
 
 /*
