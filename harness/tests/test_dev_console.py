@@ -45,6 +45,9 @@ def test_a_command_typed_on_the_keyboard_runs_and_answers_on_both(sc):
     out = typed(sc, "echo Hello, keyboard!\n")
     assert "Hello, keyboard!" in out                      # the serial line
     sc.wait_screen(r"^\$ echo Hello, keyboard!\nHello, keyboard!\n\$$")
+    punct = "1+2=3 (a-b_c) [x]{y} 50% #7 @home: ~/t.c; \\o/ `q` ^ *,"
+    out = typed(sc, f"echo {punct}\n")
+    assert re.search(rf"^{re.escape(punct)}$", out, re.M), out
 
 
 def test_shift_caps_lock_and_ctrl(sc):
