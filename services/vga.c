@@ -70,6 +70,14 @@ static void vga_scroll(void)
     vga_clear_row(VGA_ROWS - 1);
 }
 
+/* vga_clear_text: blank text rows, the cursor at their start. */
+static void vga_clear_text(void)
+{
+    for (int r = VGA_TOP; r < VGA_ROWS; r++)
+        vga_clear_row(r);
+    vga_row = VGA_TOP, vga_col = 0;
+}
+
 /* vga_newline: the cursor to the start of the next line, scrolling. */
 static void vga_newline(void)
 {
@@ -131,9 +139,7 @@ static void vga_csi(char f)
     int p = 0;
     vga_esc.buf[vga_esc.len] = '\0';
     if (f == 'J') {
-        for (int r = VGA_TOP; r < VGA_ROWS; r++)
-            vga_clear_row(r);
-        vga_row = VGA_TOP, vga_col = 0;
+        vga_clear_text();
         return;
     }
     if (f != 'm')
@@ -253,6 +259,8 @@ int main(void)
             wisp_sleep_ms(100);     /* the console restarts, or EAGAIN */
             continue;
         }
+        if (in.words[0] < shown)    /* a restarted console: its bytes */
+            vga_clear_text();
         for (uint32_t i = 0; i < in.copied; i++)
             vga_byte((uint8_t)buf[i]);
         shown = in.words[0];

@@ -128,6 +128,13 @@ def test_killed_drivers_come_back_and_the_serial_shell_keeps_working(sc):
     out = typed(sc, "echo keys again\n")                   # the new driver
     assert re.search(r"^keys again$", out, re.M)
     sc.wait_screen(r"^keys again$")
+    # a new console starts counting its output from 0: the screen driver
+    # sees the count go back, clears and shows the new console's
+    sc.cmd("restart console")
+    sc.seen_or_expect(r"init: console \(pid \d+\) ended, restarting")
+    sc.cmd("echo after the console")
+    sc.wait_screen(r"^after the console$")
+    assert "keys again" not in sc.screen()
 
 
 def test_under_uefi_the_console_says_it_has_no_screen():
