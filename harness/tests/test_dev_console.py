@@ -7,6 +7,7 @@ window, from the machine's memory) and type on the PS/2 keyboard
 (QEMU's sendkey), while the serial line keeps working as always."""
 
 import re
+import time
 
 import pytest
 
@@ -69,6 +70,34 @@ def test_shift_caps_lock_and_ctrl(sc):
     sc.expect(r"\[pid \d+ loop.wasm\] killed")
     sc.expect(SHELL_PROMPT_RE)
     sc.wait_screen(r"\^C")
+
+
+def ppm_pixels(path):
+    """(width, height, rgb bytes) of a binary PPM (P6, maxval 255)."""
+    data = path.read_bytes()
+    magic, w, h, maxval, rest = data.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(w), int(h), rest
+
+
+def test_the_cursor_is_after_the_prompt(sc, tmp_path):
+    """The hardware cursor (the CRT controller's registers, which only
+    the VGA driver's capability reaches) is drawn on scan lines 14-15 of
+    the cell after the prompt; it blinks, so a few pictures are taken."""
+    row = sc.screen().splitlines().index("$")
+    def lit(pix, width, r, c):
+        return sum(1 for y in (r * 16 + 14, r * 16 + 15) for x in range(c * 9, c * 9 + 8)
+                   if pix[(y * width + x) * 3] > 0x40)
+    seen = []
+    for i in range(8):
+        path = tmp_path / f"s{i}.ppm"
+        sc.screendump(path)
+        width, _, pix = ppm_pixels(path)
+        seen.append((lit(pix, width, row, 2), lit(pix, width, row, 3),
+                     lit(pix, width, row + 1, 0)))
+        time.sleep(0.15)
+    assert any(here == 16 for here, _, _ in seen), seen     # on at times
+    assert all(after == 0 and below == 0 for _, after, below in seen), seen
 
 
 def test_a_held_key_repeats(sc):
