@@ -77,6 +77,10 @@ enum ipc_kind {
     IPC_KIND_PROC,                  /* a process (kernel/proc: spawn makes
                                        one per process and hands the
                                        spawner a handle with k) */
+    IPC_KIND_IO,                    /* an I/O capability: a port range, a
+                                       device memory window or an IRQ
+                                       (kernel/proc/devcap.c; r reads,
+                                       s writes) */
 };
 
 /* A process's IPC state (spec/ipc.md "Process states"). */
@@ -93,6 +97,7 @@ enum ipc_state {
 
 struct ipc_proc;
 struct ipc_obj;
+struct iodev;
 
 /* A FIFO of blocked processes, linked through ipc_proc.qnext. */
 struct ipc_queue {
@@ -128,6 +133,7 @@ struct ipc_obj {
                                        once that caller died */
     struct ipc_proc *target;        /* proc: the process, NULL once it
                                        has ended */
+    const struct iodev *io;         /* io: what it grants (devcap.h) */
     uint64_t delivered;             /* ep: messages received; ntfn:
                                        signals (for ipcstat) */
     struct ipc_obj *next;           /* the domain's list */

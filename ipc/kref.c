@@ -120,6 +120,18 @@ int ipc_pobj_target(struct ipc_proc *p, uint32_t slot, uint32_t right,
 }
 
 /*
+ * ipc_kobj_create: see kref.h.
+ */
+struct ipc_obj *ipc_kobj_create(struct ipc_ns *ns, enum ipc_kind kind)
+{
+    struct ipc_obj *o = ipc_obj_new(ns, kind);
+
+    if (o)
+        count(o, 0, +1);
+    return o;
+}
+
+/*
  * ipc_kgive: see kref.h.
  */
 int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,

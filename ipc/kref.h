@@ -60,6 +60,12 @@ void ipc_pobj_ended(struct ipc_obj *o);
 int ipc_pobj_target(struct ipc_proc *p, uint32_t slot, uint32_t right,
                     struct ipc_proc **target);
 
+/* ipc_kobj_create: a new unnumbered object of kind (IPC_KIND_IO) held
+ * by the kernel only, with a reference of no rights that it never
+ * drops (the kernel's devices live as long as it does); NULL when out
+ * of memory. */
+struct ipc_obj *ipc_kobj_create(struct ipc_ns *ns, enum ipc_kind kind);
+
 /* ipc_kgive: a handle naming o with rights and badge in to's lowest free
  * slot (how the kernel hands init the console device).  Returns the slot,
  * or -IPC_EMFILE with the table full.  to must be running. */

@@ -66,7 +66,8 @@ struct ipc_obj *ipc_obj_new(struct ipc_ns *ns, enum ipc_kind kind)
     objs_live++;
     o->kind = kind;
     o->ns = ns;
-    if (kind == IPC_KIND_REPLY || kind == IPC_KIND_PROC)
+    if (kind == IPC_KIND_REPLY || kind == IPC_KIND_PROC ||
+        kind == IPC_KIND_IO)
         return o;                   /* unnumbered, unlisted */
     o->id = ns->next_id++;
     if (ns->objs_tail)
@@ -198,7 +199,7 @@ void ipc_obj_released(struct ipc_obj *o)
         ipc_obj_free(o);
         return;
     }
-    if (o->kind == IPC_KIND_PROC)
+    if (o->kind == IPC_KIND_PROC || o->kind == IPC_KIND_IO)
         return;                     /* nobody ever waits on one */
     if (o->kind == IPC_KIND_EP && o->nrecv == 0)
         wake_all(&o->sendq);

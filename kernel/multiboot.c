@@ -16,6 +16,8 @@
 #define TAG_LOADER 2
 #define TAG_MODULE 3
 #define TAG_MMAP 6
+#define TAG_EFI32 11        /* EFI system table: booted by UEFI firmware */
+#define TAG_EFI64 12
 
 struct mb2_tag {
     uint32_t type, size;
@@ -93,6 +95,10 @@ static void read_tag(const struct mb2_tag *t)
         break;
     case TAG_MMAP:
         read_mmap((const struct mb2_tag_mmap *)t);
+        break;
+    case TAG_EFI32:
+    case TAG_EFI64:
+        mbinfo.efi = 1;
         break;
     }
 }

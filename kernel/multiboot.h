@@ -41,6 +41,8 @@ struct mb_info {
     int nmods;
     int mods_dropped;                  /* modules beyond MB_MODS_MAX */
     uint64_t info_pa, info_len;        /* where GRUB's original block lies */
+    int efi;                           /* booted by UEFI firmware (an EFI
+                                          system table tag): no VGA text */
 };
 
 extern struct mb_info mbinfo;

@@ -22,6 +22,17 @@
  * send CONS_MONITOR: the console, which holds the device, lends the
  * line to the kernel monitor.
  *
+ * Screens and keyboards other than the serial line are drivers, programs
+ * of their own (services/vga.c, services/kbd.c) with handles badged
+ * CONS_BADGE_SCREEN and CONS_BADGE_KEYS.  The keyboard driver sends the
+ * bytes it decodes (CONS_KEYS): they go through the same line editor as
+ * the serial line's.  The screen driver asks for output (CONS_SCREEN):
+ * the console keeps the last CONS_SCREEN_KEEP bytes it printed and
+ * answers the driver's one waiting call with those it has not shown
+ * yet, so a driver never slows the console down (the console only ever
+ * replies to it, and a reply never blocks), and a driver that starts
+ * again gets the last screenful back.
+ *
  * One process cannot wait for the device and its endpoint at once, so
  * the console starts a helper, itself run as `console.wasm input PID`:
  * the helper waits for the device notification and then calls the
@@ -100,6 +111,15 @@ static struct {
     int head, count;
 } cs_queue;
 
+/* Output kept for the screen driver: a ring of the last bytes printed,
+ * how many were printed in all, and the driver's waiting call. */
+static struct {
+    char ring[CONS_SCREEN_KEEP];
+    uint32_t total;                 /* bytes printed since the start */
+    int32_t reply;                  /* the waiting CONS_SCREEN, or -1 */
+    uint32_t shown;                 /* ... and the count it has shown */
+} cs_screen = {.reply = -1};
+
 static uint32_t cs_fg;              /* the foreground badge: 0, the shell */
 static int32_t cs_fg_ntfn = -1;     /* its Ctrl-C notification, or -1 */
 static bool cs_dirty;               /* the cursor is not at a line start */
@@ -107,13 +127,67 @@ static int64_t cs_owner;            /* who wrote the current line */
 
 /* ---- output -------------------------------------------------------------- */
 
-/* cs_put: n bytes to the serial line, as they are. */
+/* cs_keep: n bytes printed, kept in the screen driver's ring. */
+static void cs_keep(const char *s, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        cs_screen.ring[(cs_screen.total + i) % CONS_SCREEN_KEEP] = s[i];
+    cs_screen.total += n;
+}
+
+/* cs_put: n bytes to the serial line, as they are (and to the screen). */
 static void cs_put(const char *s, uint32_t n)
 {
     if (n == 0)
         return;
     wisp_cons_write(CS_SLOT_DEVICE, s, n);
+    cs_keep(s, n);
     cs_dirty = s[n - 1] != '\n';
+}
+
+/*
+ * cs_screen_serve: answers the screen driver's waiting call if there is
+ * output it has not shown: the bytes after its count, at most the last
+ * CONS_SCREEN_KEEP (all that are kept when its count is not one this
+ * console gave: it started before a restart of the console).
+ */
+static void cs_screen_serve(void)
+{
+    static char out[CONS_SCREEN_KEEP];
+    uint32_t total = cs_screen.total, from = cs_screen.shown;
+    if (cs_screen.reply < 0 || from == total)
+        return;
+    uint32_t oldest = total > CONS_SCREEN_KEEP ? total - CONS_SCREEN_KEEP : 0;
+    if (from > total || from < oldest)
+        from = oldest;
+    for (uint32_t i = from; i < total; i++)
+        out[i - from] = cs_screen.ring[i % CONS_SCREEN_KEEP];
+    wisp_msg m = svc_reply_msg(0, 1, total, 0, 0);
+    m.buf = SVC_PTR(out);
+    m.len = total - from;
+    wisp_reply(cs_screen.reply, &m);    /* EPIPE: the driver died; fine */
+    cs_screen.reply = -1;
+}
+
+/* cs_screen_call: CONS_SCREEN from badge with reply handle r: it waits
+ * for output after words[0]; an older waiting call gets EAGAIN.  Returns
+ * false (answered now or later), or true with *out = EACCES. */
+static bool cs_screen_call(const wisp_in *in, wisp_msg *out)
+{
+    if (in->badge != CONS_BADGE_SCREEN || in->nwords < 1) {
+        *out = svc_reply_msg(in->badge != CONS_BADGE_SCREEN ? WISP_EACCES
+                                                             : WISP_EINVAL,
+                             0, 0, 0, 0);
+        return true;
+    }
+    if (cs_screen.reply >= 0) {
+        wisp_msg m = svc_reply_msg(WISP_EAGAIN, 0, 0, 0, 0);
+        wisp_reply(cs_screen.reply, &m);
+    }
+    cs_screen.reply = in->reply;
+    cs_screen.shown = in->words[0];
+    cs_screen_serve();
+    return false;
 }
 
 /*
@@ -445,6 +519,19 @@ static void cs_key(unsigned char c)
         cs_edit.bad++;
 }
 
+/* cs_keys: CONS_KEYS: the keyboard driver's bytes through the editor.
+ * Returns the reply's label. */
+static uint32_t cs_keys(const wisp_in *in)
+{
+    const unsigned char *k = (const unsigned char *)(uintptr_t)in->buf;
+    if (in->badge != CONS_BADGE_KEYS)
+        return WISP_EACCES;
+    for (uint32_t i = 0; i < in->copied; i++)
+        cs_key(k[i]);
+    cs_serve_reads();
+    return 0;
+}
+
 /* cs_input: runs every byte waiting on the serial line through the
  * editor, then answers the reads it can. */
 static void cs_input(void)
@@ -460,8 +547,18 @@ static void cs_input(void)
 
 /* ---- the service --------------------------------------------------------- */
 
-/* cs_handle: one received message (svc_handler). */
+/* cs_handle: one received message (svc_handler), then whatever output
+ * it made goes to the screen driver. */
+static bool cs_message(const wisp_in *in, wisp_msg *out);
 static bool cs_handle(const wisp_in *in, wisp_msg *out)
+{
+    bool now = cs_message(in, out);
+    cs_screen_serve();
+    return now;
+}
+
+/* cs_message: what one received message asks (svc_handler's contract). */
+static bool cs_message(const wisp_in *in, wisp_msg *out)
 {
     const char *buf = (const char *)(uintptr_t)in->buf;
     if (in->label != CONS_SET_FG)
@@ -479,6 +576,11 @@ static bool cs_handle(const wisp_in *in, wisp_msg *out)
         return true;
     case CONS_MONITOR:
         *out = svc_reply_msg(cs_monitor(in->badge), 0, 0, 0, 0);
+        return true;
+    case CONS_SCREEN:
+        return in->reply < 0 || cs_screen_call(in, out);
+    case CONS_KEYS:
+        *out = svc_reply_msg(cs_keys(in), 1, in->copied, 0, 0);
         return true;
     case CONS_INPUT:
         if (in->badge == CS_BADGE_INPUT) {

@@ -27,7 +27,11 @@
  * the name server, to say a name was registered), `init` one to ask init
  * to restart this line (signal it, or wisp_watch a helper process with
  * it), `control` a send handle on init's control endpoint (the shell's
- * `restart`).  `console`, `fs` and `names` are the `serve` endpoints of
+ * `restart`), `console-screen` and `console-keys` send handles on the
+ * console badged for its screen and keyboard drivers (proto.h), and
+ * `vga-ports`, `vga-text`, `ps2-data`, `ps2-cmd`, `irq1` the I/O
+ * capabilities the kernel gave init in its slots 1..5 (services/lib/
+ * dev.h).  `console`, `fs` and `names` are the `serve` endpoints of
  * the lines named console, fs and names.
  *
  * init holds the process handle of everything it starts (spawn gives
@@ -175,7 +179,12 @@ static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
     const struct svc *s = &init_svcs[i];
     uint32_t line_badge = (uint32_t)i + 1;
     int32_t fs = init_ep_of("fs");
-    *temp = k != SK_NONE && k != SK_DEVICE && k != SK_SERVE && k != SK_FS;
+    *temp = k != SK_NONE && k != SK_DEVICE && k != SK_SERVE && k != SK_FS &&
+            k < SK_IO_FIRST;
+    if (k >= SK_IO_FIRST) {             /* the kernel's, passed on */
+        *h = SK_IO_SLOT0 + (k - SK_IO_FIRST);
+        return 0;
+    }
     switch (k) {
     case SK_NONE: *h = init_null; return 0;
     case SK_DEVICE: *h = INIT_SLOT_DEVICE; return 0;
@@ -196,6 +205,10 @@ static int32_t init_mint(int i, int k, int32_t *h, bool *temp)
         return init_dup_of("console", WISP_R_SEND, line_badge, h);
     case SK_OWNER:
         return init_dup_of("console", WISP_R_SEND | WISP_R_GRANT, 0, h);
+    case SK_SCREEN:
+        return init_dup_of("console", WISP_R_SEND, CONS_BADGE_SCREEN, h);
+    case SK_KEYS:
+        return init_dup_of("console", WISP_R_SEND, CONS_BADGE_KEYS, h);
     default:
         if (s->reg)
             return init_dup_of("names", WISP_R_SEND | WISP_R_GRANT,

@@ -27,8 +27,8 @@ from wisp_harness.shell import SHELL_PROMPT_RE, end_re, ends
 MEM_RE = re.compile(r"^heap: (\d+) bytes in use, \d+ free\nipc objects: (\d+)\n"
                     r"processes: (\d+)$", re.M)
 PS_ROW_RE = re.compile(r"^ +(\d+) (\S+) +\S+ +\d+ +\d+ +\d+$", re.M)
-SERVICES = ["init.wasm", "names.wasm", "console.wasm", "console.wasm", "fs.wasm",
-            "echo.wasm", "shell.wasm", "init.wasm"]
+SERVICES = ["init.wasm", "names.wasm", "console.wasm", "console.wasm", "vga.wasm",
+            "kbd.wasm", "fs.wasm", "echo.wasm", "shell.wasm", "init.wasm"]
 
 
 def mem(sh):

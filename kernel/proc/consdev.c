@@ -3,9 +3,9 @@
  * service (sysinfo.h).
  *
  * Booted with init=NAME on its command line, the kernel starts NAME as
- * the first process and gives it one handle, in slot 0: the console
- * device, a notification only the kernel can signal (init's handle has
- * the right r alone).  From then on the serial line is the console
+ * the first process and gives it the console device in slot 0, a
+ * notification only the kernel can signal (init's handle has the right
+ * r alone), and its I/O capabilities in slots 1..5 (devcap.h).  From then on the serial line is the console
  * service's (console.h, console_owner): a kernel thread, consdev_input,
  * signals the device whenever bytes arrive, and whoever holds a handle
  * to the device (init passes it on to the console service) takes them
@@ -26,6 +26,7 @@
 #include "multiboot.h"
 #include "thread.h"
 #include "ipc/kref.h"
+#include "proc/devcap.h"
 #include "proc/wasifs.h"
 
 static struct ipc_obj *dev;         /* the device: a kernel reference, s */
@@ -83,6 +84,7 @@ static int start(const char *name)
     }
     proc_find(pid)->reserve = true;     /* PROC_RESERVED is init's */
     if (ipc_kgive(dev, IPC_R_RECV, 0, &proc_find(pid)->ipc) != 0 ||
+        devcap_give_init(&proc_find(pid)->ipc) < 0 ||
         !(t = thread_create("consdev", consdev_input, NULL))) {
         kprintf("init: out of memory starting %s\n", name);
         proc_kill(pid);

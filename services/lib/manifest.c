@@ -12,7 +12,8 @@
 
 const char *const init_slot_words[SK_COUNT] = {
     "-", "console", "console-owner", "fs", "fs-owner", "names", "serve",
-    "device", "notify", "init", "control",
+    "device", "notify", "init", "control", "console-screen",
+    "console-keys", "vga-ports", "vga-text", "ps2-data", "ps2-cmd", "irq1",
 };
 
 /*

@@ -26,8 +26,15 @@
 
 enum slot_kind {
     SK_NONE, SK_CONSOLE, SK_OWNER, SK_FS, SK_FS_OWNER, SK_NAMES, SK_SERVE,
-    SK_DEVICE, SK_NOTIFY, SK_INIT, SK_CONTROL, SK_COUNT
+    SK_DEVICE, SK_NOTIFY, SK_INIT, SK_CONTROL,
+    SK_SCREEN, SK_KEYS,             /* the console's drivers' handles */
+    /* the I/O capabilities the kernel gives init, in its slots 1..5 in
+     * this order (kernel/proc/devcap.c) */
+    SK_VGA_PORTS, SK_VGA_TEXT, SK_PS2_DATA, SK_PS2_CMD, SK_IRQ1,
+    SK_COUNT
 };
+#define SK_IO_FIRST SK_VGA_PORTS
+#define SK_IO_SLOT0 1               /* init's slot of SK_IO_FIRST */
 /* The slot words, indexed by enum slot_kind (manifest.c). */
 extern const char *const init_slot_words[SK_COUNT];
 

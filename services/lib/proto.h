@@ -51,6 +51,22 @@
  * (optional) = a notification to signal when Ctrl-C is typed.  Only the
  * unbadged (badge 0) handle's holder, the shell, may send it (EACCES). */
 #define CONS_SET_FG 3
+/* The console's drivers (services/vga.c, services/kbd.c) hold handles
+ * minted with these badges (init's `console-screen`, `console-keys`
+ * slots); only they may send CONS_SCREEN and CONS_KEYS (EACCES). */
+#define CONS_BADGE_SCREEN 0xfff2u
+#define CONS_BADGE_KEYS 0xfff3u
+/* words[0] = how many bytes of console output the sender has shown (0
+ * at its start); rbuf = where the next ones go.  Waits until there is
+ * output past that count, then replies with it: buf = the bytes (the
+ * last CONS_SCREEN_KEEP at most: older ones are gone), words[0] = the
+ * count after them.  Only one such call waits at a time: an older one
+ * is answered EAGAIN. */
+#define CONS_SCREEN 5
+#define CONS_SCREEN_KEEP 4096
+/* buf = bytes typed on another keyboard, taken as if typed on the
+ * serial line (the line editor, Ctrl-C, ...).  Reply words[0] = bytes. */
+#define CONS_KEYS 6
 /* Hand the serial line to the kernel monitor (the console calls
  * wisp_monitor with its device) and answer when the monitor's `exit`
  * gives it back.  Only the unbadged handle may send it (EACCES). */

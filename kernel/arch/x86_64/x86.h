@@ -25,6 +25,26 @@ static inline void outb(uint16_t port, uint8_t v)
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* inw / outw / inl: 16- and 32-bit port access (device capabilities). */
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
 /* outl: write 32 bits to an I/O port. */
 static inline void outl(uint16_t port, uint32_t v)
 {

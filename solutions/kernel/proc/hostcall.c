@@ -3,13 +3,14 @@
  * the kernel satisfies, one trampoline that runs them, guest-memory
  * access, and Wisp's own module "wisp" (sleep_ms, getpid, yield; its
  * IPC calls are in ipccall.c, the system calls in sysinfo.c and
- * consdev.c).
+ * consdev.c, the device calls in devcap.c).
  *
  * The host functions are made once at boot (hostcall_init) and shared by
  * every instance; a call finds its process through the current thread.
  * The WASI calls are in wasi.c; spec/abi.md states each call's contract.
  */
 #include "proc/hostcall.h"
+#include "proc/devcap.h"
 #include "proc/ipccall.h"
 #include "proc/sysinfo.h"
 #include "proc/wasifs.h"
@@ -188,7 +189,8 @@ static wasm_status host_tramp(wasm_host_call *c)
 }
 
 /* Every host function, made by hostcall_init: wisp's, its IPC calls,
- * its system calls (sysinfo.c) and the console device's (consdev.c),
+ * its system calls (sysinfo.c), the console device's (consdev.c) and
+ * the I/O capabilities' (devcap.c),
  * then WASI's (wasi.c) and WASI's file calls (wasifs.c). */
 static wasm_func **host_funcs;
 static wasm_runtime host_rt;
@@ -201,6 +203,7 @@ static const struct {
     { ipc_entries, &ipc_nentries },
     { sys_entries, &sys_nentries },
     { consdev_entries, &consdev_nentries },
+    { devcap_entries, &devcap_nentries },
     { wasi_entries, &wasi_nentries },
     { wasifs_entries, &wasifs_nentries },
 };
