@@ -72,6 +72,9 @@ enum {
      * slots (a folded i32.add):  load  op d a b offset
      *                            store op a b val offset */
     OP_ADDR_ADD = 0x100,
+    /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
+     * over a jump table of OP_MASK + 1 entries, with no range check. */
+    OP_MASK = 0x1FF,
 };
 
 #endif /* WISP_OPS_H */
