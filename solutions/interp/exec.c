@@ -271,7 +271,15 @@ static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
         pc += 4; break; \
     case op + OP_LOOP_FUSED: \
         if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; SAFEPOINT(); break; } \
-        pc += 4; break;
+        pc += 4; break; \
+    case op + OP_ADD_BR: \
+        S(1) = (uint32_t)(U32(2) + U32(3)); \
+        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        pc += 6; break; \
+    case op + OP_LOOP_ADD_BR: \
+        S(1) = (uint32_t)(U32(2) + U32(3)); \
+        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        pc += 6; break;
 
 /* Bounds-checked memory access at slot k's address + the offset word. */
 #define EA(k) ((uint64_t)U32(k) + pc[3])
@@ -323,6 +331,15 @@ static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
 
 wasm_trap wl_bulk(wasm_instance *inst, const uint32_t *pc, uint64_t *fp);
 
+/* The op-counting build (interp/opstats/, `make wisp-run-opstats`) sees
+ * every op the loop dispatches; the normal build compiles OPSTAT away. */
+#ifdef WL_OPSTATS
+void wl_opstats_count(uint32_t op);
+#define OPSTAT(op) wl_opstats_count(op)
+#else
+#define OPSTAT(op) ((void)0)
+#endif
+
 /* Runs from the state saved in ex until the entry function returns, a
  * trap, an exit or a pause. */
 static wasm_result run(wasm_exec *ex)
@@ -342,6 +359,7 @@ static wasm_result run(wasm_exec *ex)
         /* The mask costs one AND and proves pc[0] in range: the jump
          * table has an entry for every value up to OP_MASK (the case
          * below), so the compiler drops its range check. */
+        OPSTAT(pc[0] & OP_MASK);
         switch (pc[0] & OP_MASK) {
         case OP_UNREACHABLE:
         case OP_MASK:        /* no op: makes the jump table cover pc[0] & OP_MASK */
