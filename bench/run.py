@@ -160,12 +160,34 @@ def engines(opts):
                                             free(n, u)], parse_plain),
         ('wasm-interp', lambda n, u: [opts.wasm_interp, '--run-all-exports',
                                       free(n, u)], parse_wasm_interp),
-    ]
+    ] + peer_engines(opts, wasi)
+
+
+def peer_engines(opts, wasi):
+    """The interpreters given on the command line (make bench WASM3=...
+    IWASM=...): wasm3 and WAMR's iwasm, each running the WASI command as
+    wisp-run does.  None is installed by make deps (Debian packages
+    neither); ../shared/peers/build.sh builds both."""
+    out = []
+    for col, path in (('wasm3', opts.wasm3), ('iwasm', opts.iwasm)):
+        if path:
+            out.append((col, lambda n, u, path=path: [path, wasi(n), str(u)],
+                        parse_plain))
+    return out
 
 
 def ratio(a, b):
     """a / b as `12.3x`, or `-` when either is missing."""
     return f'{a / b:.1f}x' if a is not None and b else '-'
+
+
+# The optional interpreters, compared with wisp-run as a time ratio.
+PEERS = ('wasm3', 'iwasm')
+
+
+def fraction(a, b):
+    """a / b as `0.85`, or `-` when either is missing."""
+    return f'{a / b:.2f}' if a is not None and b else '-'
 
 
 def time_engines(ctx, table, name, units):
@@ -194,10 +216,12 @@ def engine_row(ctx, table, name, units):
     met = '-' if not (interp and wisp) else \
         ('yes' if interp / wisp >= TARGET_SPEEDUP else 'NO')
     agree = len(sums) == len(times) and len(set(sums.values())) == 1
+    peers = [fraction(times['wisp-run'], times[c]) for c in PEERS
+             if c in times]
     table.rows.append([name, str(units)] + secs + [
         ratio(times['wisp-run'], times['native']),
         ratio(times['node'], times['native']),
-        ratio(interp, wisp), met, 'ok' if agree else 'FAIL'])
+        ratio(interp, wisp)] + peers + [met, 'ok' if agree else 'FAIL'])
 
 
 def engine_section(ctx):
@@ -206,8 +230,9 @@ def engine_section(ctx):
     table = Table(f'Wasm engines ({ctx.clock} seconds, median of '
                   f'{ctx.repeat})',
                   ['benchmark', 'units'] + cols +
-                  ['wisp/native', 'node/native', 'wasm-interp/wisp',
-                   f'>= {TARGET_SPEEDUP:g}x', 'checksums'])
+                  ['wisp/native', 'node/native', 'wasm-interp/wisp'] +
+                  [f'wisp/{c}' for c in PEERS if c in cols] +
+                  [f'>= {TARGET_SPEEDUP:g}x', 'checksums'])
     for spec in ctx.opts.bench:
         name, units = spec
         print(f'  running {name} ({units} units) ...', file=sys.stderr,
@@ -220,7 +245,28 @@ def engine_section(ctx):
         f'target is >= {TARGET_SPEEDUP:g}x on every benchmark.',
         f'Times are the {ctx.clock} time of the whole process (startup '
         'included).', target_summary(table)]
+    peers = [c for c in PEERS if c in cols]
+    if peers:
+        table.notes.insert(2, ', '.join(f'wisp/{c}' for c in peers) +
+                           ' = wisp-run time / that interpreter\'s time on the '
+                           'same WASI command (below 1: wisp-run is faster); '
+                           'geometric mean over the benchmarks: ' +
+                           ', '.join(f'{c} {geomean(table, c)}'
+                                     for c in peers) + '.')
+    else:
+        table.notes.insert(2, 'wasm3 and WAMR are compared when given: '
+                           'make bench WASM3=path/to/wasm3 IWASM=path/to/iwasm.')
     return table
+
+
+def geomean(table, peer):
+    """Geometric mean of the wisp/peer column, or `-`."""
+    i = table.headers.index(f'wisp/{peer}')
+    vals = [float(r[i]) for r in table.rows if r[i] != '-']
+    if not vals:
+        return '-'
+    return f'{statistics.geometric_mean(vals):.2f}'
+
 
 
 def target_summary(table):
@@ -285,6 +331,8 @@ def parse_args(argv):
     ap.add_argument('--wisp-run', default='build/host/wisp-run')
     ap.add_argument('--node', default='node')
     ap.add_argument('--wasm-interp', default='wasm-interp')
+    ap.add_argument('--wasm3', help='wasm3 binary: adds a wasm3 column')
+    ap.add_argument('--iwasm', help="WAMR's iwasm binary: adds an iwasm column")
     ap.add_argument('--sections', default=str(HERE / 'sections'),
                     help='folder of extra sections (default bench/sections)')
     ap.add_argument('--no-plugins', action='store_true',

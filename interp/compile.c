@@ -65,10 +65,14 @@ void cc_word(cc *c, uint32_t w)
     c->code[c->ncode++] = w;
 }
 
-/* Starts an instruction; it ends the window of the local.set peephole. */
+/* Starts an instruction; it ends the window of the local.set peephole.
+ * cur_op/prev_op remember where the last two ops start, for fusing them
+ * (control.c: unemit_add). */
 void cc_op(cc *c, uint32_t op)
 {
     c->last_dst = NO_LABEL;
+    c->prev_op = c->cur_op;
+    c->cur_op = c->ncode;
     cc_word(c, op);
 }
 
@@ -304,7 +308,8 @@ static void cc_free(cc *c)
 /* Validates and compiles the body of defined function fidx (see wasm_int.h). */
 bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r)
 {
-    cc c = { .m = m, .r = r, .op_at = r->p, .last_dst = NO_LABEL };
+    cc c = { .m = m, .r = r, .op_at = r->p, .last_dst = NO_LABEL,
+             .cur_op = NO_LABEL, .prev_op = NO_LABEL };
     const wasm_functype *ft = &m->types[m->func_types[fidx]].ft;
     wasm_error *err = r->err, local = { 0 };
     bool ok = read_locals(&c, ft);

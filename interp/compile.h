@@ -62,6 +62,8 @@ typedef struct {
     uint32_t nconsts;
     uint32_t last_dst;      /* position of the last result word, or NO_LABEL */
     uint32_t last_h;        /* the height that result was pushed at */
+    uint32_t cur_op;        /* position of the last op, or NO_LABEL after a */
+    uint32_t prev_op;       /* label; the op before it (superinstructions) */
     cc_val *scr;            /* scratch for popped operands */
     uint32_t capscr;
     bool failed;

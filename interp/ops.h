@@ -72,6 +72,14 @@ enum {
      * slots (a folded i32.add):  load  op d a b offset
      *                            store op a b val offset */
     OP_ADDR_ADD = 0x100,
+    /* OP_BR_LT_S.. + OP_ADD_BR: an i32.add fused in front of the compare
+     * (a superinstruction):  op d x y b target  d = x + y; jump if d ? b.
+     * + OP_LOOP_ADD_BR: the same, backward, a safe point. */
+    OP_ADD_BR = 0x1C0,
+    OP_LOOP_ADD_BR = 0x1E0,
+    /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
+     * over a jump table of OP_MASK + 1 entries, with no range check. */
+    OP_MASK = 0x1FF,
 };
 
 #endif /* WISP_OPS_H */

@@ -26,6 +26,9 @@ COST_RE = re.compile(r"^spawncost: \S+ x\d+: spawn (\d+) cycles, spawn to "
 SECOND_RE = re.compile(r"^spawncost: a second process of the same program: "
                        r"(\d+) = heap", re.M)
 PEAK_RE = re.compile(r"^spawncost: \.\.\. at its peak: (\d+) ", re.M)
+CACHED_RE = re.compile(r"^spawncost: cached spawn (\d+) cycles; compiling "
+                       r"(\d+) bytes of module (\d+) cycles \((\d+) per "
+                       r"byte\)$", re.M)
 BYTES_RE = re.compile(r"^spawncost: kernel bytes per process: (\d+) = heap "
                       r"(\d+) \(module (\d+), the rest (\d+)\) \+ thread "
                       r"stack (\d+)$", re.M)
@@ -33,7 +36,8 @@ BYTES_RE = re.compile(r"^spawncost: kernel bytes per process: (\d+) = heap "
 
 def measure(ctx, wisp_class, prog):
     """One boot: (spawn, life, total bytes, module bytes, the rest, stack,
-    2nd process, 2nd at its peak) from `spawncost SPAWNS prog`."""
+    2nd process, 2nd at its peak, cached spawn, .wasm bytes, compile
+    cycles per byte) from `spawncost SPAWNS prog`."""
     with wisp_class(iso=str(ctx.root / 'build' / 'wisp.iso'),
                     name='bench-kernel-spawn',
                     extra_args=['-icount', 'shift=0']) as w:
@@ -41,11 +45,13 @@ def measure(ctx, wisp_class, prog):
         out = w.cmd(f'spawncost {SPAWNS} {prog}', timeout=600)
     cost, size = COST_RE.search(out), BYTES_RE.search(out)
     second, peak = SECOND_RE.search(out), PEAK_RE.search(out)
-    if not cost or not size or not second or not peak:
+    cached = CACHED_RE.search(out)
+    if not cost or not size or not second or not peak or not cached:
         raise ctx.RunError(f'no spawncost lines in {out!r}')
     return tuple(map(int, cost.groups())) + (
         int(size.group(1)), int(size.group(3)), int(size.group(4)),
-        int(size.group(5)), int(second.group(1)), int(peak.group(1)))
+        int(size.group(5)), int(second.group(1)), int(peak.group(1)),
+        int(cached.group(1)), int(cached.group(2)), int(cached.group(4)))
 
 
 def row(ctx, wisp_class, prog, t):
@@ -56,8 +62,10 @@ def row(ctx, wisp_class, prog, t):
     spawns = [r[0] for r in results]
     if max(spawns) > min(spawns) * 1.01:
         t.failures.append(f'kernel_spawn: {prog}: runs disagree: {spawns}')
-    spawn, life, total, module, rest, stack, second, peak = results[0]
-    t.rows.append([prog, f'{spawn:,}', f'{life:,}', f'{total:,}',
+    (spawn, life, total, module, rest, stack, second, peak, cached, wasm,
+     per_byte) = results[0]
+    t.rows.append([prog, f'{spawn:,}', f'{cached:,}', f'{wasm:,}',
+                   f'{per_byte:,}', f'{life:,}', f'{total:,}',
                    f'{module:,}', f'{rest:,}', f'{stack:,}', f'{second:,}',
                    f'{peak:,}'])
 
@@ -67,12 +75,13 @@ def run(ctx):
     two boots that disagree is a failure."""
     t = ctx.Table('Kernel processes: spawn cost (guest instructions, QEMU '
                   '-icount shift=0) and kernel bytes per process',
-                  ['program', 'spawn', 'spawn to reaped', 'bytes/process',
+                  ['program', 'spawn', 'cached spawn', '.wasm bytes',
+                   'compile/byte', 'spawn to reaped', 'bytes/process',
                    'module', 'the rest', 'thread stack',
                    'bytes/2nd process', '2nd at its peak'])
     iso = ctx.root / 'build' / 'wisp.iso'
     if not iso.is_file():
-        t.rows.append(['-'] * 9)
+        t.rows.append(['-'] * 12)
         t.failures.append(f'kernel_spawn: {iso} missing: run make first')
         return t
     sys.path.insert(0, str(ctx.root / 'harness'))
@@ -82,8 +91,14 @@ def run(ctx):
         try:
             row(ctx, Wisp, prog, t)
         except (HarnessError, ctx.RunError) as e:
-            t.rows.append([prog] + ['FAIL'] * 8)
+            t.rows.append([prog] + ['FAIL'] * 11)
             t.failures.append(f'kernel_spawn: {prog}: {e}')
+    t.notes.append('spawn = proc_spawn when no process runs the program, so '
+                   'its module is decoded, validated and compiled first; '
+                   'cached spawn = proc_spawn while one does, so the module '
+                   'cache (kernel/proc/modcache.c) has it compiled; '
+                   'compile/byte = (spawn - cached spawn) / .wasm bytes, the '
+                   'instructions compiling costs per byte of module.')
     t.notes.append('bytes/process = the heap blocks one live process holds '
                    '(module + "the rest": instance, exec, process, thread '
                    'structure, arguments) + its kernel stack; linear memory '

@@ -26,15 +26,15 @@ def native_sum():
     return int(p.stdout)
 
 
-def bench(tmp_path, wisp, interp):
+def bench(tmp_path, wisp, interp, *more):
     """Runs bench/run.py on fib:1 with a stand-in wisp-run, node and
-    wasm-interp.  Returns the completed process."""
+    wasm-interp (and the options `more`).  Returns the completed process."""
     node = fake(tmp_path, 'node', f'echo {native_sum()}')
     return subprocess.run(
         [sys.executable, str(ROOT / 'bench' / 'run.py'), '--out', str(OUT),
          '--repeat', '2', '--bench', 'fib:1', '--no-plugins',
          '--wisp-run', wisp, '--node', node, '--wasm-interp', interp,
-         '--md', str(tmp_path / 'results.md')],
+         '--md', str(tmp_path / 'results.md'), *more],
         capture_output=True, text=True, timeout=120)
 
 
@@ -113,3 +113,24 @@ def test_plugin_section_is_printed_and_its_failures_count(tmp_path, good):
     assert 'ipc: made-up failure' in p.stderr
     assert 'section' in p.stderr and 'ZeroDivisionError' in p.stderr
     assert '## IPC round trips' in (tmp_path / 'results.md').read_text()
+
+
+def test_given_peers_get_columns_and_a_geomean(tmp_path, good):
+    # make bench WASM3=... IWASM=...: each adds its time column and a
+    # wisp/peer ratio; without them the note says how to add them.
+    s = native_sum()
+    wasm3 = fake(tmp_path, 'wasm3', f'echo {s}')
+    iwasm = fake(tmp_path, 'iwasm', f'echo {s}')
+    p = bench(tmp_path, *good, '--wasm3', wasm3, '--iwasm', iwasm)
+    assert p.returncode == 0, p.stderr
+    md = (tmp_path / 'results.md').read_text()
+    assert '| wasm3 | iwasm |' in md and 'wisp/wasm3 | wisp/iwasm' in md
+    assert 'geometric mean over the benchmarks: wasm3 ' in md
+    p = bench(tmp_path, *good)
+    assert 'make bench WASM3=' in p.stdout and 'wisp/wasm3' not in p.stdout
+
+
+def test_a_failing_peer_fails_the_run(tmp_path, good):
+    wasm3 = fake(tmp_path, 'wasm3', 'exit 3')
+    p = bench(tmp_path, *good, '--wasm3', wasm3)
+    assert p.returncode == 1 and 'fib: wasm3: exit status 3' in p.stderr

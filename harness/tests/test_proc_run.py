@@ -203,3 +203,11 @@ def test_spawncost_reports_cycles_and_bytes(monitor):
                   r"by (\d+) while it ran\)$", out, re.M)
     assert p and int(p.group(1)) == second + int(p.group(2)), out
     assert int(p.group(2)) > 0, out
+    # the second spawn finds the module compiled: it costs less than the
+    # first, and the difference (compiling) is reported per byte of module
+    c = re.search(r"^spawncost: cached spawn (\d+) cycles; compiling (\d+) bytes "
+                  r"of module (\d+) cycles \((\d+) per byte\)$", out, re.M)
+    assert c, out
+    cached, size, compile_, per_byte = map(int, c.groups())
+    assert 0 < cached < int(m.group(1)) and size > 0, out
+    assert compile_ == int(m.group(1)) - cached and per_byte == compile_ // size, out

@@ -134,7 +134,7 @@ static size_t heap_in_use(void)
     return st.bytes_in_use;
 }
 
-static void spawn_second(const char *name, size_t grew);
+static void spawn_second(const char *name, size_t grew, uint64_t first_cycles);
 
 /*
  * pcmd_spawncost: spawncost [N [NAME]]: spawn NAME (default hello) N
@@ -182,18 +182,23 @@ void pcmd_spawncost(int argc, char **argv)
             "(module %zu, the rest %zu) + thread stack %d\n",
             heap + THREAD_STACK_SIZE, heap, module, heap - module,
             THREAD_STACK_SIZE);
-    spawn_second(name, grew);
+    spawn_second(name, grew, spawn / (uint64_t)n);
 }
 
 /* spawn_second: the bytes a second process of `name` costs while a first
  * one runs (it shares the first one's compiled module), when spawned and
- * at its peak (`grew`: how much a process's engine heap grew as it ran). */
-static void spawn_second(const char *name, size_t grew)
+ * at its peak (`grew`: how much a process's engine heap grew as it ran);
+ * and the cycles of that spawn, which finds the module compiled (the
+ * module cache, proc/modcache.c): `first` minus that is what compiling
+ * the module cost, reported per byte of the .wasm file. */
+static void spawn_second(const char *name, size_t grew, uint64_t first_cycles)
 {
     char err[160];
     int first = proc_spawn(name, 1, (char **)&name, err, sizeof err);
     size_t h0 = heap_in_use();
+    uint64_t t0 = rdtsc();
     int second = proc_spawn(name, 1, (char **)&name, err, sizeof err);
+    uint64_t cached = rdtsc() - t0;
     size_t heap = heap_in_use() - h0;
     if (first > 0)
         proc_wait(first);
@@ -207,5 +212,11 @@ static void spawn_second(const char *name, size_t grew)
                 heap, THREAD_STACK_SIZE);
         kprintf("spawncost: ... at its peak: %zu (its stacks grew by %zu "
                 "while it ran)\n", heap + THREAD_STACK_SIZE + grew, grew);
+        const struct initrd_file *f = initrd_find(name);
+        uint64_t size = f ? f->size : 0;
+        uint64_t compile = first_cycles > cached ? first_cycles - cached : 0;
+        kprintf("spawncost: cached spawn %lu cycles; compiling %lu bytes "
+                "of module %lu cycles (%lu per byte)\n", cached, size,
+                compile, size ? compile / size : 0);
     }
 }

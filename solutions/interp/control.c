@@ -34,6 +34,7 @@ static void bind(cc *c, uint32_t *chain)
     }
     *chain = NO_LABEL;
     c->last_dst = NO_LABEL;
+    c->cur_op = NO_LABEL;            /* no op may be fused across a label */
 }
 
 /* Scratch of popped operands, shared by the helpers below. */
@@ -160,7 +161,44 @@ uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
     while (c->nfix && c->fix[c->nfix - 1] >= at)
         c->nfix--;
     c->last_dst = NO_LABEL;
+    c->cur_op = c->prev_op;
+    c->prev_op = NO_LABEL;
     return op;
+}
+
+/*
+ * The superinstruction "i32.add, then compare its result and branch": a
+ * loop's `i = i + 1; if (i != n) continue` is one dispatch instead of two.
+ * When the op just before (now the last op: cc_unemit took the compare)
+ * is an i32.add into slot *a, the compare's first operand, with no label
+ * between them, removes it too and returns true with its three slot words
+ * in d[]; the caller emits `op+OP_ADD_BR d x y *b target`, which writes d
+ * as the add did and then branches as the compare would have.  When the
+ * add wrote the second operand instead, *op becomes the mirrored compare
+ * (a < b is b > a) and *a, *b swap.
+ */
+static bool unemit_add(cc *c, uint32_t *op, uint32_t *a, uint32_t *b,
+                       uint32_t d[3])
+{
+    uint32_t at = c->cur_op;
+    if (at == NO_LABEL || at + 4 != c->ncode || c->code[at] != 0x6a)
+        return false;
+    if (c->code[at + 1] != *a) {
+        if (c->code[at + 1] != *b)
+            return false;
+        uint32_t t = *a;
+        *a = *b;
+        *b = t;
+        *op = *op < 0x48 ? *op : *op ^ 2;   /* lt <-> gt, le <-> ge */
+    }
+    d[0] = c->code[at + 1];
+    d[1] = c->code[at + 2];
+    d[2] = c->code[at + 3];
+    c->ncode = at;
+    while (c->nfix && c->fix[c->nfix - 1] >= at)
+        c->nfix--;
+    c->cur_op = NO_LABEL;
+    return true;
 }
 
 /* Emits a jump to frame t taken when cond is nonzero (if_true) or zero,
@@ -175,7 +213,15 @@ static void emit_cond_jump(cc *c, cc_val cond, bool if_true, cc_ctrl *t)
         cond.slot = a;
         if_true = !if_true;
     }
-    if (op > 0x45) {
+    uint32_t add[3];
+    if (op > 0x45 && unemit_add(c, &op, &a, &b, add)) {
+        op = (if_true ? fused_op : fused_neg)[op - 0x46];
+        cc_op(c, op + (back ? OP_LOOP_ADD_BR : OP_ADD_BR));
+        cc_slot(c, add[0]);
+        cc_slot(c, add[1]);
+        cc_slot(c, add[2]);
+        cc_slot(c, b);
+    } else if (op > 0x45) {
         op = (if_true ? fused_op : fused_neg)[op - 0x46];
         cc_op(c, back ? op + OP_LOOP_FUSED : op);
         cc_slot(c, a);
@@ -446,6 +492,7 @@ bool cc_block(cc *c, uint8_t kind)
     if (kind == CK_LOOP) {
         t.label = c->ncode;
         c->last_dst = NO_LABEL;
+        c->cur_op = NO_LABEL;
     }
     if (!cc_push_ctrl(c, &t))
         return false;

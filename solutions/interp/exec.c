@@ -271,7 +271,15 @@ static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
         pc += 4; break; \
     case op + OP_LOOP_FUSED: \
         if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; SAFEPOINT(); break; } \
-        pc += 4; break;
+        pc += 4; break; \
+    case op + OP_ADD_BR: \
+        S(1) = (uint32_t)(U32(2) + U32(3)); \
+        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        pc += 6; break; \
+    case op + OP_LOOP_ADD_BR: \
+        S(1) = (uint32_t)(U32(2) + U32(3)); \
+        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        pc += 6; break;
 
 /* Bounds-checked memory access at slot k's address + the offset word. */
 #define EA(k) ((uint64_t)U32(k) + pc[3])
@@ -305,16 +313,32 @@ static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
         mem = inst->mem0 ? inst->mem0->data : NULL; \
         memsize = inst->mem0 ? inst->mem0->size : 0; } while (0)
 #define SAVE() do { ex->pc = pc; ex->fp = fp; ex->func = fn; } while (0)
+/* The slow path works on copies of tick and trap: a local whose address
+ * escapes lives in memory for the whole loop, and these must stay in
+ * registers (the same goes for fp at wl_exec_grow). */
 #define SAFEPOINT() do { \
         if (UNLIKELY(--tick == 0)) { \
+            uint32_t tick_ = 0; \
+            wasm_trap trap_ = WASM_TRAP_NONE; \
             SAVE(); \
-            wasm_hook_action act_ = safepoint(ex, &tick, &trap); \
+            wasm_hook_action act_ = safepoint(ex, &tick_, &trap_); \
+            tick = tick_; \
+            trap = trap_; \
             if (act_ == WASM_HOOK_PAUSE) goto paused; \
             if (act_ == WASM_HOOK_STOP) goto trapped; \
             LOAD_MEM(); \
         } } while (0)
 
 wasm_trap wl_bulk(wasm_instance *inst, const uint32_t *pc, uint64_t *fp);
+
+/* The op-counting build (interp/opstats/, `make wisp-run-opstats`) sees
+ * every op the loop dispatches; the normal build compiles OPSTAT away. */
+#ifdef WL_OPSTATS
+void wl_opstats_count(uint32_t op);
+#define OPSTAT(op) wl_opstats_count(op)
+#else
+#define OPSTAT(op) ((void)0)
+#endif
 
 /* Runs from the state saved in ex until the entry function returns, a
  * trap, an exit or a pause. */
@@ -332,8 +356,13 @@ static wasm_result run(wasm_exec *ex)
     wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, 0, 0 };
     LOAD_MEM();
     for (;;) {
-        switch (pc[0]) {
+        /* The mask costs one AND and proves pc[0] in range: the jump
+         * table has an entry for every value up to OP_MASK (the case
+         * below), so the compiler drops its range check. */
+        OPSTAT(pc[0] & OP_MASK);
+        switch (pc[0] & OP_MASK) {
         case OP_UNREACHABLE:
+        case OP_MASK:        /* no op: makes the jump table cover pc[0] & OP_MASK */
             TRAP(WASM_TRAP_UNREACHABLE);
         case OP_BR:
             pc += 1 + (int32_t)pc[1];
@@ -442,8 +471,11 @@ static wasm_result run(wasm_exec *ex)
             }
             if (UNLIKELY(ex->depth >= ex->max_depth ||
                          nfp + callee->code->frame > ex->stack_end)) {
-                trap = wl_exec_grow(ex, &fp, &nfp, callee->code->frame);
+                uint64_t *gfp = fp, *gnfp = nfp;
+                trap = wl_exec_grow(ex, &gfp, &gnfp, callee->code->frame);
                 TRAPIF(trap != WASM_TRAP_NONE, trap);
+                fp = gfp;
+                nfp = gnfp;
             }
             ex->frames[ex->depth].pc = pc;
             ex->frames[ex->depth].fp = fp;
@@ -543,8 +575,10 @@ static wasm_result run(wasm_exec *ex)
             pc += len[pc[0] - OP_MEMORY_INIT];
             break;
         }
-        default:
-            TRAP(WASM_TRAP_UNREACHABLE);     /* not reached: code is ours */
+        default:                     /* not reached: compile.c's ops only */
+            res.trap = WASM_TRAP_UNREACHABLE;
+            res.message = "invalid internal op";
+            goto host_trapped;
         }
     }
     // book: exits
