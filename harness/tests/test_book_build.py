@@ -32,7 +32,7 @@ def test_pages_are_not_stale_and_quote_only_through_the_filter():
 
 
 def test_getting_started_ends_with_exercises():
-    text = (ROOT / "book" / "00-getting-started.md").read_text()
+    text = (ROOT / "book" / "01-getting-started.md").read_text()
     assert re.search(r"^## Exercises\n(\n.*)*\n1\. ", text, re.M)
 
 

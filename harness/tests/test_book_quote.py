@@ -149,11 +149,32 @@ def quotes(tmp_path, *specs):
             continue
         (_, classes, _), (para, code) = block["c"]
         assert classes == ["quote"]
-        caption = "".join(i["c"] if i["t"] in ("Str", "Code") and isinstance(i["c"], str)
-                          else i["c"][1] if i["t"] == "Code" else " " for i in para["c"])
+        inlines = [i for i in para["c"] if not (i["t"] == "Link" and i["c"][1][0]["t"] == "Str")]
+        caption = "".join(flat(i) for i in inlines).strip()
         (_, lang, attrs), text = code["c"]
         out.append((caption, lang, dict(attrs), text))
     return out
+
+
+def flat(i):
+    """The text of one pandoc JSON inline (a link: its text)."""
+    if i["t"] == "Str":
+        return i["c"]
+    if i["t"] == "Code":
+        return i["c"][1]
+    if i["t"] == "Link":
+        return "".join(flat(x) for x in i["c"][1])
+    return " "
+
+
+def test_a_quote_caption_links_to_the_listing_at_its_first_line(tmp_path):
+    r = pandoc(tmp_path, chapter(tmp_path, "src/serial.c:serial_putc"))
+    assert r.returncode == 0, r.stderr
+    [div] = [b for b in json.loads(r.stdout)["blocks"] if b["t"] == "Div"]
+    links = [i for i in div["c"][1][0]["c"] if i["t"] == "Link"]
+    # the comment above serial_putc's definition starts on line 25
+    assert [x["c"][2][0] for x in links] == ["src/src/serial.c.html#L25"] * 2
+    assert "".join(flat(x) for x in links[1]["c"][1]) == "(lines 25\u201338)"
 
 
 def test_c_function_with_its_contract_comment(tmp_path):
