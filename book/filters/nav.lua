@@ -14,7 +14,8 @@ make passes three lists as metadata: the sorted chapter files
   its number (so a renumbered chapter keeps its links), and a link whose
   text is "chapter 5" or just "5" is renumbered to the chapter's place; a
   link to a chapter not (yet) in the book is left as plain text with a
-  warning.  A link [Figure](#fig-NAME) gets the figure's number.  A link
+  warning.  A link [Figure](#fig-NAME) gets the figure's number, and
+  a link "Appendix A" to spec/NAME.md the appendix's letter.  A link
   or inline code naming spec/NAME.md goes to that appendix; inline code
   naming a file of the tree (kernel/proc/proc.c) links to the book's
   listing of that file, src/PATH.html (listed in X.src for make).
@@ -169,7 +170,15 @@ end
 local function resolve_link(el)
   local t = el.target
   local spec = spec_target(t)
-  if spec then el.target = spec; return el end
+  if spec then
+    el.target = spec
+    -- "Appendix C" names the appendix by its current letter
+    local name = spec:match("^spec%-([%w_-]+)%.html")
+    if pandoc.utils.stringify(el.content):match("^Appendix %u$") and BY_SPEC[name] then
+      el.content = { pandoc.Str("Appendix"), pandoc.Space(), pandoc.Str(BY_SPEC[name].letter) }
+    end
+    return el
+  end
   local slug, frag = t:match("^%d%d%-([%w_-]+)%.html(#?.*)$")
   if slug then
     local ch = BY_SLUG[slug]
