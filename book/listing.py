@@ -63,6 +63,9 @@ def listing(path: str) -> str:
 def main() -> int:
     book = Path(sys.argv[1])
     for path in cited(book):
+        if path.startswith("solutions/"):
+            print(f"listing.py: {path}: the book never lists a solution", file=sys.stderr)
+            return 1
         if not Path(path).is_file():
             print(f"listing.py: {path}: no such file", file=sys.stderr)
             return 1

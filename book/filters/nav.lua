@@ -114,7 +114,7 @@ end
 local function figures_of(path)
   local figs, n = {}, 0
   local text = read(path) or ""
-  for name in ("\n" .. text):gmatch("\n!%[[^\n]-%]%(figures/([%w_-]+)%.svg%)") do
+  for name in ("\n" .. text):gmatch("\n!%[.-%]%(figures/([%w_-]+)%.svg%)") do
     n = n + 1
     figs[name] = n
   end
@@ -134,6 +134,8 @@ end
 local function is_source(s)
   if not s:match("^[%w_][%w_./-]*/[%w_.-]+%.[%w]+$") or s:match("%.%.") then return false end
   if s:match("^build/") or s:match("%.md$") or s:match("%.wasm$") then return false end
+  -- never a listing of a solution: the student edition must not print one
+  if s:match("^solutions/") then return false end
   local f = io.open(s, "r")
   if not f then return false end
   local data = f:read(1)          -- nil for a directory (or an empty file)

@@ -88,3 +88,12 @@ def test_a_quote_links_to_a_listing_of_its_file_at_its_line():
             listing = BOOK / "src" / f"{path}.html"
             assert listing.is_file(), f"{md.name}: no listing of {path}"
             assert f'id="L{line}"' in listing.read_text()
+
+
+def test_every_figure_has_a_number_and_its_references_resolve():
+    for md in chapters():
+        html = (BOOK / f"{md.stem}.html").read_text()
+        assert "Figure\u00a0" not in html or not re.search(r"Figure\u00a0[\d.]*\?", html), \
+            f"{md.name}: a figure without a number"
+        for name in re.findall(r'href="#fig-([\w-]+)"', html):
+            assert f'id="fig-{name}"' in html, f"{md.name}: Figure reference to fig-{name}"

@@ -360,7 +360,7 @@ def test_numbers_come_from_the_order_and_links_follow_renumbering(tmp_path):
 def test_figures_are_numbered_and_referenced(tmp_path):
     (tmp_path / "00-a.md").write_text("# A\n")
     (tmp_path / "01-b.md").write_text(
-        "# B\n\nAs [Figure](#fig-two) shows.\n\n![One.](figures/one.svg)\n\n"
+        "# B\n\nAs [Figure](#fig-two) shows.\n\n![One, with a caption\nof two lines.](figures/one.svg)\n\n"
         "![Two.](figures/two.svg)\n")
     r = nav_page(tmp_path, "01-b.md", ["00-a.md", "01-b.md"])
     assert r.returncode == 0, r.stderr
