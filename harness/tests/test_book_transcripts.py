@@ -203,3 +203,21 @@ def test_the_matching_rules():
 def test_the_book_has_transcripts():
     assert all(p.values[0] in PROMPTS for p in transcripts()), "boot= monitor, shell or host"
     assert len(transcripts()) >= 5
+
+
+def test_every_block_that_shows_a_prompt_is_a_checked_transcript():
+    """A code block of a chapter that starts at a prompt shows what a
+    command printed: it must be a transcript block, so that it is checked
+    here, not an untested block that drifts."""
+    fence = re.compile(r"^```([^\n]*)\n(.*?)^```$", re.M | re.S)
+    for md in sorted((ROOT / "book").glob("[0-9][0-9]-*.md")):
+        text = md.read_text()
+        for m in fence.finditer(text):
+            first = m.group(2).split("\n", 1)[0]
+            if first.startswith(("monitor> ", "$ ")):
+                assert "transcript" in m.group(1), \
+                    f"{md.name}: a block starting `{first}` is not a transcript"
+        for m in re.finditer(r"(?:^    .*\n)+", text, re.M):
+            first = m.group(0).split("\n", 1)[0][4:]
+            assert not first.startswith(("monitor> ", "$ ")), \
+                f"{md.name}: an indented block starting `{first}` is not a transcript"
