@@ -65,7 +65,7 @@ TOOLS=(
   "hypothesis|python3-hypothesis|/usr/bin/python3 -c 'import hypothesis; print(\"hypothesis\", hypothesis.__version__)'"
   "pandoc|pandoc|pandoc --version"
   "dot|graphviz|dot -V"
-  "chromium|chromium|chromium --version"
+  "chromium|chromium|chromium --version 2>/dev/null"
   "/usr/lib/wasm32-wasi/libc.a|wasi-libc|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a|libclang-rt-14-dev-wasm32|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev|-"
