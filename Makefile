@@ -94,8 +94,8 @@ FUZZER_LIB   := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x
 TOOLS_build  := gcc ld ar nm objcopy nasm grub-mkrescue /usr/lib/grub/i386-pc/moddep.lst \
                 xorriso mformat clang-14 ld.lld-14 llvm-ar-14 $(WASI_LIBS) wat2wasm \
                 /usr/bin/rustc /usr/lib/rustlib/wasm32-wasi /usr/bin/python3
-TOOLS_book   := pandoc dot
-TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc dot $(FUZZER_LIB) \
+TOOLS_book   := pandoc dot chromium /usr/bin/python3
+TOOLS_test   := qemu-system-x86_64 /usr/share/ovmf/OVMF.fd pandoc dot chromium $(FUZZER_LIB) \
                 pytest xdist pexpect hypothesis wast2json wasm-interp node spin
 TOOLS_qemu   := qemu-system-x86_64
 TOOLS_demo   := qemu-system-x86_64

@@ -260,7 +260,8 @@ local function nasm_label(lines, name)
   end
 end
 
--- extract(path, lines, sym, lang): the quoted text, or nil and why.
+-- extract(lines, sym, lang): the quoted text, nil, and its first and last
+-- line numbers; or nil and why.
 local function extract(lines, sym, lang)
   local s, e
   if lang == "c" then
@@ -277,10 +278,12 @@ local function extract(lines, sym, lang)
     return nil, "quoting by symbol works for C, Python and nasm; mark a region instead"
   end
   if not s then return nil, "no symbol `" .. sym .. "`" end
-  return slice(lines, comment_above(lines, s, lang), e)
+  local first = comment_above(lines, s, lang)
+  return slice(lines, first, e), nil, first, e
 end
 
--- quote(spec): the caption and code of one quote, or nil and why.
+-- quote(spec): the file, name, language, text, first and last line of one
+-- quote, or nil and why.
 local function quote(spec)
   local path, sep, name = spec:match("^([^:#]+)([:#])(.+)$")
   if not path then
@@ -293,16 +296,16 @@ local function quote(spec)
     quoted[#quoted + 1] = path
   end
   local lang = lang_of(path)
-  local text, why
+  local text, why, first, last
   if sep == "#" then
     local a, b = region(lines, name)
     if not a then return nil, why or b end
-    text = slice(lines, a, b)
+    text, first, last = slice(lines, a, b), a, b
   else
-    text, why = extract(lines, name, lang)
+    text, why, first, last = extract(lines, name, lang)
     if not text then return nil, why end
   end
-  return path, name, lang, text
+  return path, name, lang, text, first, last
 end
 
 -- hole_notes(text): for each lab hole in quoted code (the student
@@ -327,7 +330,7 @@ function CodeBlock(el)
     errors[#errors + 1] = "quote " .. spec .. ": the block must be empty (never paste code)"
     return nil
   end
-  local path, name, lang, text = quote(spec)
+  local path, name, lang, text, first, last = quote(spec)
   if not path then
     local file = spec:match("^([^:#]+)[:#]")
     local where = (file and not name:match("^no file")) and (" in " .. file) or ""
@@ -335,8 +338,12 @@ function CodeBlock(el)
     return nil
   end
   local kind = spec:find("#", 1, true) and "region " or ""
-  local caption = pandoc.Para({ pandoc.Code(path), pandoc.Str(": "),
-                                pandoc.Str(kind), pandoc.Code(name) })
+  -- the caption links to the book's listing of the file (src/PATH.html,
+  -- made by book/listing.py from the .d files), at the quote's first line
+  local where = "src/" .. path .. ".html#L" .. first
+  local caption = pandoc.Para({ pandoc.Link({ pandoc.Code(path) }, where), pandoc.Str(": "),
+                                pandoc.Str(kind), pandoc.Code(name),
+                                pandoc.Space(), pandoc.Link({ pandoc.Str("(lines " .. first .. "\u{2013}" .. last .. ")") }, where) })
   local classes = lang ~= "" and { lang } or {}
   local code = pandoc.CodeBlock(text, pandoc.Attr("", classes, { ["data-file"] = path }))
   local blocks = { caption, code }

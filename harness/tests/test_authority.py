@@ -1,4 +1,4 @@
-"""Authority by capability (book ch. 9, spec/abi.md "Authority"): a
+"""Authority by capability (book: Isolation; spec/abi.md "Authority"): a
 hostile program (services/attack.c) tries each way to kill, starve,
 freeze or lock out another program it was given no power over, and the
 system survives it with nothing lost: the shell answers, the services

@@ -149,11 +149,32 @@ def quotes(tmp_path, *specs):
             continue
         (_, classes, _), (para, code) = block["c"]
         assert classes == ["quote"]
-        caption = "".join(i["c"] if i["t"] in ("Str", "Code") and isinstance(i["c"], str)
-                          else i["c"][1] if i["t"] == "Code" else " " for i in para["c"])
+        inlines = [i for i in para["c"] if not (i["t"] == "Link" and i["c"][1][0]["t"] == "Str")]
+        caption = "".join(flat(i) for i in inlines).strip()
         (_, lang, attrs), text = code["c"]
         out.append((caption, lang, dict(attrs), text))
     return out
+
+
+def flat(i):
+    """The text of one pandoc JSON inline (a link: its text)."""
+    if i["t"] == "Str":
+        return i["c"]
+    if i["t"] == "Code":
+        return i["c"][1]
+    if i["t"] == "Link":
+        return "".join(flat(x) for x in i["c"][1])
+    return " "
+
+
+def test_a_quote_caption_links_to_the_listing_at_its_first_line(tmp_path):
+    r = pandoc(tmp_path, chapter(tmp_path, "src/serial.c:serial_putc"))
+    assert r.returncode == 0, r.stderr
+    [div] = [b for b in json.loads(r.stdout)["blocks"] if b["t"] == "Div"]
+    links = [i for i in div["c"][1][0]["c"] if i["t"] == "Link"]
+    # the comment above serial_putc's definition starts on line 25
+    assert [x["c"][2][0] for x in links] == ["src/src/serial.c.html#L25"] * 2
+    assert "".join(flat(x) for x in links[1]["c"][1]) == "(lines 25\u201338)"
 
 
 def test_c_function_with_its_contract_comment(tmp_path):
@@ -300,3 +321,94 @@ def test_a_quoted_lab_hole_points_at_its_lab(tmp_path):
     # an ordinary function gets no note
     [(_, _, _, text)] = quotes(tmp_path, "src/serial.c:add")
     assert "LAB" not in text
+
+
+def nav_page(tmp_path, name, chapters, extra=()):
+    """Run quote.lua and nav.lua on chapter `name` among `chapters`; the
+    completed process (HTML on stdout)."""
+    return subprocess.run(
+        ["pandoc", "-s", "--wrap=none", f"--template={ROOT}/book/template/page.html",
+         f"--lua-filter={QUOTE}", f"--lua-filter={NAV}",
+         "-M", "book-chapters=" + " ".join(chapters), *extra, name],
+        cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_numbers_come_from_the_order_and_links_follow_renumbering(tmp_path):
+    """A chapter's number is its place in the list (from 0), whatever its
+    file is called; sections are numbered under it; a link to a chapter
+    by an old number finds it by name and shows its current number."""
+    names = ["00-intro.md", "03-middle.md", "07-last.md"]
+    for n in names:
+        (tmp_path / n).write_text(f"---\ntitle: {n[3:-3]}\n---\n\nText.\n")
+    (tmp_path / "07-last.md").write_text(
+        "---\ntitle: last\n---\n\n## First\n\n### Inner\n\n## Second\n\n"
+        "See [chapter 5](05-middle.html#x) and [3](01-middle.html).\n\n"
+        "And [the old one](09-gone.html).\n")
+    r = nav_page(tmp_path, "07-last.md", names)
+    assert r.returncode == 0, r.stderr
+    assert '<span class="secno">2</span> last</h1>' in r.stdout
+    assert '<span class="secno">2.1</span> First' in r.stdout
+    assert '<span class="secno">2.1.1</span> Inner' in r.stdout
+    assert '<span class="secno">2.2</span> Second' in r.stdout
+    assert '<a href="03-middle.html#x">chapter 1</a>' in r.stdout
+    assert '<a href="03-middle.html">1</a>' in r.stdout
+    # a chapter not in the book is text, with a warning
+    assert 'class="missing-chapter">the old one</span>' in r.stdout
+    assert "09-gone.html: no such chapter" in r.stderr
+
+
+def test_figures_are_numbered_and_referenced(tmp_path):
+    (tmp_path / "00-a.md").write_text("# A\n")
+    (tmp_path / "01-b.md").write_text(
+        "# B\n\nAs [Figure](#fig-two) shows.\n\n![One, with a caption\nof two lines.](figures/one.svg)\n\n"
+        "![Two.](figures/two.svg)\n")
+    r = nav_page(tmp_path, "01-b.md", ["00-a.md", "01-b.md"])
+    assert r.returncode == 0, r.stderr
+    assert 'id="fig-two"' in r.stdout and "Figure\u00a01.2." in r.stdout
+    assert '<a href="#fig-two">Figure\u00a01.2</a>' in r.stdout
+
+
+def test_citations_link_the_bibliography_and_an_unknown_one_fails(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "bibliography.md").write_text(
+        "- []{#ref-xv6}**[xv6]** Cox, Kaashoek, Morris.\n")
+    (tmp_path / "00-a.md").write_text("# A\n\nAs in xv6 [@xv6].\n")
+    r = nav_page(tmp_path, "00-a.md", ["00-a.md"])
+    assert r.returncode == 0, r.stderr
+    assert '<a href="bibliography.html#ref-xv6">xv6</a>' in r.stdout
+    (tmp_path / "00-a.md").write_text("# A\n\nAs in [@nobody].\n")
+    r = nav_page(tmp_path, "00-a.md", ["00-a.md"])
+    assert r.returncode != 0 and "@nobody" in r.stderr
+
+
+def test_spec_citations_and_file_names_become_links(tmp_path):
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "ipc.md").write_text("# IPC\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.c").write_text("int x;\n")
+    (tmp_path / "00-a.md").write_text(
+        "# A\n\nSee `spec/ipc.md`, [Appendix Q](spec/ipc.md#rules) and `src/a.c`.\n")
+    r = nav_page(tmp_path, "00-a.md", ["00-a.md"], ("-M", "book-appendices=spec/ipc.md",
+                                                     "-o", "00-a.html"))
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "00-a.html").read_text()
+    assert '<a href="spec-ipc.html"><code>spec/ipc.md</code></a>' in html
+    assert '<a href="spec-ipc.html#rules">Appendix A</a>' in html
+    assert '<a href="src/src/a.c.html"><code>src/a.c</code></a>' in html
+    assert (tmp_path / "00-a.src").read_text().split() == ["src/a.c"]
+
+
+def test_a_transcript_is_rendered_with_its_varying_parts_marked(tmp_path):
+    transcript = ROOT / "book" / "filters" / "transcript.lua"
+    (tmp_path / "00-a.md").write_text(
+        '# A\n\n```{.transcript boot="monitor"}\nmonitor> mem\nframes: «12» free <ok>\n```\n')
+    r = subprocess.run(["pandoc", f"--lua-filter={transcript}", "00-a.md"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "typed at the kernel monitor" in r.stdout
+    assert '<span class="varies" title="varies from run to run">12</span> free &lt;ok&gt;' \
+        in r.stdout
+    (tmp_path / "00-a.md").write_text('# A\n\n```{.transcript boot="moon"}\nx\n```\n')
+    r = subprocess.run(["pandoc", f"--lua-filter={transcript}", "00-a.md"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode != 0 and 'boot="moon"' in r.stderr

@@ -1,4 +1,4 @@
-"""Isolation and fault recovery (book ch. 9): a program that misbehaves
+"""Isolation and fault recovery (book: Isolation): a program that misbehaves
 ends alone and leaves nothing behind, every pointer it hands the kernel
 is checked at the very edges of its memory, a server's death answers its
 callers, and init brings a dead service back.

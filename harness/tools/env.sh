@@ -23,6 +23,7 @@ PACKAGES=(
   python3-pytest python3-pytest-xdist python3-pexpect python3-hypothesis  # the harness
   pandoc                         # make book
   graphviz                       # dot draws the book's figures (book/figures/*.dot)
+  chromium                       # prints the book to PDF; its browser test (headless)
   clang-14 lld-14                # clang builds (make CC=clang-14), wasm32 programs, fuzzing
   llvm-14                        # llvm-ar-14 archives the wasm32 library of the services
   wasi-libc libclang-rt-14-dev-wasm32  # C programs -> wasm32-wasi
@@ -64,6 +65,7 @@ TOOLS=(
   "hypothesis|python3-hypothesis|/usr/bin/python3 -c 'import hypothesis; print(\"hypothesis\", hypothesis.__version__)'"
   "pandoc|pandoc|pandoc --version"
   "dot|graphviz|dot -V"
+  "chromium|chromium|chromium --version 2>/dev/null"
   "/usr/lib/wasm32-wasi/libc.a|wasi-libc|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a|libclang-rt-14-dev-wasm32|-"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev|-"
