@@ -111,6 +111,7 @@ TOOLS_fuzz-replay := $(FUZZER_LIB)
 TOOLS_bench  := node wasm-interp wast2json qemu-system-x86_64
 TOOLS_spec   := spin
 TOOLS_spec-pml := spin
+TOOLS_spec-wide := spin
 WISP_GOALS   := $(filter-out $(NOTOOL_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(WISP_GOALS),)
 WISP_NEED    := $(sort $(if $(filter-out book,$(WISP_GOALS)),$(TOOLS_build)) \
