@@ -35,7 +35,7 @@ WARNFLAGS := -std=c11 -Wall -Wextra -Werror
 # Inside such a tree, or in a student's tree without solutions/, every
 # goal runs where it is.
 REF_GOALS := test demo bench bench-build spectest spectest-san \
-             spectest-convert fuzz fuzz-gen fuzz-replay spec spec-cover spec-long \
+             spectest-convert fuzz fuzz-gen fuzz-replay spec spec-cover spec-c spec-long \
              compile_commands.json solved
 CARVE     := $(PYTHON) harness/tools/carve.py
 REF_TREE  := $(BUILD)/ref

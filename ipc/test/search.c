@@ -325,6 +325,7 @@ static bool expand(const struct node *nd, int nprocs, struct node *next,
             fprintf(stderr, "ipc-search: invariant broken: %s (pid %d, object %ld) "
                     "after:\n", v.what, v.pid, v.obj);
             print_path(nd, alpha[k]);
+            teardown(&w, live);
             return false;
         }
         bool fresh = visit(state_hash(&w));
@@ -363,11 +364,14 @@ int main(int argc, char **argv)
         visit(state_hash(&w));
         teardown(&w, 0);
     }
-    for (int d = 0; d < depth; d++) {
+    int rc = 0;
+    for (int d = 0; d < depth && !rc; d++) {
         nn = 0;
-        for (long i = 0; i < nf; i++)
+        for (long i = 0; i < nf && !rc; i++)
             if (!expand(&front[i], nprocs, next, &nn, cap, &trans, d + 1 == depth))
-                return 1;
+                rc = 1;
+        if (rc)
+            break;
         printf("depth %d: %ld states so far, %ld transitions\n", d + 1, nvisited, trans);
         fflush(stdout);
         struct node *t = front;
@@ -377,14 +381,15 @@ int main(int argc, char **argv)
         if (nn == cap) {
             fprintf(stderr, "ipc-search: more than %ld new states at depth %d: "
                     "search a smaller scope\n", cap, d + 1);
-            return 1;
+            rc = 1;
         }
     }
-    printf("ipc-search: %d processes, %d handle slots, depth %d: %ld distinct "
-           "states, %ld transitions, every invariant holds, nothing leaked\n",
-           nprocs, IPC_HANDLES_MAX, depth, nvisited, trans);
+    if (!rc)
+        printf("ipc-search: %d processes, %d handle slots, depth %d: %ld distinct "
+               "states, %ld transitions, every invariant holds, nothing leaked\n",
+               nprocs, IPC_HANDLES_MAX, depth, nvisited, trans);
     free(front);
     free(next);
     free(visited);
-    return 0;
+    return rc;
 }
