@@ -148,7 +148,7 @@ def test_c_search_depth_3_holds_every_invariant():
                        timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     m = __import__("re").search(r"depth 3: (\d+) distinct states, (\d+) transitions, "
-                                r"every invariant holds, nothing leaked", r.stdout)
+                                r"every invariant holds, nothing leaked ", r.stdout)
     assert m and int(m[1]) > 10000, r.stdout
 
 

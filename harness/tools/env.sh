@@ -39,6 +39,7 @@ PACKAGES=(
 TOOLS=(
   "make|make|make --version"
   "gcc|gcc|gcc --version"
+  "gcov|gcc|gcov --version"
   "ld|binutils|ld --version"
   "ar|binutils|ar --version"
   "nm|binutils|nm --version"
