@@ -15,6 +15,7 @@
       \exists integer i; 0 <= i < IPC_HANDLES_MAX && p->handles[i].obj == \null;
 */
 
+/* book: install_contract */
 /*@ requires \valid(p) && \valid(o);
     requires \separated(p, o);
     requires has_free(p);
@@ -28,12 +29,15 @@
     ensures p->handles[\result].obj == o && p->handles[\result].rights == rights &&
             p->handles[\result].badge == badge;
     ensures \forall integer i; 0 <= i < IPC_HANDLES_MAX && i != \result ==>
-            p->handles[i] == \old(p->handles[i]);
+            p->handles[i].obj == \old(p->handles[i].obj) &&
+            p->handles[i].rights == \old(p->handles[i].rights) &&
+            p->handles[i].badge == \old(p->handles[i].badge);
     ensures p->nheld == \old(p->nheld) + 1 && o->nhandles == \old(o->nhandles) + 1;
     ensures o->nsend == \old(o->nsend) + ((rights & IPC_R_SEND) != 0 ? 1 : 0);
     ensures o->nrecv == \old(o->nrecv) + ((rights & IPC_R_RECV) != 0 ? 1 : 0);
 */
 int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
                 uint32_t badge);
+/* book: install_contract */
 
 #include "ipc/obj.c"
