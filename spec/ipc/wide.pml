@@ -24,6 +24,11 @@
  *   - liveness (LTL, acceptance cycles with -a): a client waiting for a
  *     reply is eventually answered: [] (waiting -> <> answered).
  *
+ * Each kernel operation prints "@ PID OP ARGS" (spin prints it in
+ * simulations and trail replays; verification ignores it): the run as a
+ * script of spec/ipc.md's format, after spec/ipc/trail.py's SETUP, which
+ * replays it through the Python model and the C core.
+ *
  * Planted bugs (each must be caught):
  *   -DBUG_REPLY_SWAP     a server's reply goes through the other reply
  *                        handle it holds: every caller still gets one
@@ -116,6 +121,10 @@ inline deliver(s, c) {
 /* k_send: client c's call (cst QCALL) or send (QSEND) on the endpoint. */
 inline k_send(c, kind) {
 	atomic {
+		if
+		:: kind == QCALL -> printf("@ %d call 0 label=%d\n", c + 1, c + 1)
+		:: else -> printf("@ %d send 0 label=9\n", c + 1)
+		fi;
 		cst[c] = kind;
 		if
 		:: recvn > 0 ->
@@ -136,6 +145,10 @@ inline k_send(c, kind) {
 /* k_recv: server s takes the oldest queued message; else blocks (block)
  * or gets nothing (try_recv: sgot stays 0); EPIPE with no sender left. */
 inline k_recv(s, block) {
+	if
+	:: block -> printf("@ %d recv 0\n", s + NC + 1)
+	:: else -> printf("@ %d try_recv 0\n", s + NC + 1)
+	fi;
 	c = NONE;
 	if
 	:: sendn > 0 ->
@@ -159,6 +172,7 @@ inline k_recv(s, block) {
 inline k_reply(s, h) {
 	c = capc[s * HOLD + h];
 	p = capp[s * HOLD + h];
+	printf("@ %d reply %d label=%d\n", s + NC + 1, h + 1, p + 1);
 #ifdef BUG_REPLY_SWAP
 	if
 	:: capc[s * HOLD + 1 - h] != NONE -> c = capc[s * HOLD + 1 - h]
@@ -179,6 +193,7 @@ inline k_reply(s, h) {
  * notification wakes the waiter with EPIPE. */
 inline k_exit(c) {
 	atomic {
+		printf("@ %d exit\n", c + 1);
 		nsend--;
 		if
 		:: nsend == 0 ->
@@ -200,6 +215,7 @@ inline k_exit(c) {
  * they are ORed into the word. */
 inline k_signal(bits) {
 	atomic {
+		printf("@ %d signal 1\n", c + 1);
 		if
 		:: wblocked -> wblocked = false; wword = bits; wres = 1
 #ifdef BUG_SIGNAL_OVERWRITE
@@ -299,6 +315,7 @@ proctype waiter() {
 	byte seen = 0;
 	do
 	:: atomic {
+		printf("@ %d wait 3\n", NC + NS + 1);
 		wres = 0;
 		if
 		:: word != 0 -> wword = word; word = 0; wres = 1
