@@ -35,7 +35,7 @@ WARNFLAGS := -std=c11 -Wall -Wextra -Werror
 # Inside such a tree, or in a student's tree without solutions/, every
 # goal runs where it is.
 REF_GOALS := test demo bench bench-build spectest spectest-san \
-             spectest-convert fuzz fuzz-gen fuzz-replay spec-long \
+             spectest-convert fuzz fuzz-gen fuzz-replay spec spec-cover spec-c spec-wp spec-long \
              compile_commands.json solved
 CARVE     := $(PYTHON) harness/tools/carve.py
 REF_TREE  := $(BUILD)/ref
@@ -109,8 +109,11 @@ TOOLS_fuzz   := wast2json $(FUZZER_LIB)
 TOOLS_fuzz-gen := $(FUZZER_LIB)
 TOOLS_fuzz-replay := $(FUZZER_LIB)
 TOOLS_bench  := node wasm-interp wast2json qemu-system-x86_64
-TOOLS_spec   := spin
+TOOLS_spec   := spin gcov frama-c why3 z3
+TOOLS_spec-wp := frama-c why3 z3
+TOOLS_spec-cover := gcov
 TOOLS_spec-pml := spin
+TOOLS_spec-wide := spin
 WISP_GOALS   := $(filter-out $(NOTOOL_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(WISP_GOALS),)
 WISP_NEED    := $(sort $(if $(filter-out book,$(WISP_GOALS)),$(TOOLS_build)) \

@@ -128,6 +128,16 @@ int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
 {
     int slot = 0;
 
+    /* (for Frama-C's WP, make spec-wp: the slots below `slot` are taken
+     * and a free one lies ahead, so the scan stops inside the table) */
+    /*@ loop invariant 0 <= slot < IPC_HANDLES_MAX;
+        loop invariant \forall integer i; 0 <= i < slot ==>
+                       p->handles[i].obj != \null;
+        loop invariant \exists integer i; slot <= i < IPC_HANDLES_MAX &&
+                       p->handles[i].obj == \null;
+        loop assigns slot;
+        loop variant IPC_HANDLES_MAX - slot;
+    */
     while (p->handles[slot].obj)
         slot++;
     p->handles[slot] = (struct ipc_handle){ o, rights, badge };

@@ -32,6 +32,7 @@ PACKAGES=(
   wabt binaryen                  # wast2json for the spec tests, wasm-interp as a peer
   nodejs                         # V8 as a peer in make bench
   spin                           # the model checker for spec/
+  frama-c-base why3 z3           # make spec-wp: Frama-C's WP proves C contracts with z3
   bear                           # make compile_commands.json
 )
 # book: packages
@@ -40,6 +41,7 @@ PACKAGES=(
 TOOLS=(
   "make|make|make --version"
   "gcc|gcc|gcc --version"
+  "gcov|gcc|gcov --version"
   "ld|binutils|ld --version"
   "ar|binutils|ar --version"
   "nm|binutils|nm --version"
@@ -77,6 +79,9 @@ TOOLS=(
   "wasm-opt|binaryen|wasm-opt --version"
   "node|nodejs|node --version"
   "spin|spin|spin -V"
+  "frama-c|frama-c-base|frama-c -version"
+  "why3|why3|why3 --version"
+  "z3|z3|z3 --version"
   "bear|bear|bear --version"
   "git|git|git --version"
 )

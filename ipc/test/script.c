@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ipc/invariants.h"
 #include "ipc/ipc.h"
 #include "ipc/test/scriptparse.h"
 
@@ -278,8 +279,32 @@ static bool issuable(struct srun *r, const struct step *st)
 }
 
 /*
+ * invariants_hold: spec/ipc.md's invariants on the C state after step n
+ * (ipc_check_invariants, exact: scripts make no kernel references);
+ * false after an error line naming the one that broke.
+ */
+static bool invariants_hold(struct srun *r, int n)
+{
+    struct ipc_proc *ps[SCRIPT_PROCS_MAX];
+    struct ipc_violation v;
+
+    for (int i = 0; i < r->nprocs; i++)
+        ps[i] = &r->procs[i].ip;
+    struct ipc_world w = { ps, r->nprocs, &r->ns, true };
+    if (ipc_check_invariants(&w, &v))
+        return true;
+    put(r, "error: step ");
+    put_u(r, (uint64_t)n);
+    put(r, ": invariant broken: ");
+    put(r, v.what);
+    say(r, " (pid ", v.pid, ")");
+    return false;
+}
+
+/*
  * run_step: step n: issue it, print its line and one line per process
- * it woke.  Returns false (after an error line) if it cannot be issued.
+ * it woke, then check the invariants.  Returns false (after an error
+ * line) if it cannot be issued or an invariant broke.
  */
 static bool run_step(struct srun *r, int n, const struct step *st)
 {
@@ -309,7 +334,7 @@ static bool run_step(struct srun *r, int n, const struct step *st)
         put_result(r, w, w->op, w->ip.result);
         flush(r);
     }
-    return true;
+    return invariants_hold(r, n);
 }
 
 /* put_obj: an object's trace name, "ep3" / "ntfn4". */

@@ -4,6 +4,8 @@
  */
 #include "ipc/tests/tenv.h"
 
+#include "ipc/invariants.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,34 @@ void ipc_free(void *block)
     free(block);
 }
 
-/* t_check: count a check; print the failing ones with file and line. */
+static bool in_wake;        /* inside a wake hook: mid-operation */
+
+/*
+ * invariants: between operations (never inside a wake hook, where the
+ * operation is half done), spec/ipc.md's invariants hold on the test
+ * processes (not exact: the kref tests add kernel references).
+ */
+static void invariants(const char *file, int line)
+{
+    struct ipc_proc *ps[T_PROCS];
+    struct ipc_violation v;
+
+    if (in_wake || !nprocs)
+        return;
+    for (int i = 0; i < nprocs; i++)
+        ps[i] = P(i + 1);
+    struct ipc_world w = { ps, nprocs, &ns, false };
+    t_checks++;
+    if (!ipc_check_invariants(&w, &v)) {
+        t_failed++;
+        printf("FAIL %s:%d: invariant broken: %s (pid %d, object %ld)\n", file,
+               line, v.what, v.pid, v.obj);
+    }
+}
+
+/* t_check: count a check; print the failing ones with file and line;
+ * then the invariants (so they are checked after every operation a
+ * test checks the result of). */
 void t_check(const char *file, int line, bool ok, const char *what)
 {
     t_checks++;
@@ -38,6 +67,7 @@ void t_check(const char *file, int line, bool ok, const char *what)
         t_failed++;
         printf("FAIL %s:%d: %s\n", file, line, what);
     }
+    invariants(file, line);
 }
 
 /* mem: bytes [off, off+len) of a test process's memory, or NULL. */
@@ -58,7 +88,9 @@ static void wake(struct ipc_proc *p)
     tp->wakes++;
     if (t_nwakelog < 64)
         t_wakelog[t_nwakelog++] = p->pid;
+    in_wake = true;
     CHECK(p->state == IPC_RUNNING && p->result != IPC_BLOCKED);
+    in_wake = false;
 }
 
 /* t_setup: see tenv.h. */
@@ -141,6 +173,7 @@ int main(void)
     test_death();
     test_errors();
     test_ntfn();
+    test_invariants();
     test_kref();
     test_kref();
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);

@@ -27,6 +27,7 @@
 #include "ipc/kref.h"
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
+#include "proc/ipcdebug.h"
 
 /* The guest's wisp_msg and wisp_in (services/lib/wisp.h), every field a
  * little-endian u32 at any alignment: copied in and out with memcpy. */
@@ -62,11 +63,13 @@ void proc_ipc_wake(struct ipc_proc *ip)
  * ipccall_finish: the result of an operation that returned r: r
  * itself, or if it blocked, the result its completion left in p->ipc
  * once p is running again.  HOST_KILLED when a kill ends the wait.
+ * (A kernel built with IPC_DEBUG checks the invariants here first.)
  * No interrupt handler touches IPC state and kernel C is not
  * preempted, so checking the state and sleeping cannot miss a wake.
  */
 uint32_t ipccall_finish(struct proc *p, int r)
 {
+    ipcdebug_check("after an IPC host call");
     if (r != IPC_BLOCKED)
         return (uint32_t)r;
     while (p->ipc.state != IPC_RUNNING && !p->killed)
