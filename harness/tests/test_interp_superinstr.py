@@ -10,7 +10,7 @@ import os
 import subprocess
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings, strategies as st, HealthCheck
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE = os.path.join(ROOT, 'build', 'host', 'wasm-probe')
@@ -91,7 +91,11 @@ u32 = st.one_of(st.integers(0, 0xffffffff),
 
 @pytest.mark.parametrize('form', FORMS)
 @pytest.mark.parametrize('op', CMPS)
-@settings(max_examples=12, deadline=None)
+# derandomize: the same examples on every run; the health checks judge
+# the generator's efficiency, not the engine, and one of them (data too
+# large) fired at random on these small integers.
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
 @given(i=u32, step=st.sampled_from([0, 1, 3, 0x40000000, 0xffffffff]),
        lim=u32)
 def test_fused_add_compare_branch(module, op, form, i, step, lim):
