@@ -27,7 +27,7 @@ import sys
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
-TARGET_SPEEDUP = 8.0    # issue 6: wisp-run >= 8x faster than wasm-interp
+TARGET_SPEEDUP = 8.0    # Wisp's aim: wisp-run >= 8x faster than wasm-interp
 MASK64 = (1 << 64) - 1
 
 

@@ -9,11 +9,11 @@ shell: all Wasm).  On each boot the shell then runs `ping N` for each N
 of PINGS, which prints the mean time of one call/reply round trip to the
 echo service by the kernel's monotonic clock (timer ticks interpolated
 with the TSC, 1 us resolution, only as accurate as the last tick's TSC
-rate).  `ping 1000` is the number issue 5 asks for: a few tens of
+rate).  `ping 1000` is the number to read: a few tens of
 milliseconds, so a busy host moves it; `ping 100000` is the steadier
 figure.
-The table gives the median, min and max of each; the target of issue 5
-is a boot to the shell in at most 1.0 s.  A missed target is reported,
+The table gives the median, min and max of each; Wisp aims to boot to
+the shell in at most 1.0 s.  A missed target is reported,
 not a failure; a boot that fails is.
 
 Quick mode (`bench/sections/boot.py --quick`, used by the tests): one

@@ -1,4 +1,4 @@
-"""bench/sections/ipc.py: the IPC round trip (issue 4), two ways.
+"""bench/sections/ipc.py: the IPC round trip, two ways.
 
 A round trip is a client's `call` and its server's `reply_recv`: one
 message each way.  Three messages: empty (label only), 8 words, and a

@@ -1,6 +1,6 @@
-"""The IPC demos under QEMU, as a user at the monitor sees them (issue 4,
-item 7): ping/pong round trips, a server that dies or is killed mid-call
-(the client's call returns EPIPE), a client killed mid-call (its server's
+"""The IPC demos under QEMU, as a user at the monitor sees them: ping/pong
+round trips, a server that dies or is killed mid-call (the client's call
+returns EPIPE), a client killed mid-call (its server's
 reply returns EPIPE), a forger trying handles it was never given, 100
 clients flooding one server, and notifications.  After them `mem` shows
 no IPC object left and the kernel heap back where it started."""

@@ -1,4 +1,4 @@
-"""Interrupt-driven console input (issue 3, item 4): the serial interrupt
+"""Interrupt-driven console input: the serial interrupt
 moves typed bytes into a ring buffer (CONSOLE_RXBUF bytes, kernel/param.h)
 while the kernel is busy; when the buffer is full new bytes are dropped and
 counted, and the kernel goes on."""
