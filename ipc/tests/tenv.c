@@ -175,7 +175,6 @@ int main(void)
     test_ntfn();
     test_invariants();
     test_kref();
-    test_kref();
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;
 }

@@ -56,6 +56,5 @@ void test_errors(void);
 void test_ntfn(void);
 void test_kref(void);           /* kref.c: the kernel's references */
 void test_invariants(void);     /* invariants.c: the checker itself */
-void test_kref(void);       /* kref.c: the kernel's references */
 
 #endif
