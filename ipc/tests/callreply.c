@@ -170,14 +170,14 @@ static void reply_recv(void)
             live = ipc_objs_live();
         CHECK_EQ(ipc_objs_live(), live);
         t_alloc_fail = 1000;
-        uint32_t r = (uint32_t)P(1)->got.reply;
+        uint32_t r = SLOT(P(1)->got.reply);
         CHECK_EQ(ipc_reply_recv(P(1), r, &m, 0, NULL), IPC_BLOCKED);
         t_alloc_fail = 0;
         CHECK_EQ(P(2)->result, IPC_OK);
         CHECK_EQ(t[2].wakes, i + 1);
     }
     CHECK_EQ(ipc_call(P(2), 0, &m, NULL), IPC_BLOCKED);
-    uint32_t r = (uint32_t)P(1)->got.reply;
+    uint32_t r = SLOT(P(1)->got.reply);
     CHECK_EQ(ipc_reply_recv(P(1), 0, &m, 0, NULL), IPC_EBADF);  /* not a reply */
     CHECK_EQ(P(1)->state, IPC_RUNNING);
     struct ipc_msg bad = t_msg_buf(1, T_MEM, 1);

@@ -31,7 +31,7 @@ static void caller_dies(void)
     struct ipc_msg m = t_msg(1);
     CHECK_EQ(ipc_call(P(2), 0, &m, NULL), IPC_BLOCKED);
     CHECK_EQ(ipc_recv(P(1), 0, NULL), IPC_OK);
-    uint32_t r = (uint32_t)P(1)->got.reply;
+    uint32_t r = SLOT(P(1)->got.reply);
     ipc_exit(P(2));
     CHECK_EQ(ipc_ntfn_create(P(1)), IPC_OK);
     struct ipc_msg g = t_msg(2);

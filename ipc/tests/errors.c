@@ -122,7 +122,7 @@ static void handle_errors(void)
     CHECK_EQ(ipc_close(P(1), 5), IPC_OK);
     CHECK_EQ(ipc_ep_create(P(1)), IPC_OK);
     CHECK_EQ(P(1)->got.h, 3);                   /* the lowest free slot */
-    CHECK_EQ(P(1)->handles[3].obj->id, IPC_HANDLES_MAX + 1u); /* in order */
+    CHECK_EQ(OBJ(P(1), 3)->id, IPC_HANDLES_MAX + 1u); /* in order */
     for (int i = 0; i < IPC_HANDLES_MAX; i++)
         CHECK_EQ(ipc_ep_create(P(2)), i == 0 ? IPC_OK : IPC_OK);
     CHECK_EQ(ipc_give(P(2), 0, P(1)), IPC_OK);
@@ -147,9 +147,9 @@ static void enomem(void)
     t_alloc_fail = 1;
     struct ipc_msg m = t_msg(1);
     CHECK_EQ(ipc_call(P(2), 0, &m, NULL), IPC_ENOMEM);
-    CHECK(same(P(2), s) && P(1)->handles[0].obj->sendq.head == NULL);
+    CHECK(same(P(2), s) && OBJ(P(1), 0)->sendq.head == NULL);
     CHECK_EQ(ipc_ntfn_create(P(2)), IPC_OK);
-    CHECK_EQ(P(2)->handles[1].obj->id, 2u);
+    CHECK_EQ(OBJ(P(2), 1)->id, 2u);
     CHECK_EQ(ipc_call(P(2), 0, &m, NULL), IPC_BLOCKED);  /* queued */
     t_alloc_fail = 1000;
     CHECK_EQ(ipc_recv(P(1), 0, NULL), IPC_OK);            /* cannot fail */

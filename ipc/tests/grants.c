@@ -32,7 +32,7 @@ static void move_copy(void)
     CHECK(P(2)->handles[2].obj == NULL && P(2)->handles[1].obj != NULL);
     CHECK_EQ(P(2)->nheld, 2);
     CHECK_EQ(P(1)->nheld, 3);
-    CHECK_EQ(P(1)->handles[1].obj->nhandles, 3);    /* moved, then copied */
+    CHECK_EQ(OBJ(P(1), 1)->nhandles, 3);    /* moved, then copied */
     t_teardown();
 }
 
@@ -52,7 +52,7 @@ static void grant_rules(void)
     CHECK_EQ(ipc_recv(P(1), 0, NULL), IPC_BLOCKED);
     struct ipc_msg c = t_msg(2);
     CHECK_EQ(ipc_call(P(2), 1, &c, NULL), IPC_BLOCKED);
-    uint32_t r = (uint32_t)P(1)->got.reply;
+    uint32_t r = SLOT(P(1)->got.reply);
     CHECK_EQ(ipc_ntfn_create(P(1)), IPC_OK);
     uint32_t n = (uint32_t)P(1)->got.h;
     struct ipc_msg g = t_msg(3);
@@ -63,7 +63,7 @@ static void grant_rules(void)
     CHECK_EQ(ipc_reply(P(1), r, &g), IPC_OK);
     CHECK(P(2)->got.nhandles == 1 && P(2)->got.handles[0] == 2);
     CHECK(P(1)->handles[n].obj == NULL);
-    CHECK_EQ(P(2)->handles[2].obj->kind, IPC_KIND_NTFN);
+    CHECK_EQ(OBJ(P(2), 2)->kind, IPC_KIND_NTFN);
     t_teardown();
 }
 

@@ -24,7 +24,7 @@ static const char *broken(int n)
  * corruption is undone before the next. */
 static void corruptions(void)
 {
-    struct ipc_obj *ep;
+    struct ipc_obj *ep, *reply;
     const char *why;
     int saved;
 
@@ -34,7 +34,8 @@ static void corruptions(void)
     CHECK_EQ(ipc_recv(P(1), 0, NULL), IPC_OK);
     CHECK_EQ(ipc_call(P(3), 0, &(struct ipc_msg){ .label = 2 }, NULL), IPC_BLOCKED);
     CHECK(broken(3)[0] == '\0');
-    ep = P(1)->handles[0].obj;
+    ep = OBJ(P(1), 0);
+    reply = OBJ(P(1), 1);
 
     P(1)->nheld++;
     why = broken(3);
@@ -57,9 +58,9 @@ static void corruptions(void)
     P(3)->state = IPC_CALL;
     CHECK(why[0] != '\0');
 
-    P(1)->handles[1].obj->caller = NULL;    /* the reply forgets its caller */
+    reply->caller = NULL;                   /* the reply forgets its caller */
     why = broken(3);
-    P(1)->handles[1].obj->caller = P(2);
+    reply->caller = P(2);
     CHECK(why[0] != '\0');
 
     ep->recvq = ep->sendq;                  /* both queues non-empty */

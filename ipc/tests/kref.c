@@ -103,7 +103,7 @@ static void no_memory(void)
     CHECK(ipc_kntfn_create(P(1)->ns, IPC_R_SEND) == NULL);
     CHECK_EQ(ipc_objs_live(), live);
     CHECK_EQ(ipc_ntfn_create(P(1)), IPC_OK);
-    CHECK_EQ(P(1)->handles[0].obj->id, 1u);          /* number not used */
+    CHECK_EQ(OBJ(P(1), 0)->id, 1u);          /* number not used */
     t_teardown();
 }
 
@@ -153,7 +153,7 @@ static void kernel_call(void)
     P(1)->kcall = true;
     CHECK_EQ(ipc_call(P(1), 0, &m, &none), IPC_BLOCKED);
     CHECK_EQ(ipc_recv(P(2), 0, &none), IPC_OK);
-    uint32_t n = (uint32_t)P(2)->got.reply, nt = 2;
+    uint32_t n = SLOT(P(2)->got.reply), nt = 2;
     CHECK_EQ(ipc_ntfn_create(P(2)), IPC_OK);        /* slot nt */
     m.nhandles = 1;
     m.handles[0] = (struct ipc_grant){ nt, 'm' };

@@ -17,8 +17,8 @@ static void signal_wait(void)
     CHECK_EQ(ipc_wait(P(1), 1), IPC_EACCES);
     CHECK_EQ(ipc_wait(P(1), 0), IPC_OK);
     CHECK_EQ(P(1)->got.word, 5u);
-    CHECK_EQ(P(1)->handles[0].obj->word, 0u);
-    CHECK_EQ(P(1)->handles[0].obj->delivered, 3u);
+    CHECK_EQ(OBJ(P(1), 0)->word, 0u);
+    CHECK_EQ(OBJ(P(1), 0)->delivered, 3u);
     CHECK_EQ(ipc_give(P(1), 0, P(2)), IPC_OK);
     CHECK_EQ(ipc_give(P(1), 0, P(3)), IPC_OK);
     CHECK_EQ(ipc_wait(P(2), 0), IPC_BLOCKED);
@@ -26,7 +26,7 @@ static void signal_wait(void)
     CHECK_EQ(ipc_signal(P(1), 1), IPC_OK);
     CHECK(t[2].wakes == 1 && P(2)->result == IPC_OK && P(2)->got.word == 4);
     CHECK_EQ(t[3].wakes, 0);
-    CHECK_EQ(P(1)->handles[0].obj->word, 0u);     /* taken by the waiter */
+    CHECK_EQ(OBJ(P(1), 0)->word, 0u);     /* taken by the waiter */
     CHECK_EQ(ipc_signal(P(1), 2), IPC_OK);
     CHECK(t[3].wakes == 1 && P(3)->got.word == 1);
     CHECK_EQ(ipc_signal(P(1), 5), IPC_EBADF);

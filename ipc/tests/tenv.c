@@ -178,3 +178,26 @@ int main(void)
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;
 }
+
+/* t_slot: slot itself when 0 <= slot < IPC_HANDLES_MAX (one passed check);
+ * otherwise one failed check, reported like CHECK's, and 0. */
+uint32_t t_slot(const char *file, int line, int64_t slot, const char *what)
+{
+    bool ok = slot >= 0 && slot < IPC_HANDLES_MAX;
+    t_check(file, line, ok, what);
+    return ok ? (uint32_t)slot : 0;
+}
+
+/* t_obj: the object in p's slot (one passed check); when the slot is
+ * empty, one failed check and a zeroed stand-in, so the test goes on. */
+struct ipc_obj *t_obj(const char *file, int line, struct ipc_proc *p,
+                      uint32_t slot, const char *what)
+{
+    static struct ipc_obj stand_in;
+    struct ipc_obj *o = p->handles[slot].obj;
+    t_check(file, line, o != NULL, what);
+    if (o)
+        return o;
+    memset(&stand_in, 0, sizeof stand_in);
+    return &stand_in;
+}

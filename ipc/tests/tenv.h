@@ -30,6 +30,16 @@ extern int t_alloc_fail;    /* > 0: that many ipc_alloc calls from now on
 void t_check(const char *file, int line, bool ok, const char *what);
 #define CHECK(cond) t_check(__FILE__, __LINE__, (cond), #cond)
 #define CHECK_EQ(a, b) t_check(__FILE__, __LINE__, (a) == (b), #a " == " #b)
+/* SLOT(x): x as a handle slot when it is one; otherwise a failed check and
+ * slot 0, so a test whose earlier step failed (a core still being written)
+ * goes on counting failures instead of indexing outside a handle table. */
+uint32_t t_slot(const char *file, int line, int64_t slot, const char *what);
+#define SLOT(x) t_slot(__FILE__, __LINE__, (x), #x " is a handle slot")
+/* OBJ(p, i): the object p's slot i names; when the slot is empty, a failed
+ * check and a zeroed stand-in object, for the same reason. */
+struct ipc_obj *t_obj(const char *file, int line, struct ipc_proc *p,
+                      uint32_t slot, const char *what);
+#define OBJ(p, i) t_obj(__FILE__, __LINE__, (p), (i), #p " slot " #i " holds an object")
 
 /* t_setup: a fresh domain and n running processes, t[1..n]. */
 void t_setup(int n);
