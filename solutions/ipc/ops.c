@@ -127,12 +127,14 @@ static int do_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
 /* ipc_send: spec/ipc.md send (blocks until a receiver takes it). */
 int ipc_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 {
+    p->via = slot;                  /* if it blocks: revoke's to know */
     return do_send(p, slot, m, NULL, IPC_SEND, true);
 }
 
 /* ipc_try_send: send, or EAGAIN if no receiver is queued. */
 int ipc_try_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 {
+    p->via = slot;
     return do_send(p, slot, m, NULL, IPC_SEND, false);
 }
 
@@ -141,6 +143,7 @@ int ipc_try_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 int ipc_call(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
              const struct ipc_rbuf *rb)
 {
+    p->via = slot;
     return do_send(p, slot, m, rb, IPC_CALL, true);
 }
 
@@ -230,12 +233,14 @@ static int do_recv(struct ipc_proc *p, uint32_t slot,
 /* ipc_recv: spec/ipc.md recv (blocks until a message comes). */
 int ipc_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 {
+    p->via = slot;
     return do_recv(p, slot, rb, true);
 }
 
 /* ipc_try_recv: recv, or EAGAIN if no sender is queued. */
 int ipc_try_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 {
+    p->via = slot;
     return do_recv(p, slot, rb, false);
 }
 
@@ -312,5 +317,6 @@ int ipc_reply_recv(struct ipc_proc *p, uint32_t rslot,
 
     if (err != IPC_OK && err != IPC_EPIPE)
         return err;
+    p->via = slot;
     return do_recv(p, slot, rb, true);
 }
