@@ -353,13 +353,12 @@ static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
 
 /* spawn_give: a copy of p's handle `entry` (a slot, maybe with
  * SPAWN_BADGE_PID: then badged with the child's pid) in child's lowest
- * free slot.  Checked by spawn_check, so it fits. */
+ * free slot, derived from p's (revoke takes it back).  Checked by
+ * spawn_check, so it fits. */
 static void spawn_give(struct proc *p, uint32_t entry, struct proc *child)
 {
-    const struct ipc_handle *h = &p->ipc.handles[entry & GRANT_SLOT];
-    uint32_t badge = entry & SPAWN_BADGE_PID ? (uint32_t)child->pid
-                                             : h->badge;
-    ipc_kgive(h->obj, h->rights, badge, &child->ipc);
+    uint32_t badge = entry & SPAWN_BADGE_PID ? (uint32_t)child->pid : 0;
+    ipc_kcopy(&p->ipc, entry & GRANT_SLOT, badge, &child->ipc);
 }
 
 /* spawn_start: start req's program as p's child, give it copies of the

@@ -124,17 +124,25 @@ static int do_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
     // LAB 6 END
 }
 
+/* via: r, the result of an operation through slot; if p blocked, slot
+ * is remembered as the handle it waits through (revoke cancels it if
+ * that handle goes: ipc/revoke.c).  An error leaves p as it was. */
+static int via(struct ipc_proc *p, uint32_t slot, int r)
+{
+    if (r == IPC_BLOCKED)
+        p->via = slot;
+    return r;
+}
+
 /* ipc_send: spec/ipc.md send (blocks until a receiver takes it). */
 int ipc_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 {
-    p->via = slot;                  /* if it blocks: revoke's to know */
-    return do_send(p, slot, m, NULL, IPC_SEND, true);
+    return via(p, slot, do_send(p, slot, m, NULL, IPC_SEND, true));
 }
 
 /* ipc_try_send: send, or EAGAIN if no receiver is queued. */
 int ipc_try_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 {
-    p->via = slot;
     return do_send(p, slot, m, NULL, IPC_SEND, false);
 }
 
@@ -143,8 +151,7 @@ int ipc_try_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 int ipc_call(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
              const struct ipc_rbuf *rb)
 {
-    p->via = slot;
-    return do_send(p, slot, m, rb, IPC_CALL, true);
+    return via(p, slot, do_send(p, slot, m, rb, IPC_CALL, true));
 }
 
 /*
@@ -233,14 +240,12 @@ static int do_recv(struct ipc_proc *p, uint32_t slot,
 /* ipc_recv: spec/ipc.md recv (blocks until a message comes). */
 int ipc_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 {
-    p->via = slot;
-    return do_recv(p, slot, rb, true);
+    return via(p, slot, do_recv(p, slot, rb, true));
 }
 
 /* ipc_try_recv: recv, or EAGAIN if no sender is queued. */
 int ipc_try_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 {
-    p->via = slot;
     return do_recv(p, slot, rb, false);
 }
 
@@ -317,6 +322,5 @@ int ipc_reply_recv(struct ipc_proc *p, uint32_t rslot,
 
     if (err != IPC_OK && err != IPC_EPIPE)
         return err;
-    p->via = slot;
-    return do_recv(p, slot, rb, true);
+    return via(p, slot, do_recv(p, slot, rb, true));
 }
