@@ -292,6 +292,16 @@ static uint32_t w_wait(struct proc *p, wasm_host_call *c)
     return put_out(c, out, r, p->ipc.got.word);
 }
 
+/* revoke(h, n_out) -> errno: every handle derived from h taken back. */
+static uint32_t w_revoke(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 1);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_revoke(&p->ipc, host_arg32(c, 0)));
+    return put_out(c, out, r, p->ipc.got.n);
+}
+
 /* ---- spawn ------------------------------------------------------------- */
 
 /* A spawn request, copied out of the guest. */
@@ -435,6 +445,7 @@ const struct host_entry ipc_entries[] = {
     { "wisp", "reply_recv", "iiii:i", w_reply_recv },
     { "wisp", "signal", "i:i", w_signal },
     { "wisp", "wait", "ii:i", w_wait },
+    { "wisp", "revoke", "ii:i", w_revoke },
     { "wisp", "spawn", "iiiiiiii:i", w_spawn },
 };
 const int ipc_nentries = sizeof ipc_entries / sizeof ipc_entries[0];
