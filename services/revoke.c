@@ -2,20 +2,24 @@
  * revoke: a server takes back what it gave (spec/ipc.md "Revoke").
  *
  *   revoke            the server: makes an endpoint, mints a badged
- *                     send+grant handle for a client and starts
- *                     `revoke client` with it; answers one call from the
+ *                     send+grant handle for a client, starts `revoke
+ *                     client` and sends it a copy; answers one call from the
  *                     client and one from a third process the client
  *                     passed its handle on to; once both are queued in a
  *                     second call, revokes the handle it minted: both
  *                     copies go, and the server's own handles stay.
- *   revoke client     gets the server's handle in slot 0; starts
- *                     `revoke third` with an endpoint of its own and
- *                     sends it a copy of the server's handle; calls the
+ *   revoke client     receives the server's handle on its slot 0;
+ *                     starts `revoke third` with an endpoint of its own
+ *                     and sends it a copy of the server's handle; calls the
  *                     server (telling it the third's pid), then calls
  *                     again, which the revoke ends with ECANCELED; its
  *                     next call is EBADF.
  *   revoke third      receives the copy on its slot 0, calls the server
  *                     through it, calls again (ECANCELED), then EBADF.
+ *
+ * Handles go in messages, and a child gets only a receive handle from
+ * spawn: a send handle in a child's slot 0 or 1 would be its stdio or
+ * file service (spec/abi.md "WASI over IPC").
  *
  * Each prints what it saw; the exit code is 0 when it saw what the spec
  * says.  harness/tests/test_ipc_revoke.py runs it.
@@ -45,41 +49,68 @@ static int after(const char *who, int32_t h, uint32_t label)
     return !(r == WISP_ECANCELED && r2 == WISP_EBADF);
 }
 
-/* third: slot 0 is the client's endpoint; the server's handle comes in
- * a message. */
-static int third(void)
+/* handed: the handle the message on endpoint 0 (a receive handle from
+ * spawn) grants, or -1. */
+static int32_t handed(const char *who)
 {
     wisp_in in = { .cap = 0 };
     int32_t r = wisp_recv(0, &in);
     if (r || in.nhandles != 1) {
-        printf("revoke third: recv -> %s\n", wisp_strerror(r));
-        return 2;
+        printf("revoke %s: recv -> %s\n", who, wisp_strerror(r));
+        return -1;
     }
-    int32_t h = (int32_t)in.handles[0];
+    return (int32_t)in.handles[0];
+}
+
+/* start: `revoke mode` with a receive handle on a new endpoint (*ep),
+ * which it takes its handle from; its pid, or -1. */
+static int32_t start(const char *mode, int32_t *ep)
+{
+    int32_t rh, pid, r;
+    if ((r = wisp_ep_create(ep)) || (r = wisp_dup(*ep, WISP_R_RECV, 0, &rh)) ||
+        (r = wisp_spawn("revoke", 6, mode, (uint32_t)strlen(mode) + 1, &rh, 1,
+                        &pid))) {
+        printf("revoke: starting %s -> %s\n", mode, wisp_strerror(r));
+        return -1;
+    }
+    wisp_close(rh);
+    return pid;
+}
+
+/* hand: send a copy of handle h in a message on endpoint ep. */
+static int32_t hand(int32_t ep, int32_t h)
+{
+    wisp_msg m = wisp_msg_words(9, 0, NULL);
+    m.nhandles = 1;
+    m.handles[0] = (uint32_t)h;         /* a copy: derived from h */
+    return wisp_send(ep, &m);
+}
+
+/* third: the server's handle comes from the client. */
+static int third(void)
+{
+    int32_t h = handed("third");
+    if (h < 0)
+        return 2;
     printf("revoke third: got a copy of the server's handle from the client\n");
-    r = call(h, 2, 0);
+    int32_t r = call(h, 2, 0);
     printf("revoke third: call -> %s\n", wisp_strerror(r));
     return r ? 2 : after("third", h, 3);
 }
 
-/* client: slot 0 is the server's handle. */
+/* client: the server's handle comes from the server; a copy goes on
+ * to the third process. */
 static int client(void)
 {
-    int32_t mine, pid, r;
-    if ((r = wisp_ep_create(&mine)) ||
-        (r = wisp_spawn("revoke", 6, "third", 6, &mine, 1, &pid))) {
-        printf("revoke client: setup -> %s\n", wisp_strerror(r));
+    int32_t h = handed("client"), mine, pid = h < 0 ? -1 : start("third", &mine);
+    if (pid < 0)
         return 2;
-    }
-    wisp_msg m = wisp_msg_words(9, 0, NULL);
-    m.nhandles = 1;
-    m.handles[0] = 0;                   /* a copy of slot 0 */
-    r = wisp_send(mine, &m);
+    int32_t r = hand(mine, h);
     printf("revoke client: passed a copy to pid %d -> %s\n", (int)pid,
            wisp_strerror(r));
-    r = r ? r : call(0, 1, (uint32_t)pid);
+    r = r ? r : call(h, 1, (uint32_t)pid);
     printf("revoke client: call -> %s\n", wisp_strerror(r));
-    return r ? 2 : after("client", 0, 4);
+    return r ? 2 : after("client", h, 4);
 }
 
 /* queued: whether process pid is blocked in a call's send queue. */
@@ -113,12 +144,14 @@ static int32_t serve(int32_t ep, int32_t *third)
 
 static int server(void)
 {
-    int32_t ep, cl, cpid, tpid = 0, r;
+    int32_t ep, cl, intro, cpid, tpid = 0, r;
     uint32_t n;
     if ((r = wisp_ep_create(&ep)) ||
-        (r = wisp_dup(ep, WISP_R_SEND | WISP_R_GRANT, 7, &cl)) ||
-        (r = wisp_spawn("revoke", 6, "client", 7, &cl, 1, &cpid)) ||
-        (r = serve(ep, &tpid))) {
+        (r = wisp_dup(ep, WISP_R_SEND | WISP_R_GRANT, 7, &cl)))
+        return 2;
+    if ((cpid = start("client", &intro)) < 0)
+        return 2;
+    if ((r = hand(intro, cl)) || (r = serve(ep, &tpid))) {
         printf("revoke: setup -> %s\n", wisp_strerror(r));
         return 2;
     }
