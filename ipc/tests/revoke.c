@@ -37,6 +37,12 @@ static void reaches_every_copy(void)
     CHECK_EQ(P(1)->got.n, 1u);
     CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);
     CHECK_EQ(P(1)->got.n, 0u);
+    for (int i = 0; i < IPC_HANDLES_MAX; i++)             /* spawn's way */
+        CHECK_EQ(ipc_kcopy(P(1), 0, (uint32_t)i + 1, P(4)), i);
+    CHECK_EQ(ipc_kcopy(P(1), 0, 0, P(4)), -IPC_EMFILE);
+    CHECK_EQ(P(4)->handles[5].badge, 6u);
+    CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);
+    CHECK_EQ(P(1)->got.n, (uint32_t)IPC_HANDLES_MAX);
     t_teardown();
 }
 
