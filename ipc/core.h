@@ -29,8 +29,32 @@ void ipc_reply_done(struct ipc_obj *o);
 int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
                 uint32_t badge);
 /* ipc_uninstall: empty open slot `slot` of p and uncount it; returns
- * what it held.  No last-handle rule: a moved handle lives on. */
+ * what it held.  No last-handle rule: a moved handle lives on.  The
+ * handles derived from it go to its parent (ipc_tree_unlink). */
 struct ipc_handle ipc_uninstall(struct ipc_proc *p, uint32_t slot);
+/* ---- revoke.c: the derivation tree (spec/ipc.md "Revoke") ---------- */
+
+/* ipc_derive: a handle naming from's object with rights and badge in
+ * to's lowest free slot (one must be free), derived from `from`: its
+ * child in the tree.  Returns the slot.  What dup, give, a copied grant
+ * and spawn's list do. */
+int ipc_derive(struct ipc_proc *to, struct ipc_handle *from, uint32_t rights,
+               uint32_t badge);
+/* ipc_move: move src's open slot `slot` to dst's lowest free slot (one
+ * must be free), keeping its rights, badge and place in the tree (its
+ * parent and children follow it).  Returns the new slot.  What a grant
+ * by move does. */
+int ipc_move(struct ipc_proc *src, uint32_t slot, struct ipc_proc *dst);
+/* ipc_tree_unlink: take h out of the tree (its children become its
+ * parent's, or roots); h's own links are cleared. */
+void ipc_tree_unlink(struct ipc_handle *h);
+/* ipc_live_grants: m as a blocked sender src can still send it: without
+ * the grants of slots a revoke emptied while it waited (copied to *buf
+ * when some are gone, else m itself). */
+const struct ipc_msg *ipc_live_grants(const struct ipc_proc *src,
+                                      const struct ipc_msg *m,
+                                      struct ipc_msg *buf);
+
 /* ipc_close_slot: close open slot `slot` of p by the last-handle rules
  * (model: _close), waking whoever they concern, in the model's order. */
 void ipc_close_slot(struct ipc_proc *p, uint32_t slot);

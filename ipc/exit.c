@@ -98,6 +98,7 @@ const char *ipc_err_name(int code)
     case IPC_BLOCKED: return "blocked";
     case IPC_EACCES: return "EACCES";
     case IPC_EAGAIN: return "EAGAIN";
+    case IPC_ECANCELED: return "ECANCELED";
     case IPC_EBADF: return "EBADF";
     case IPC_EFAULT: return "EFAULT";
     case IPC_EINVAL: return "EINVAL";

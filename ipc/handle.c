@@ -61,7 +61,8 @@ static struct ipc_handle *open_obj(struct ipc_proc *p, uint32_t slot)
  * EACCES (rights has a bit the handle lacks), EINVAL (a nonzero badge
  * for a handle that already has one: a badge never changes), EMFILE (no
  * free slot).  The new handle's badge is `badge` if nonzero, else the
- * handle's own (so an unbadged copy of a badged handle keeps it).
+ * handle's own (so an unbadged copy of a badged handle keeps it), and
+ * it is derived from the handle (ipc_derive: revoke takes it back).
  */
 int ipc_dup(struct ipc_proc *p, uint32_t slot, uint32_t rights,
             uint32_t badge)
@@ -87,8 +88,8 @@ int ipc_close(struct ipc_proc *p, uint32_t slot)
 }
 
 /*
- * ipc_give: copy p's handle `slot` (same rights and badge) into `to`'s
- * lowest free slot; p->got.h and to->got.h name that slot.  Needs: to
+ * ipc_give: copy p's handle `slot` (same rights and badge, derived from
+ * it) into `to`'s lowest free slot; p->got.h and to->got.h name that slot.  Needs: to
  * running.  Checks: EBADF (not an open endpoint, notification or
  * process handle), EMFILE (to's table full).
  */
@@ -101,7 +102,7 @@ int ipc_give(struct ipc_proc *p, uint32_t slot, struct ipc_proc *to)
         return ipc_ret(p, IPC_EBADF);
     if (to->nheld == IPC_HANDLES_MAX)
         return ipc_ret(p, IPC_EMFILE);
-    p->got.h = ipc_install(to, h->obj, h->rights, h->badge);
+    p->got.h = ipc_derive(to, h, h->rights, h->badge);
     to->got.h = p->got.h;
     return ipc_ret(p, IPC_OK);
 }

@@ -3,8 +3,9 @@
  * (invariants.h).  The model checks them on its own states
  * (spec/ipc/model.py: check_invariants); these are the same sentences,
  * read off struct ipc_proc and struct ipc_obj, plus what only the C has:
- * the counters (nheld, nhandles, nsend, nrecv) must match the tables, and
- * the queues must be well formed lists.
+ * the counters (nheld, nhandles, nsend, nrecv) must match the tables, the
+ * queues must be well formed lists, and so must the derivation tree's
+ * links (each handle's holder, parent, children and siblings).
  *
  * Everything here reads and never writes, and costs a scan of every
  * table per object: a checking build's price, not the kernel's.
@@ -82,6 +83,53 @@ static int occurrences(const struct ipc_world *w, const struct ipc_proc *p)
     return k;
 }
 
+/* slot_of: whether x points at a slot of some table of w. */
+static bool slot_of(const struct ipc_world *w, const struct ipc_handle *x)
+{
+    for (int i = 0; i < w->nprocs; i++)
+        if (x >= w->procs[i]->handles &&
+            x < w->procs[i]->handles + IPC_HANDLES_MAX)
+            return true;
+    return false;
+}
+
+/*
+ * check_tree: h's place in the derivation tree (spec/ipc.md "Revoke"):
+ * its parent is an open slot of w naming the same object, not a reply
+ * handle, with every right h has and h's badge or none, and lists h
+ * among its children; h's children point back at it through a well
+ * formed list; a root has no siblings; the chain of parents ends within
+ * as many steps as w has slots (no cycle).  Reply handles have no place
+ * in the tree.
+ */
+static bool check_tree(const struct ipc_world *w, const struct ipc_handle *h,
+                       int pid, int s, struct ipc_violation *v)
+{
+    const struct ipc_handle *par = h->parent, *prev = NULL, *x;
+    long bound = (long)w->nprocs * IPC_HANDLES_MAX, n = 0;
+
+    if (h->obj->kind == IPC_KIND_REPLY && (par || h->child))
+        return fail(v, "a reply handle is in the derivation tree", pid, s);
+    if (!par && (h->next || h->prev))
+        return fail(v, "a root of the derivation tree has siblings", pid, s);
+    if (par && (!slot_of(w, par) || par->obj != h->obj ||
+                par->obj->kind == IPC_KIND_REPLY || (h->rights & ~par->rights) ||
+                (par->badge && par->badge != h->badge)))
+        return fail(v, "a handle is derived from no handle with its rights "
+                    "and badge", pid, s);
+    for (x = par ? par->child : NULL; x && x != h && n++ < bound; x = x->next)
+        ;
+    if (par && x != h)
+        return fail(v, "a handle is not among its parent's children", pid, s);
+    for (x = h->child, n = 0; x; prev = x, x = x->next)
+        if (++n > bound || x->parent != h || x->prev != prev || !slot_of(w, x))
+            return fail(v, "a list of derived handles is broken", pid, s);
+    for (x = h, n = 0; x->parent; x = x->parent)
+        if (++n > bound)
+            return fail(v, "the derivation tree has a cycle", pid, s);
+    return true;
+}
+
 /*
  * check_handle: slot s of p: a live object of a known kind with the
  * counts of the tables; a reply handle has no rights, is the one handle
@@ -102,6 +150,10 @@ static bool check_handle(const struct ipc_world *w, const struct ipc_proc *p,
     if (!counts_ok(w, o))
         return fail(v, "an object's handle counts do not match the tables",
                     p->pid, s);
+    if (p->handles[s].holder != p)
+        return fail(v, "a handle does not know its holder", p->pid, s);
+    if (!check_tree(w, &p->handles[s], p->pid, s, v))
+        return false;
     if (o->kind != IPC_KIND_REPLY)
         return true;
     refs(w, o, &n, &ns, &nr);

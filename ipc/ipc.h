@@ -48,6 +48,7 @@
 #define IPC_OK 0
 #define IPC_EACCES 2                /* missing right */
 #define IPC_EAGAIN 6                /* would block (try_send, try_recv) */
+#define IPC_ECANCELED 11            /* handle revoked: a wake only (revoke) */
 #define IPC_EBADF 8                 /* bad handle */
 #define IPC_EFAULT 21               /* bad buffer */
 #define IPC_EINVAL 28               /* bad argument */
@@ -143,11 +144,21 @@ struct ipc_obj {
     struct ipc_obj *next;           /* the domain's list */
 };
 
-/* One slot of a handle table; obj == NULL is a free slot. */
+/*
+ * One slot of a handle table; obj == NULL is a free slot.  Its place in
+ * the derivation tree (spec/ipc.md "Revoke"; ipc/revoke.c): the handle
+ * it was made from (dup, give, a copied grant, spawn's list), NULL for
+ * a root, and the handles made from it, a list through next/prev.  Every
+ * handle of a tree names the same object.  Change only through ipc_*.
+ */
 struct ipc_handle {
     struct ipc_obj *obj;
     uint32_t rights;                /* IPC_R_* bits (0 for reply handles) */
     uint32_t badge;                 /* 0 = none; fixed once set */
+    struct ipc_proc *holder;        /* whose table this slot is in */
+    struct ipc_handle *parent;      /* derived from; NULL: a root */
+    struct ipc_handle *child;       /* the first handle derived from it */
+    struct ipc_handle *next, *prev; /* its siblings (parent's children) */
 };
 
 /* A handle a message grants: slot of the sender's table, and the mode:
@@ -199,6 +210,7 @@ struct ipc_got {
     uint32_t nhandles;              /* granted handles: their new slots */
     uint32_t handles[IPC_MSG_HANDLES_MAX];
     int32_t reply;                  /* a call: the reply handle's slot */
+    uint32_t n;                     /* revoke: the handles taken back */
 };
 
 /*
@@ -229,6 +241,9 @@ struct ipc_proc {
     /* while blocked */
     struct ipc_obj *on;             /* the object it waits on (the reply
                                        object in IPC_REPLY) */
+    uint32_t via;                   /* IPC_SEND/CALL/RECV/WAIT: the slot
+                                       it blocked through (revoke cancels
+                                       it if that handle goes) */
     struct ipc_proc *qnext;         /* next in that object's queue */
     struct ipc_msg msg;             /* IPC_SEND/IPC_CALL: what it sends */
     uint32_t badge;                 /* ... and the badge it sends with */
@@ -292,6 +307,11 @@ int ipc_wait(struct ipc_proc *p, uint32_t slot);
  * (to->got.h and p->got.h say which); how a spawner hands a child its
  * handles.  `to` must be running. */
 int ipc_give(struct ipc_proc *p, uint32_t slot, struct ipc_proc *to);
+/* ipc_revoke: take back every handle derived from p's handle slot
+ * (ipc/revoke.c; spec/ipc.md "Revoke"): got.n says how many.  EBADF if
+ * slot is not an open endpoint, notification, process or I/O handle.
+ * Processes queued through a revoked handle wake with IPC_ECANCELED. */
+int ipc_revoke(struct ipc_proc *p, uint32_t slot);
 /* ipc_exit: p dies (exit, trap or kill): it leaves the queue it is in,
  * becomes IPC_DEAD and its handles are closed in slot order by the
  * last-handle rules, waking whoever that concerns; its spare reply

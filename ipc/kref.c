@@ -141,3 +141,16 @@ int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,
         return -IPC_EMFILE;
     return ipc_install(to, o, rights, badge);
 }
+
+/*
+ * ipc_kcopy: see kref.h.
+ */
+int ipc_kcopy(struct ipc_proc *from, uint32_t slot, uint32_t badge,
+              struct ipc_proc *to)
+{
+    struct ipc_handle *h = &from->handles[slot];
+
+    if (to->nheld == IPC_HANDLES_MAX)
+        return -IPC_EMFILE;
+    return ipc_derive(to, h, h->rights, badge ? badge : h->badge);
+}

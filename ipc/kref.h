@@ -72,4 +72,12 @@ struct ipc_obj *ipc_kobj_create(struct ipc_ns *ns, enum ipc_kind kind);
 int ipc_kgive(struct ipc_obj *o, uint32_t rights, uint32_t badge,
               struct ipc_proc *to);
 
+/* ipc_kcopy: a copy of from's handle slot (open, not a reply handle)
+ * with its rights and badge `badge` (0: its own), derived from it (a
+ * revoke of it takes the copy back), in to's lowest free slot: how spawn
+ * hands a child the handles it lists.  Returns the slot, or -IPC_EMFILE
+ * with to's table full.  to must be running. */
+int ipc_kcopy(struct ipc_proc *from, uint32_t slot, uint32_t badge,
+              struct ipc_proc *to);
+
 #endif

@@ -121,8 +121,9 @@ static void drop_grants(struct ipc_proc *src, const struct ipc_msg *m)
  * (copy_bytes), the rest dropped; and the slots the granted handles
  * land in, in message order, each in dst's lowest free slot with the
  * rights and badge it had in src: a move ('m') takes it out of src's
- * table (ipc_uninstall: no last-handle rule, it lives on in dst), a
- * copy ('c') leaves src's.  A dst in a kernel-issued call (dst->kcall)
+ * table (ipc_move: no last-handle rule, it lives on in dst with its
+ * place in the derivation tree), a copy ('c') leaves src's and is
+ * derived from it (ipc_derive).  A dst in a kernel-issued call (dst->kcall)
  * takes no handle: its grants are dropped (drop_grants) and it gets
  * none.
  */
@@ -145,13 +146,17 @@ void ipc_transfer(struct ipc_proc *src, const struct ipc_msg *m,
  * ipc_rendezvous: see core.h.  Needs: sender out of every queue; for a
  * call, sender->spare holds its reply object (allocated before it could
  * block), which becomes the reply handle's object here, so the
- * rendezvous cannot fail.
+ * rendezvous cannot fail.  A blocked sender's grants that a revoke
+ * took while it waited are left out (ipc_live_grants).
  */
 void ipc_rendezvous(struct ipc_obj *ep, struct ipc_proc *sender,
                     enum ipc_state kind, const struct ipc_msg *m,
                     uint32_t badge, struct ipc_proc *receiver,
                     const struct ipc_rbuf *rb)
 {
+    struct ipc_msg live;
+
+    m = ipc_live_grants(sender, m, &live);    /* a revoke took some? */
     ipc_transfer(sender, m, badge, receiver, rb);
     ep->delivered++;
     if (kind == IPC_CALL) {

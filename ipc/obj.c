@@ -140,7 +140,7 @@ int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
     */
     while (p->handles[slot].obj)
         slot++;
-    p->handles[slot] = (struct ipc_handle){ o, rights, badge };
+    p->handles[slot] = (struct ipc_handle){ o, rights, badge, .holder = p };
     p->nheld++;
     o->nhandles++;
     o->nsend += (rights & IPC_R_SEND) != 0;
@@ -149,14 +149,19 @@ int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
 }
 
 /*
- * ipc_uninstall: see core.h.
+ * ipc_uninstall: see core.h.  The slot leaves the derivation tree
+ * first, so no other handle points at it once it is free.
  */
 struct ipc_handle ipc_uninstall(struct ipc_proc *p, uint32_t slot)
 {
-    struct ipc_handle h = p->handles[slot];
-    struct ipc_obj *o = h.obj;
+    struct ipc_handle h;
+    struct ipc_obj *o;
 
-    p->handles[slot] = (struct ipc_handle){ NULL, 0, 0 };
+    ipc_tree_unlink(&p->handles[slot]);
+    h = p->handles[slot];
+    o = h.obj;
+    p->handles[slot] = (struct ipc_handle){ NULL, 0, 0, NULL, NULL, NULL,
+                                            NULL, NULL };
     p->nheld--;
     o->nhandles--;
     o->nsend -= (h.rights & IPC_R_SEND) != 0;

@@ -89,6 +89,13 @@ PLANTED = {
     "recv_slot_check_one_over": (
         "ipc/msg.c", "IPC_HANDLES_MAX - p->nheld < IPC_RECV_FREE_SLOTS)",
         "IPC_HANDLES_MAX - p->nheld <= IPC_RECV_FREE_SLOTS)"),
+    # revoke (ipc/revoke.c): queued senders through a revoked handle left
+    # waiting; a handle's own children not counted as derived from it
+    "revoke_skips_the_send_queue": (
+        "ipc/revoke.c", "    cancel(&o->sendq, h);\n", ""),
+    "revoke_skips_direct_children": (
+        "ipc/revoke.c", "for (d = d->parent; d; d = d->parent)",
+        "for (d = d->parent ? d->parent->parent : NULL; d; d = d->parent)"),
 }
 HOST_SRCS = sorted(p.relative_to(ROOT) for p in (ROOT / "ipc").glob("*.c")
                    if p.name != "kenv.c")

@@ -52,7 +52,8 @@ N = 5   # steps in SETUP
 def test_setup_gives_badged_send_handles():
     trace, s = run(SETUP)
     assert set(results(trace).values()) == {"ok h=0", "ok h=1", "ok h=2"}
-    assert s.procs[2].handles[0] == M.Handle(1, "ep", M.R_SEND | M.R_GRANT, 2)
+    assert s.procs[2].handles[0] == M.Handle(1, "ep", M.R_SEND | M.R_GRANT, 2,
+                                             parent=(1, 1))   # from 1's dup
     assert s.procs[1].handles[0].rights == M.R_ALL
 
 
@@ -577,3 +578,49 @@ def test_a_killed_server_answers_its_callers_epipe():
     s, r = M.op_kill(s, 3, 0)
     assert r.ret.err == "ok" and r.wakes == ((2, M.Ret("EPIPE")),)
     assert M.check_invariants(s) == []
+
+
+# --- revoke: the derivation tree -------------------------------------------------
+def test_revoke_takes_back_every_descendant_and_keeps_its_own():
+    # 2's copy comes from 1's dup; 2 copies it on to 3 in a message
+    trace, s = run(SETUP + "3 ep_create\n3 give 1 2\n3 recv 1\n"
+                   "2 send 1 handles=0c\n1 revoke 1\n2 send 0\n3 send 2\n")
+    r = results(trace)
+    assert r[N + 5] == "ok n=2"                 # 2's copy and 3's
+    assert r[N + 6] == r[N + 7] == "EBADF"      # their next use
+    assert s.procs[1].handles[1].rights == M.R_SEND | M.R_GRANT
+    assert 0 in s.procs[3].handles              # 3's badged handle from 1
+    assert M.check_invariants(s) == []
+
+
+def test_revoke_follows_moves_and_closed_parents():
+    # 2 moves its copy to 3; 1 closes the dup it was made from: the
+    # moved handle goes up to 1's slot 0, whose revoke still reaches it
+    trace, s = run(SETUP + "3 ep_create\n3 give 1 2\n3 recv 1\n"
+                   "2 send 1 handles=0m\n1 close 1\n1 revoke 0\n")
+    assert results(trace)[N + 6] == "ok n=3"    # 1's slot 2, 3's slot 0, the moved one
+    assert set(s.procs[3].handles) == {1}       # its own endpoint stays
+    assert set(s.procs[1].handles) == {0}
+    assert s.procs[3].handles[1].parent is None
+
+
+def test_revoke_cancels_whoever_waits_through_a_revoked_handle():
+    trace, s = run(SETUP + "2 call 0\n3 send 0\n1 dup 0 s-- 0\n1 revoke 3\n"
+                   "1 revoke 0\n")
+    assert results(trace)[N + 4] == "ok n=0"    # nothing made from slot 3
+    assert wakes(trace) == [(N + 5, 2, "ECANCELED"), (N + 5, 3, "ECANCELED")]
+    assert s.objs[1].sendq == [] and s.procs[2].state == "running"
+
+
+def test_revoke_leaves_a_pending_message_without_the_handle():
+    trace, s = run(SETUP + "1 ntfn_create\n1 give 3 2\n2 send 0 handles=1m\n"
+                   "1 revoke 3\n1 recv 0\n")
+    assert results(trace)[N + 5] == "ok badge=2 label=0"   # no handles=
+    assert wakes(trace) == [(N + 5, 2, "ok")]
+
+
+def test_revoke_errors_and_the_checker_sees_a_bad_parent():
+    trace, s = run(SETUP + "2 call 0\n1 recv 0\n1 revoke 3\n1 revoke 9\n")
+    assert results(trace)[N + 3] == results(trace)[N + 4] == "EBADF"
+    s.procs[2].handles[0] = M.replace(s.procs[2].handles[0], rights=M.R_ALL)
+    assert any("rights" in b for b in M.check_invariants(s))

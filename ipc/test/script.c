@@ -204,6 +204,8 @@ static void put_result(struct srun *r, struct sproc *sp, enum sop op, int res)
         put_kv(r, "h", (uint32_t)g->h);
     else if (op == OP_WAIT)
         put_kv(r, "word", g->word);
+    else if (op == OP_REVOKE)
+        put_kv(r, "n", g->n);
     else if (g->has_msg)
         put_msg(r, sp, g);
 }
@@ -253,6 +255,7 @@ static int issue(struct srun *r, struct sproc *sp, const struct step *st)
         return ipc_reply_recv(p, a[0], &st->msg, a[1], &st->rb);
     case OP_SIGNAL: return ipc_signal(p, a[0]);
     case OP_WAIT: return ipc_wait(p, a[0]);
+    case OP_REVOKE: return ipc_revoke(p, a[0]);
     case OP_EXIT: case OP_KILL: default:
         ipc_exit(p);
         return IPC_OK;

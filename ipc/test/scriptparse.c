@@ -120,6 +120,7 @@ const struct script_op script_ops[OP_COUNT] = {
     [OP_WAIT] = { "wait", 1, 0 },
     [OP_EXIT] = { "exit", 0, 0 },
     [OP_KILL] = { "kill", 0, 0 },
+    [OP_REVOKE] = { "revoke", 1, 0 },
 };
 
 

@@ -28,7 +28,7 @@ struct lines {
 enum sop {
     OP_EP_CREATE, OP_NTFN_CREATE, OP_DUP, OP_CLOSE, OP_GIVE, OP_SEND,
     OP_TRY_SEND, OP_CALL, OP_RECV, OP_TRY_RECV, OP_REPLY, OP_REPLY_RECV,
-    OP_SIGNAL, OP_WAIT, OP_EXIT, OP_KILL, OP_COUNT
+    OP_SIGNAL, OP_WAIT, OP_EXIT, OP_KILL, OP_REVOKE, OP_COUNT
 };
 
 #define F_MSG 1                     /* takes label= words= buf= handles= */

@@ -40,12 +40,13 @@
 enum op {
     EP_CREATE, NTFN_CREATE, DUP_S, DUP_R, DUP_BADGE, CLOSE, GIVE, SEND,
     TRY_SEND, CALL, RECV, TRY_RECV, REPLY, REPLY_RECV, SIGNAL, WAIT,
-    SEND_GRANT, EXIT, NOPS
+    SEND_GRANT, SEND_MOVE, REVOKE, EXIT, NOPS
 };
 static const char *const op_names[NOPS] = {
     "ep_create", "ntfn_create", "dup s--", "dup -r-", "dup badge", "close",
     "give", "send", "try_send", "call", "recv", "try_recv", "reply",
-    "reply_recv", "signal", "wait", "send grant", "exit",
+    "reply_recv", "signal", "wait", "send grant", "send move", "revoke",
+    "exit",
 };
 
 /* One operation: process pid does op with slot a and b (b: give's target
@@ -115,11 +116,12 @@ static void apply(struct world *w, struct step st)
     case REPLY_RECV: ipc_reply_recv(p, st.a, &m, st.b, &rb); break;
     case SIGNAL: ipc_signal(p, st.a); break;
     case WAIT: ipc_wait(p, st.a); break;
-    case SEND_GRANT:
+    case SEND_GRANT: case SEND_MOVE:
         m.nhandles = 1;
-        m.handles[0] = (struct ipc_grant){ st.b, 'c' };
+        m.handles[0] = (struct ipc_grant){ st.b, st.op == SEND_MOVE ? 'm' : 'c' };
         ipc_send(p, st.a, &m);
         break;
+    case REVOKE: ipc_revoke(p, st.a); break;
     default: ipc_exit(p); break;
     }
 }
@@ -195,10 +197,15 @@ static uint64_t state_hash(const struct world *w)
         ser_u(&s, p->state);
         ser_obj(&s, p->on);
         ser_u(&s, (uint64_t)p->msg.label << 32 | p->badge);
-        ser_u(&s, p->msg.nhandles ? p->msg.handles[0].slot + 1u : 0);
+        ser_u(&s, p->msg.nhandles ? (p->msg.handles[0].slot + 1u) << 8 |
+                                    p->msg.handles[0].mode : 0);
+        ser_u(&s, p->state == IPC_RUNNING || p->state == IPC_DEAD ? 0 : p->via);
         for (int k = 0; k < IPC_HANDLES_MAX; k++) {
-            ser_obj(&s, p->handles[k].obj);
-            ser_u(&s, (uint64_t)p->handles[k].rights << 32 | p->handles[k].badge);
+            const struct ipc_handle *h = &p->handles[k], *par = h->parent;
+            ser_obj(&s, h->obj);
+            ser_u(&s, (uint64_t)h->rights << 32 | h->badge);
+            ser_u(&s, par ? (uint64_t)par->holder->pid << 32 |
+                            ((uint64_t)(par - par->holder->handles) + 1) : 0);
         }
     }
     for (const struct ipc_obj *o = w->ns.objs; o; o = o->next) {
@@ -259,6 +266,7 @@ static int steps(const struct world *w, struct step *out, int cap)
                         ADD(pid, REPLY_RECV, s, e);
                 continue;
             }
+            ADD(pid, REVOKE, s, 0);
             ADD(pid, DUP_S, s, 0);
             ADD(pid, DUP_R, s, 0);
             ADD(pid, DUP_BADGE, s, 0);
@@ -274,8 +282,10 @@ static int steps(const struct world *w, struct step *out, int cap)
                 ADD(pid, op, s, 0);
             for (int g = 0; g < IPC_HANDLES_MAX; g++)
                 if (g != s && p->handles[g].obj &&
-                    p->handles[g].obj->kind == IPC_KIND_NTFN)
+                    p->handles[g].obj->kind == IPC_KIND_NTFN) {
                     ADD(pid, SEND_GRANT, s, g);
+                    ADD(pid, SEND_MOVE, s, g);
+                }
         }
     }
     for (int i = 0; i < w->n; i++)          /* kill: from outside */

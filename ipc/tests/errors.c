@@ -26,12 +26,18 @@ static struct snap snap(struct ipc_proc *p)
     return s;
 }
 
+/* same: p's table names what it did, with the same rights and badges
+ * (the derivation links may change under it: another's close passes
+ * children up), and the counts and state are unchanged. */
 static bool same(struct ipc_proc *p, struct snap s)
 {
     struct snap n = snap(p);
 
-    return memcmp(n.h, s.h, sizeof s.h) == 0 && n.live == s.live
-        && n.nheld == s.nheld && n.st == s.st;
+    for (int i = 0; i < IPC_HANDLES_MAX; i++)
+        if (n.h[i].obj != s.h[i].obj || n.h[i].rights != s.h[i].rights ||
+            n.h[i].badge != s.h[i].badge)
+            return false;
+    return n.live == s.live && n.nheld == s.nheld && n.st == s.st;
 }
 
 /*

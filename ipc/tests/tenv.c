@@ -175,6 +175,7 @@ int main(void)
     test_ntfn();
     test_invariants();
     test_kref();
+    test_revoke();
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;
 }

@@ -66,5 +66,6 @@ void test_errors(void);
 void test_ntfn(void);
 void test_kref(void);           /* kref.c: the kernel's references */
 void test_invariants(void);     /* invariants.c: the checker itself */
+void test_revoke(void);         /* revoke.c: the derivation tree */
 
 #endif

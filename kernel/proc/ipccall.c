@@ -292,6 +292,16 @@ static uint32_t w_wait(struct proc *p, wasm_host_call *c)
     return put_out(c, out, r, p->ipc.got.word);
 }
 
+/* revoke(h, n_out) -> errno: every handle derived from h taken back. */
+static uint32_t w_revoke(struct proc *p, wasm_host_call *c)
+{
+    uint32_t out = host_arg32(c, 1);
+    if (!host_mem(c, out, 4))
+        return IPC_EFAULT;
+    uint32_t r = ipccall_finish(p, ipc_revoke(&p->ipc, host_arg32(c, 0)));
+    return put_out(c, out, r, p->ipc.got.n);
+}
+
 /* ---- spawn ------------------------------------------------------------- */
 
 /* A spawn request, copied out of the guest. */
@@ -353,13 +363,12 @@ static uint32_t spawn_check(struct proc *p, const struct spawn_req *req)
 
 /* spawn_give: a copy of p's handle `entry` (a slot, maybe with
  * SPAWN_BADGE_PID: then badged with the child's pid) in child's lowest
- * free slot.  Checked by spawn_check, so it fits. */
+ * free slot, derived from p's (revoke takes it back).  Checked by
+ * spawn_check, so it fits. */
 static void spawn_give(struct proc *p, uint32_t entry, struct proc *child)
 {
-    const struct ipc_handle *h = &p->ipc.handles[entry & GRANT_SLOT];
-    uint32_t badge = entry & SPAWN_BADGE_PID ? (uint32_t)child->pid
-                                             : h->badge;
-    ipc_kgive(h->obj, h->rights, badge, &child->ipc);
+    uint32_t badge = entry & SPAWN_BADGE_PID ? (uint32_t)child->pid : 0;
+    ipc_kcopy(&p->ipc, entry & GRANT_SLOT, badge, &child->ipc);
 }
 
 /* spawn_start: start req's program as p's child, give it copies of the
@@ -436,6 +445,7 @@ const struct host_entry ipc_entries[] = {
     { "wisp", "reply_recv", "iiii:i", w_reply_recv },
     { "wisp", "signal", "i:i", w_signal },
     { "wisp", "wait", "ii:i", w_wait },
+    { "wisp", "revoke", "ii:i", w_revoke },
     { "wisp", "spawn", "iiiiiiii:i", w_spawn },
 };
 const int ipc_nentries = sizeof ipc_entries / sizeof ipc_entries[0];

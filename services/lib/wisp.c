@@ -36,7 +36,7 @@ const char *wisp_strerror(int32_t err)
         { WISP_ENOTDIR, "ENOTDIR" },
         { WISP_ENOTEMPTY, "ENOTEMPTY" }, { WISP_EPERM, "EPERM" },
         { WISP_EPIPE, "EPIPE" }, { WISP_EROFS, "EROFS" },
-        { WISP_ESRCH, "ESRCH" },
+        { WISP_ESRCH, "ESRCH" }, { WISP_ECANCELED, "ECANCELED" },
     };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].code == err)

@@ -39,6 +39,7 @@ WISP_IMPORT("yield") int32_t wisp_yield(void);
 #define WISP_EACCES 2               /* missing right */
 #define WISP_EAGAIN 6               /* would block (try_send, try_recv) */
 #define WISP_EBADF 8                /* bad handle */
+#define WISP_ECANCELED 11           /* handle revoked while blocked on it */
 #define WISP_EFAULT 21              /* bad buffer or struct pointer */
 #define WISP_EINVAL 28              /* bad argument */
 #define WISP_EMFILE 33              /* handle table full */
@@ -135,6 +136,10 @@ WISP_IMPORT("reply_recv") int32_t wisp_reply_recv(int32_t r,
 WISP_IMPORT("signal") int32_t wisp_signal(int32_t h);
 /* Wait until notification h's word is nonzero; *word = it, word = 0. */
 WISP_IMPORT("wait") int32_t wisp_wait(int32_t h, uint32_t *word);
+/* Take back every handle derived from h (dup, give, copies granted in
+ * messages, spawn's copies, and theirs, in any process); h stays.  *n =
+ * how many.  Whoever was blocked through one wakes with WISP_ECANCELED. */
+WISP_IMPORT("revoke") int32_t wisp_revoke(int32_t h, uint32_t *n);
 
 /* A handle in spawn's list whose copy the child gets badged with its own
  * pid (the handle must be unbadged): a server can then tell its clients

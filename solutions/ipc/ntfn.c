@@ -90,6 +90,7 @@ int ipc_wait(struct ipc_proc *p, uint32_t slot)
         return ipc_ret(p, IPC_EPIPE);
     p->state = IPC_WAIT;
     p->on = o;
+    p->via = slot;
     ipc_enqueue(&o->waitq, p);
     return ipc_ret(p, IPC_BLOCKED);
 }

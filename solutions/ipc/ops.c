@@ -124,10 +124,20 @@ static int do_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
     // LAB 6 END
 }
 
+/* via: r, the result of an operation through slot; if p blocked, slot
+ * is remembered as the handle it waits through (revoke cancels it if
+ * that handle goes: ipc/revoke.c).  An error leaves p as it was. */
+static int via(struct ipc_proc *p, uint32_t slot, int r)
+{
+    if (r == IPC_BLOCKED)
+        p->via = slot;
+    return r;
+}
+
 /* ipc_send: spec/ipc.md send (blocks until a receiver takes it). */
 int ipc_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 {
-    return do_send(p, slot, m, NULL, IPC_SEND, true);
+    return via(p, slot, do_send(p, slot, m, NULL, IPC_SEND, true));
 }
 
 /* ipc_try_send: send, or EAGAIN if no receiver is queued. */
@@ -141,7 +151,7 @@ int ipc_try_send(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m)
 int ipc_call(struct ipc_proc *p, uint32_t slot, const struct ipc_msg *m,
              const struct ipc_rbuf *rb)
 {
-    return do_send(p, slot, m, rb, IPC_CALL, true);
+    return via(p, slot, do_send(p, slot, m, rb, IPC_CALL, true));
 }
 
 /*
@@ -230,7 +240,7 @@ static int do_recv(struct ipc_proc *p, uint32_t slot,
 /* ipc_recv: spec/ipc.md recv (blocks until a message comes). */
 int ipc_recv(struct ipc_proc *p, uint32_t slot, const struct ipc_rbuf *rb)
 {
-    return do_recv(p, slot, rb, true);
+    return via(p, slot, do_recv(p, slot, rb, true));
 }
 
 /* ipc_try_recv: recv, or EAGAIN if no sender is queued. */
@@ -312,5 +322,5 @@ int ipc_reply_recv(struct ipc_proc *p, uint32_t rslot,
 
     if (err != IPC_OK && err != IPC_EPIPE)
         return err;
-    return do_recv(p, slot, rb, true);
+    return via(p, slot, do_recv(p, slot, rb, true));
 }

@@ -72,11 +72,12 @@ RESULTS = {
     "wait": ("ok", "blocked", "EBADF", "EACCES", "EPIPE"),
     "exit": ("ok",),
     "kill": ("ok",),
-    "wake send": ("ok", "EPIPE"),
-    "wake call": ("ok", "EPIPE"),
-    "wake recv": ("ok", "EPIPE"),
-    "wake reply_recv": ("ok", "EPIPE"),
-    "wake wait": ("ok", "EPIPE"),
+    "revoke": ("ok", "EBADF"),
+    "wake send": ("ok", "EPIPE", "ECANCELED"),
+    "wake call": ("ok", "EPIPE", "ECANCELED"),
+    "wake recv": ("ok", "EPIPE", "ECANCELED"),
+    "wake reply_recv": ("ok", "EPIPE", "ECANCELED"),
+    "wake wait": ("ok", "EPIPE", "ECANCELED"),
 }
 
 # operations that need free slots, and how many: boundary items are their
@@ -104,6 +105,10 @@ FEATURES = {
     "two_in_recvq": "two processes queued to receive at once",
     "table_full": "a handle table with every slot used",
     "receive_only_handle": "a handle with r and without s used to receive",
+    "revoke_deep": "a revoke taking back a handle derived from a derived one",
+    "revoke_pending_grant": "a handle revoked while a blocked sender's message grants it",
+    "revoke_keeps_other": "a process queued through a handle revoke leaves alone, "
+                          "while its other handle to the object goes",
 }
 
 
@@ -116,6 +121,7 @@ UNSCRIPTED = {
     "op_kill": "idem: a script's kill is op_exit; test_spec_model tests op_kill",
     "check_invariants": "the checker: its true sides are bugs",
     "_check_blocked": "idem",
+    "_check_derived": "idem",
 }
 # Single `if`s no valid script can take one side of: (function, test) ->
 # why.  Listed by their source text, so a moved line keeps its reason.
@@ -254,9 +260,28 @@ def _features(cov, s, st, res, op_of):
             f.add("two_in_recvq")
     if any(len(q.handles) == M.HANDLES_MAX for q in s.procs.values()):
         f.add("table_full")
+    if st.op == "revoke" and res.ret.err == "ok":
+        _revoke_features(f, s, p, a["h"], res)
     if st.op in ("recv", "try_recv") and a["h"] in p.handles and \
             p.handles[a["h"]].rights & (M.R_SEND | M.R_RECV) == M.R_RECV:
         f.add("receive_only_handle")
+
+
+def _revoke_features(f, s, p, slot, res):
+    """The revoke_* features of a revoke of p's slot in state s (before
+    it)."""
+    gone = M._descendants(s, (p.pid, slot))
+    if any(s.procs[q].handles[sl].parent in gone for q, sl in gone):
+        f.add("revoke_deep")
+    for q, sl in gone:
+        qp = s.procs[q]
+        if qp.state in ("send", "call") and any(g == sl for g, _ in qp.msg.handles):
+            f.add("revoke_pending_grant")
+    o = s.objs[p.handles[slot].obj]
+    woken = {pid for pid, _ in res.wakes}
+    if any(q not in woken and any(g[0] == q for g in gone)
+           for q in o.sendq + o.recvq + o.waitq):
+        f.add("revoke_keeps_other")
 
 
 def record(cov, sc, branches=True):
@@ -316,6 +341,12 @@ PROFILES = {
                   ("try_recv", 6), ("reply", 8), ("reply_recv", 6), ("dup", 10),
                   ("signal", 4), ("wait", 4), ("give", 3), ("close", 3)),
              setup="recvonly", words=0.6, buf=0.6, handles=0.5, max_steps=20),
+    # handles passed on (dup, give, grants) and taken back while their
+    # holders wait
+    "revoke": P(ops=(("revoke", 10), ("dup", 8), ("give", 8), ("send", 8),
+                     ("call", 8), ("recv", 8), ("reply", 6), ("wait", 4),
+                     ("signal", 3), ("close", 4), ("exit", 1), ("kill", 1)),
+                words=0.2, buf=0.1, handles=0.5, max_steps=24),
 }
 
 
@@ -424,6 +455,36 @@ def shaped_scripts():
     return out
 
 
+def revoke_scripts():
+    """Scripts for the derivation tree, each kept in the directed suite
+    whatever it adds: what a result or a branch does not show is which
+    handles a revoke reaches."""
+    return [
+        # a handle moved in a message keeps its place: p3's copy goes
+        _sc(3, ["1 ep_create", "1 dup 0 s-g 7", "1 give 1 2", "3 ep_create",
+                "3 give 0 2", "3 recv 0", "2 send 1 handles=0m", "1 revoke 0",
+                "3 send 1", "1 revoke 0"]),
+        # closed parents pass their children up; two queued callers through
+        # revoked handles wake with ECANCELED, in queue order
+        _sc(3, ["1 ep_create", "1 dup 0 s-- 5", "1 give 1 2", "2 dup 0 s-- 0",
+                "2 give 1 3", "2 close 1", "1 close 1", "3 call 0", "2 send 0",
+                "1 revoke 0", "2 send 0", "3 call 0"]),
+        # a revoked handle in a blocked sender's message: it goes without
+        _sc(2, ["1 ep_create", "1 ntfn_create", "1 give 0 2", "1 dup 1 s-- 0",
+                "1 give 2 2", "1 give 1 2", "2 send 0 handles=1m,2c",
+                "1 revoke 1", "1 recv 0"]),
+        # a waiter, a receiver and a server in reply_recv, each cancelled
+        _sc(3, ["1 ntfn_create", "1 give 0 3", "3 wait 0", "1 revoke 0",
+                "1 ep_create", "1 give 1 2", "1 give 1 3", "3 call 0",
+                "2 recv 0", "2 reply_recv 1 0", "1 revoke 1", "3 call 0"]),
+        # a caller queued through a handle revoke leaves alone keeps
+        # waiting, though its other handle goes
+        _sc(2, ["1 ep_create", "1 give 0 2", "1 dup 0 s-- 3", "1 give 1 2",
+                "2 call 0", "1 revoke 1", "1 recv 0", "1 revoke 2", "1 revoke 9",
+                "1 revoke 0"]),
+    ]
+
+
 # --- the directed suite ---------------------------------------------------------------
 def directed_suite(per_profile=400, seed=1):
     """(scripts, Coverage): for each profile, up to per_profile random
@@ -436,6 +497,9 @@ def directed_suite(per_profile=400, seed=1):
             if _adds(cov, sc):
                 kept.append(sc)
     kept += [sc for sc in shaped_scripts() if _adds(cov, sc)]
+    for sc in revoke_scripts():         # each kept: the derivation cases
+        record(cov, sc)
+        kept.append(sc)
     return kept, cov
 
 
@@ -527,6 +591,7 @@ def _alphabet(s):
                 st("reply", ("r", h), ("label", 4), ("buf", (8, 3)))
                 for e in sorted(q for q, g in p.handles.items() if g.kind == "ep"):
                     st("reply_recv", ("r", h), ("label", 5), ("h", e))
+            st("revoke", hh)
             if kind is not None:
                 st("close", hh)
             if kind in ("ep", "ntfn"):

@@ -22,6 +22,9 @@ Vocabulary:
   handle    a slot (0..HANDLES_MAX-1) of a process's handle table naming
             an object, with rights (s = send, r = receive, g = grant; k =
             kill, on a process handle) and a badge (0 = none).
+  derived   a handle made from another one (dup, give, a copy granted in a
+            message) is its child in the derivation tree; revoke takes back
+            every descendant of a handle.
   blocked   a process's thread waiting in exactly one place: the send
             queue of an endpoint ("send", "call"), its receive queue
             ("recv"), a notification's wait queue ("wait"), or the reply
@@ -48,6 +51,7 @@ U32 = 1 << 32           # labels, words, badges and rights are u32
 ERRORS = {
     "EACCES":   (2,  "missing right"),
     "EAGAIN":   (6,  "would block"),
+    "ECANCELED": (11, "handle revoked"),
     "EBADF":    (8,  "bad handle"),
     "EFAULT":   (21, "bad buffer"),
     "EINVAL":   (28, "bad argument"),
@@ -89,11 +93,15 @@ def rights_parse(text):
 # --- State ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Handle:
-    """A handle table entry: the object it names, its kind, rights, badge."""
+    """A handle table entry: the object it names, its kind, rights, badge,
+    and its place in the derivation tree: parent is the (pid, slot) of the
+    handle it was derived from (dup, give, a copy granted in a message),
+    None for a root (a new object's handle, a reply handle)."""
     obj: object         # int (ep/ntfn number) or "rN" (reply object)
     kind: str           # "ep" | "ntfn" | "reply"
     rights: int = 0
     badge: int = 0
+    parent: tuple = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +118,13 @@ class Msg:
 class Proc:
     """A process.  state: running | send | call | recv | wait | reply | dead.
     While blocked: obj is the object it waits on, msg/badge the message it
-    sends, rbuf = (ptr, cap) the buffer it receives into."""
+    sends, rbuf = (ptr, cap) the buffer it receives into, and slot the
+    handle it blocked through (send, call, recv, wait: revoke cancels a
+    process blocked through a handle it takes back)."""
     pid: int
     state: str = "running"
     obj: object = None
+    slot: int = None
     msg: Msg = None
     badge: int = 0
     rbuf: tuple = None
@@ -208,6 +219,7 @@ def _wake(s, pid, ret, wakes):
     """Make blocked process pid running again, seeing ret."""
     p = s.procs[pid]
     p.state, p.obj, p.msg, p.badge, p.rbuf = "running", None, None, 0, None
+    p.slot = None
     wakes.append((pid, ret))
 
 
@@ -265,7 +277,10 @@ def _transfer(s, src, msg, badge, dst, rbuf):
     fields dst sees.  Truncation rule: min(len, cap) bytes are copied, dst
     learns len and the count copied; bytes past its cap are dropped and
     src is not told.  Granted handles go to dst's lowest free slots in
-    message order (move: src loses it; copy: same rights and badge)."""
+    message order (move: src loses it, and the handle keeps its place in
+    the derivation tree; copy: same rights and badge, a child of src's
+    handle).  A granted handle that revoke took from a blocked sender is
+    not there any more: the message goes without it."""
     f = [("badge", badge), ("label", msg.label)]
     if msg.words:
         f.append(("words", tuple(msg.words)))
@@ -274,10 +289,15 @@ def _transfer(s, src, msg, badge, dst, rbuf):
         f.append(("buf", (msg.buf[1], min(msg.buf[1], cap))))
     slots = []
     for sl, mode in msg.handles:
-        h = s.procs[src].handles[sl]
+        h = s.procs[src].handles.get(sl)
+        if h is None:
+            continue                # revoked while its sender waited
         if mode == "m":
             del s.procs[src].handles[sl]
-        slots.append(_install(s.procs[dst], h))
+            slots.append(_install(s.procs[dst], h))
+            _reparent(s, (src, sl), (dst, slots[-1]))
+        else:
+            slots.append(_install(s.procs[dst], replace(h, parent=(src, sl))))
     if slots:
         f.append(("handles", tuple(slots)))
     return f
@@ -299,14 +319,40 @@ def _rendezvous(s, sender, kind, msg, badge, receiver, rbuf):
     return f
 
 
+def _reparent(s, old, new):
+    """Every handle whose parent is the handle at `old` ((pid, slot)) gets
+    `new` as its parent: the handle moved there, or (new a parent or None)
+    it was closed and its children go to its own parent."""
+    for p in s.procs.values():
+        for sl, g in p.handles.items():
+            if g.parent == old:
+                p.handles[sl] = replace(g, parent=new)
+
+
+def _descendants(s, at):
+    """The (pid, slot) of every handle derived from the handle at `at`,
+    transitively."""
+    out, todo = set(), [at]
+    while todo:
+        cur = todo.pop()
+        for pid, p in s.procs.items():
+            for sl, g in p.handles.items():
+                if g.parent == cur and (pid, sl) not in out:
+                    out.add((pid, sl))
+                    todo.append((pid, sl))
+    return out
+
+
 def _close(s, pid, slot, wakes):
-    """Remove handle slot of pid, then apply the last-handle rules:
+    """Remove handle slot of pid (the handles derived from it become its
+    parent's children, or roots), then apply the last-handle rules:
     a reply handle closed unused wakes its caller with EPIPE; an endpoint
     left without receive handles wakes every queued sender/caller with
     EPIPE, one left without send handles every queued receiver; a
     notification left without send handles wakes its waiters with EPIPE;
     an object without handles is freed."""
     h = s.procs[pid].handles.pop(slot)
+    _reparent(s, (pid, slot), h.parent)
     o = s.objs[h.obj]
     if h.kind == "reply":
         del s.objs[h.obj]
@@ -378,7 +424,7 @@ def op_dup(state, pid, slot, rights, badge):
     once, by minting an unbadged handle, and never changed); a free slot,
     else EMFILE.
     Post: h2 names the same object with `rights` and badge `badge` if
-    nonzero, else h's badge; h is unchanged."""
+    nonzero, else h's badge, derived from h; h is unchanged."""
     s = state.copy()
     p = _running(s, pid)
     h = p.handles.get(slot)
@@ -392,7 +438,7 @@ def op_dup(state, pid, slot, rights, badge):
         return _fail(state, "EINVAL")
     if not _free_slots(p):
         return _fail(state, "EMFILE")
-    h2 = replace(h, rights=rights, badge=badge or h.badge)
+    h2 = replace(h, rights=rights, badge=badge or h.badge, parent=(pid, slot))
     return s, Result(Ret(OK, (("h", _install(p, h2)),)))
 
 
@@ -438,6 +484,7 @@ def _send(state, pid, slot, msg, kind, rbuf, block):
         return _fail(state, "EAGAIN")
     o.sendq.append(pid)
     p.state, p.obj, p.msg, p.badge, p.rbuf = kind, h.obj, msg, h.badge, rbuf
+    p.slot = slot
     return s, Result(Ret(BLOCKED))
 
 
@@ -498,7 +545,7 @@ def _recv(state, pid, slot, rbuf, block):
     if not block:
         return _fail(state, "EAGAIN")
     o.recvq.append(pid)
-    p.state, p.obj, p.rbuf = "recv", h.obj, rbuf
+    p.state, p.obj, p.rbuf, p.slot = "recv", h.obj, rbuf, slot
     return s, Result(Ret(BLOCKED))
 
 
@@ -612,7 +659,7 @@ def op_wait(state, pid, slot):
     if not _holders(s, h.obj, R_SEND):
         return _fail(state, "EPIPE")
     o.waitq.append(pid)
-    p.state, p.obj = "wait", h.obj
+    p.state, p.obj, p.slot = "wait", h.obj, slot
     return s, Result(Ret(BLOCKED))
 
 
@@ -634,7 +681,7 @@ def op_exit(state, pid):
                 q.remove(pid)
     elif p.state == "reply" and p.obj in s.objs:
         s.objs[p.obj].caller = None
-    p.state, p.obj, p.msg, p.rbuf = "dead", None, None, None
+    p.state, p.obj, p.msg, p.rbuf, p.slot = "dead", None, None, None, None
     wakes = []
     for slot in sorted(p.handles):
         _close(s, pid, slot, wakes)
@@ -647,7 +694,7 @@ def op_give(state, pid, slot, to):
     hands handles to a child).
     Pre: `to` is running; h is an open endpoint or notification handle,
     else EBADF; `to` has a free slot, else EMFILE.  Post: ok h=slot in
-    `to`'s table."""
+    `to`'s table, a handle derived from h."""
     s = state.copy()
     p = _running(s, pid)
     _running(s, to)
@@ -656,7 +703,8 @@ def op_give(state, pid, slot, to):
         return _fail(state, "EBADF")
     if not _free_slots(s.procs[to]):
         return _fail(state, "EMFILE")
-    return s, Result(Ret(OK, (("h", _install(s.procs[to], h)),)))
+    h2 = replace(h, parent=(pid, slot))
+    return s, Result(Ret(OK, (("h", _install(s.procs[to], h2)),)))
 
 
 def op_give_proc(state, pid, to):
@@ -700,6 +748,39 @@ def op_kill(state, pid, slot):
 # book: ops
 
 
+# book: revoke
+def op_revoke(state, pid, slot):
+    """revoke(h) -> n: take back every handle derived from h.
+    Pre: h is an open endpoint, notification or process handle, else
+    EBADF (a reply handle is never derived from, nor derives).  No right
+    is needed: what was derived from h is authority h's holder passed on.
+    Post: every descendant of h in the derivation tree (handles made from
+    it by dup, give and copies granted in messages, and from those, in any
+    process; a moved handle keeps its place) is gone from its table; h
+    stays.  First, every process queued on h's object through one of them
+    (the handle its send, call, recv or wait named) leaves the queue and
+    wakes with ECANCELED, in queue order (send queue, receive queue, wait
+    queue).  A blocked sender's message that grants one goes without it.
+    Every descendant has at most h's rights, so no last-handle rule
+    fires and the object lives on.  ok n = how many were taken back."""
+    s = state.copy()
+    p = _running(s, pid)
+    h = p.handles.get(slot)
+    if h is None or h.kind == "reply":
+        return _fail(state, "EBADF")
+    gone, o, wakes = _descendants(s, (pid, slot)), s.objs[h.obj], []
+    for q in o.sendq + o.recvq + o.waitq:
+        if (q, s.procs[q].slot) in gone:
+            for queue in (o.sendq, o.recvq, o.waitq):
+                if q in queue:
+                    queue.remove(q)
+            _wake(s, q, Ret("ECANCELED"), wakes)
+    for q, sl in gone:
+        del s.procs[q].handles[sl]
+    return s, Result(Ret(OK, (("n", len(gone)),)), tuple(wakes))
+# book: revoke
+
+
 # --- Invariants ---------------------------------------------------------------
 # book: invariants
 def check_invariants(s):
@@ -716,6 +797,7 @@ def check_invariants(s):
             if h.obj not in s.objs or s.objs[h.obj].kind != h.kind:
                 bad.append(f"proc {p.pid} slot {sl}: names a freed object")
             held[h.obj] = held.get(h.obj, 0) + 1
+            bad += _check_derived(s, p.pid, sl)
     for k, o in s.objs.items():
         if k not in held:
             bad.append(f"object {k}: no handle left but not freed")
@@ -730,6 +812,26 @@ def check_invariants(s):
         if o.kind == "ntfn" and o.waitq and (o.word or not _holders(s, k, R_SEND)):
             bad.append(f"ntfn{k}: waiters queued with a pending word or no sender")
     bad += _check_blocked(s)
+    return bad
+
+
+def _check_derived(s, pid, slot):
+    """The derivation tree at handle (pid, slot): its parent is an open
+    handle to the same object with every right it has and its badge (or
+    none); the chain of parents ends (no cycle); reply handles have no
+    place in the tree."""
+    h, bad = s.procs[pid].handles[slot], []
+    seen, cur = {(pid, slot)}, h
+    while cur.parent is not None:
+        q, sl = cur.parent
+        par = s.procs[q].handles.get(sl) if q in s.procs else None
+        if par is None or par.obj != cur.obj or par.kind == "reply" or \
+                cur.rights & ~par.rights or (par.badge and par.badge != cur.badge):
+            return [f"proc {pid} slot {slot}: derived from no handle with its rights"]
+        if cur.parent in seen:
+            return [f"proc {pid} slot {slot}: its derivation has a cycle"]
+        seen.add(cur.parent)
+        cur = par
     return bad
 
 

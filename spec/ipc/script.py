@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from model import (BLOCKED, HANDLES_MAX, MEM_SIZE, MSG_BUF_MAX, R_GRANT, R_RECV,
                    R_SEND, U32, Msg, ScriptError, check_invariants, initial_state,
                    op_call, op_close, op_dup, op_ep_create, op_exit, op_give,
-                   op_ntfn_create, op_recv, op_reply, op_reply_recv, op_send,
+                   op_ntfn_create, op_recv, op_reply, op_reply_recv, op_revoke, op_send,
                    op_signal, op_try_recv, op_try_send, op_wait, rights_parse,
                    rights_str, _running)
 
@@ -48,7 +48,7 @@ STEP_ARGS = {
     "close": ("h",), "give": ("h", "to"), "send": ("h",), "try_send": ("h",),
     "call": ("h",), "recv": ("h",), "try_recv": ("h",), "reply": ("r",),
     "reply_recv": ("r", "h"), "signal": ("h",), "wait": ("h",),
-    "exit": (), "kill": (),
+    "exit": (), "kill": (), "revoke": ("h",),
 }
 MSG_KEYS = ("label", "words", "buf", "handles")
 HAS_MSG = ("send", "try_send", "call", "reply", "reply_recv")
@@ -151,6 +151,7 @@ def apply_step(state, st):
         "wait": lambda: op_wait(state, p, a["h"]),
         "exit": lambda: op_exit(state, p) if _running(state, p) else None,
         "kill": lambda: op_exit(state, p),
+        "revoke": lambda: op_revoke(state, p, a["h"]),
     }
     return table[st.op]()
 
@@ -337,6 +338,8 @@ def _gen_step(rng, s, pid, prof=DEFAULT_PROFILE):
               ("badge", rng.choice((0, 0, rng.randrange(1, 100))))]
     elif op == "give":
         a += [("h", _pick_slot(rng, p)), ("to", rng.choice(others))]
+    elif op == "revoke":
+        a.append(("h", _pick_slot(rng, p)))
     elif op in ("signal", "wait"):
         a.append(("h", _pick_slot(rng, p, "ntfn", R_SEND if op == "signal" else R_RECV)))
     elif STEP_ARGS[op][-1:] == ("h",):
