@@ -25,21 +25,21 @@ static void reaches_every_copy(void)
     struct ipc_msg m = t_msg(1);
     t_grant(&m, 0, 'c');
     CHECK_EQ(ipc_send(P(2), 1, &m), IPC_OK);                /* p3 1 */
-    CHECK_EQ(ipc_kcopy(P(3), 1, 0, P(4)), 0);               /* p4 0 */
+    CHECK_EQ(t_kcopy(P(3), 1, 0, P(4)), 0);               /* p4 0 */
     CHECK_EQ(ipc_revoke(P(1), 1), IPC_OK);
     CHECK_EQ(P(1)->got.n, 3u);
     CHECK(!P(2)->handles[0].obj && !P(3)->handles[1].obj && !P(4)->handles[0].obj);
     CHECK(P(2)->handles[1].obj && P(3)->handles[0].obj);   /* ep2 stays */
     CHECK_EQ(ipc_send(P(2), 0, &m), IPC_EBADF);             /* next use */
     CHECK_EQ(P(1)->handles[1].rights, IPC_R_SEND | IPC_R_GRANT);
-    CHECK_EQ(P(1)->handles[0].obj->nhandles, 2);
+    CHECK_EQ(OBJ(P(1), 0)->nhandles, 2);
     CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);                  /* p1's dup */
     CHECK_EQ(P(1)->got.n, 1u);
     CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);
     CHECK_EQ(P(1)->got.n, 0u);
     for (int i = 0; i < IPC_HANDLES_MAX; i++)             /* spawn's way */
-        CHECK_EQ(ipc_kcopy(P(1), 0, (uint32_t)i + 1, P(4)), i);
-    CHECK_EQ(ipc_kcopy(P(1), 0, 0, P(4)), -IPC_EMFILE);
+        CHECK_EQ(t_kcopy(P(1), 0, (uint32_t)i + 1, P(4)), i);
+    CHECK_EQ(t_kcopy(P(1), 0, 0, P(4)), -IPC_EMFILE);
     CHECK_EQ(P(4)->handles[5].badge, 6u);
     CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);
     CHECK_EQ(P(1)->got.n, (uint32_t)IPC_HANDLES_MAX);
@@ -98,7 +98,7 @@ static void cancels_in_queue_order(void)
     CHECK_EQ(t_nwakelog, 3);
     CHECK(t_wakelog[1] == 4 && t_wakelog[2] == 2);          /* queue order */
     CHECK(P(4)->result == IPC_ECANCELED && P(2)->result == IPC_ECANCELED);
-    CHECK(P(1)->handles[0].obj->sendq.head == NULL);
+    CHECK(OBJ(P(1), 0)->sendq.head == NULL);
     CHECK_EQ(ipc_ntfn_create(P(5)), IPC_OK);                /* p5 0 */
     CHECK_EQ(ipc_give(P(5), 0, P(2)), IPC_OK);              /* p2 0 */
     CHECK_EQ(ipc_wait(P(2), 0), IPC_BLOCKED);
@@ -152,7 +152,7 @@ static void deep_and_wide(void)
         CHECK_EQ(ipc_dup(P(1), 0, IPC_R_SEND, 0), IPC_OK);
     CHECK_EQ(ipc_revoke(P(1), 0), IPC_OK);
     CHECK_EQ(P(1)->got.n, (uint32_t)(n - 1 + 30));
-    CHECK_EQ(P(1)->handles[0].obj->nhandles, 1);
+    CHECK_EQ(OBJ(P(1), 0)->nhandles, 1);
     CHECK_EQ(ipc_revoke(P(1), 5), IPC_EBADF);
     CHECK_EQ(ipc_revoke(P(1), IPC_HANDLES_MAX), IPC_EBADF);
     t_serve(3, 4, 4);

@@ -39,6 +39,11 @@ uint32_t t_slot(const char *file, int line, int64_t slot, const char *what);
  * check and a zeroed stand-in object, for the same reason. */
 struct ipc_obj *t_obj(const char *file, int line, struct ipc_proc *p,
                       uint32_t slot, const char *what);
+/* t_kcopy: ipc_kcopy, whose kernel callers hold a handle in the slot; on
+ * an empty slot (an unfinished core) a failed check and -IPC_EBADF. */
+#define t_kcopy(from, slot, badge, to) \
+    (OBJ(from, slot) && (from)->handles[slot].obj \
+         ? ipc_kcopy((from), (slot), (badge), (to)) : -IPC_EBADF)
 #define OBJ(p, i) t_obj(__FILE__, __LINE__, (p), (i), #p " slot " #i " holds an object")
 
 /* t_setup: a fresh domain and n running processes, t[1..n]. */
