@@ -148,11 +148,12 @@ class State:
     objs: dict = field(default_factory=dict)    # id -> Obj
     next_obj: int = 1           # next endpoint/notification number
     next_reply: int = 1         # next reply object number ("r1", ...)
+    fail_allocs: int = 0        # allocations still to fail (op_fail_alloc)
 
     def copy(self):
         return State({p: q.copy() for p, q in self.procs.items()},
                      {k: o.copy() for k, o in self.objs.items()},
-                     self.next_obj, self.next_reply)
+                     self.next_obj, self.next_reply, self.fail_allocs)
 
 
 def initial_state(nprocs):
@@ -341,11 +342,14 @@ def op_ep_create(state, pid):
     """ep_create() -> h.
     Pre: the table has a free slot, else EMFILE.
     Post: a new endpoint with empty queues; h names it with rights srg and
-    no badge, in the lowest free slot."""
+    no badge, in the lowest free slot.  ENOMEM (after EMFILE) while the
+    allocation-failure switch is on (op_fail_alloc): nothing is made."""
     s = state.copy()
     p = _running(s, pid)
     if not _free_slots(p):
         return _fail(state, "EMFILE")
+    if s.fail_allocs:
+        return _alloc_failed(s)
     return s, Result(Ret(OK, (("h", _new_obj(s, p, "ep")),)))
 
 
@@ -353,12 +357,21 @@ def op_ntfn_create(state, pid):
     """ntfn_create() -> h.
     Pre: the table has a free slot, else EMFILE.
     Post: a new notification with word 0; h names it with rights srg and no
-    badge, in the lowest free slot."""
+    badge, in the lowest free slot.  ENOMEM as ep_create."""
     s = state.copy()
     p = _running(s, pid)
     if not _free_slots(p):
         return _fail(state, "EMFILE")
+    if s.fail_allocs:
+        return _alloc_failed(s)
     return s, Result(Ret(OK, (("h", _new_obj(s, p, "ntfn")),)))
+
+
+def _alloc_failed(s):
+    """The allocation-failure switch takes one failure: ENOMEM, and only
+    the switch's count changes."""
+    s.fail_allocs -= 1
+    return s, Result(Ret("ENOMEM"))
 
 
 def _new_obj(s, p, kind):
@@ -697,6 +710,27 @@ def op_kill(state, pid, slot):
         return _fail(state, "ESRCH")
     s2, res = op_exit(s, victim)
     return s2, Result(Ret(OK), res.wakes)
+
+
+def op_fail_alloc(state, pid, n):
+    """fail_alloc(n): the test kernel's allocation-failure switch, not a
+    host call (kernel/proc/oracle.c): the next n allocations of an IPC
+    object fail, as when kernel memory is exhausted.  The model counts
+    the allocations of ep_create and ntfn_create; a call's reply object
+    is not counted (the kernel keeps one spare per process, so whether a
+    call allocates depends on its past), so scripts turn the switch on
+    just before the creates they mean.  Returns ok."""
+    s = state.copy()
+    s.fail_allocs = n
+    return s, Result(Ret(OK))
+
+
+def op_bad_pointer(state, pid):
+    """A host call whose message, wisp_in or output pointer is outside
+    the caller's memory (spec/abi.md): EFAULT, checked before everything
+    else (before the handle), and nothing changes."""
+    _running(state, pid)
+    return _fail(state, "EFAULT")
 # book: ops
 
 
