@@ -452,6 +452,7 @@ static int driver(const char *file)
         }
         uint32_t base = t_mark();
         t_wakes(NULL, 0);
+        t_fail_allocs(0);               /* no switch left on by the last */
         for (int s = 1; (w = word()) && strcmp(w, "end") != 0; s++) {
             f[0] = (uint32_t)strtoul(w, NULL, 10);
             for (int j = 1; j < ORACLE_FIELDS; j++)
