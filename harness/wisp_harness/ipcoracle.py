@@ -21,9 +21,12 @@ Everything else in a script has its host call.
 
 As a program (make spec-oracle):
 
-    python3 -m wisp_harness.ipcoracle --all       the directed suite of
-                                                  spec/ipc/cover.py and
-                                                  ORACLE_SCRIPTS
+    python3 -m wisp_harness.ipcoracle --all [--random N]
+                                      the oracle's own scripts
+                                      (oraclescripts.py), cover.py's
+                                      directed suite, and N random scripts
+                                      (script.py's gen_script, seeds 1..N)
+    python3 -m wisp_harness.ipcoracle --own       the oracle's own scripts
     python3 -m wisp_harness.ipcoracle FILE...     the scripts of files
 """
 
@@ -163,14 +166,18 @@ def report(divs, limit=3):
 def main(argv):
     ap = argparse.ArgumentParser(prog="ipcoracle")
     ap.add_argument("--all", action="store_true")
+    ap.add_argument("--own", action="store_true")
+    ap.add_argument("--random", type=int, default=0)
     ap.add_argument("files", nargs="*")
     args = ap.parse_args(argv)
     scripts = []
-    if args.all:
-        sys.path.insert(0, str(ROOT / "spec" / "ipc"))
-        import cover
+    if args.all or args.own:
         from . import oraclescripts
-        scripts += cover.directed_suite()[0] + oraclescripts.scripts()
+        scripts += oraclescripts.scripts()
+    if args.all:
+        import cover            # spec/ipc/cover.py, on the path (ipcscripts)
+        scripts += cover.directed_suite()[0]
+        scripts += [S.gen_script(k) for k in range(1, args.random + 1)]
     for f in args.files:
         text = open(f).read()
         scripts += [S.parse_script(S.SCRIPT_MAGIC + part)
