@@ -47,7 +47,7 @@ ORACLE_ELF = ORACLE / "kernel" / "wisp.elf"
 ORACLE_INITRD = ORACLE / "initrd.img"
 OPS = ("ep_create", "ntfn_create", "dup", "close", "give", "send", "try_send",
        "call", "recv", "try_recv", "reply", "reply_recv", "signal", "wait",
-       "exit", "kill", "fail_alloc")    # oracle.c's OP_* numbering
+       "exit", "kill", "fail_alloc", "watch")   # oracle.c's OP_* numbering
 FIELDS = 37                             # oracle.c's ORACLE_FIELDS
 PROCS_MAX = 8                           # kernel/proc/oracle.h
 FILE_MAX = 120000                       # bytes of one file (oracle.c: 128 KiB)

@@ -5,9 +5,12 @@ the allocation-failure switch (ENOMEM), and the ABI's check order (a bad
 pointer is EFAULT before the handle is looked at).  Each is run in the
 model and through the real system calls, and the traces must agree."""
 
+import sys
+
 from .ipcscripts import S
 
 K = S.HANDLES_MAX
+WATCHES_MAX = sys.modules["model"].WATCHES_MAX
 
 
 def _sc(nprocs, lines):
@@ -69,6 +72,24 @@ SCRIPTS = {
     "badptr_on_a_full_table": (1, ["1 ep_create"] + ["1 dup 0 srg 0"] * (K - 1) +
                                ["1 ep_create badptr=1", "1 ep_create", "1 recv 0 badptr=1",
                                 "1 recv 0"]),
+    # watch: the kernel's reference to a notification (ipc/kref.h)
+    "watch_exit_signals_the_last_reference": (3, [
+        "1 ntfn_create", "1 dup 0 s-- 4", "1 give 1 2", "1 close 1", "1 dup 0 -r- 0",
+        "1 close 0", "2 watch 0 3", "2 close 0", "1 wait 1", "3 exit", "1 wait 1"]),
+    "watch_kill_of_a_blocked_target": (3, [
+        "1 ep_create", "1 ntfn_create", "1 give 0 3", "1 dup 1 s-- 6", "1 watch 2 3",
+        "1 watch 1 3", "3 recv 0", "1 close 2", "3 kill", "1 wait 1", "1 wait 1"]),
+    "watch_errors": (3, [
+        "1 ep_create", "1 ntfn_create", "1 dup 1 -r- 0", "1 watch 0 2", "1 watch 5 2",
+        "1 watch 2 2", "1 watch 1 9", "2 exit", "1 watch 1 2", "1 wait 1",
+        "1 watch 1 3", "1 watch 1 3", "3 exit", "1 wait 1"]),
+    "watch_keeps_the_object_alive": (3, [
+        "1 ntfn_create", "1 watch 0 2", "1 watch 0 3", "1 close 0", "2 exit"]),
+    "watcher_dies_first": (3, [
+        "1 ntfn_create", "1 dup 0 -r- 0", "1 give 1 3", "1 close 1", "1 watch 0 2",
+        "1 close 0", "3 wait 0", "1 exit", "2 exit"]),
+    "watch_limit": (2, ["1 ntfn_create"] + ["1 watch 0 2"] * (WATCHES_MAX + 1) +
+                    ["2 exit", "1 wait 0", "1 watch 0 2"]),
     # badges and grants through real messages; FIFO wakes
     "badges_and_grants": (3, [
         "1 ep_create", "1 dup 0 s-g 7", "1 dup 0 s-g 9", "1 give 1 2", "1 give 2 3",

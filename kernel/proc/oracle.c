@@ -7,8 +7,8 @@
  *
  *   cmd_put/cmd_get   a mailbox per worker: the driver's command for its
  *   rep_put/rep_get   next step, and the worker's report of its result
- *   state(pid)        0 running, 1 blocked in IPC, 2 dead: how the
- *                     driver sees that a step blocked
+ *   state(pid)        0 running, 1 blocked in IPC, 2 dead, 3 gone: how
+ *                     the driver sees that a step blocked or ended
  *   wakes(buf, cap)   the pids whose blocked operation was completed
  *                     since the last look, in order (proc_ipc_wake)
  *   give(from, slot, to, h_out)   the script's setup step give: a copy
@@ -139,12 +139,14 @@ static uint32_t t_rep_get(struct proc *p, wasm_host_call *c)
 }
 
 /* state(pid) -> 0 running, 1 blocked in IPC, 2 dead (its IPC has ended:
- * ipc_exit ran, or the process is gone). */
+ * ipc_exit ran), 3 gone (released too: its watches are signalled). */
 static uint32_t t_state(struct proc *p, wasm_host_call *c)
 {
     struct proc *q = proc_find((int)host_arg32(c, 0));
     (void)p;
-    if (!q || q->killed || q->ipc.state == IPC_DEAD)
+    if (!q)
+        return 3;
+    if (q->killed || q->ipc.state == IPC_DEAD)
         return 2;
     return q->ipc.state == IPC_RUNNING ? 0 : 1;
 }

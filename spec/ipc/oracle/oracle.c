@@ -53,11 +53,12 @@ _Static_assert(F_N + 1 == ORACLE_FIELDS, "field count");
 /* the operations, in script.py's names */
 enum { OP_EP_CREATE, OP_NTFN_CREATE, OP_DUP, OP_CLOSE, OP_GIVE, OP_SEND,
        OP_TRY_SEND, OP_CALL, OP_RECV, OP_TRY_RECV, OP_REPLY, OP_REPLY_RECV,
-       OP_SIGNAL, OP_WAIT, OP_EXIT, OP_KILL, OP_FAIL_ALLOC, OP_COUNT };
+       OP_SIGNAL, OP_WAIT, OP_EXIT, OP_KILL, OP_FAIL_ALLOC, OP_WATCH,
+       OP_COUNT };
 static const char *op_names[OP_COUNT] = {
     "ep_create", "ntfn_create", "dup", "close", "give", "send", "try_send",
     "call", "recv", "try_recv", "reply", "reply_recv", "signal", "wait",
-    "exit", "kill", "fail_alloc",
+    "exit", "kill", "fail_alloc", "watch",
 };
 
 /* the test kernel's calls (kernel/proc/oracle.c) */
@@ -68,6 +69,7 @@ T("rep_put") int32_t t_rep_put(const void *buf, uint32_t len);
 T("rep_get") int32_t t_rep_get(int32_t pid, void *buf, uint32_t cap,
                                uint32_t *n);
 T("state") int32_t t_state(int32_t pid);
+enum { ST_RUNNING, ST_BLOCKED, ST_DEAD, ST_GONE };   /* t_state's answers */
 T("wakes") int32_t t_wakes(int32_t *buf, uint32_t cap);
 T("give") int32_t t_give(int32_t from, int32_t slot, int32_t to,
                          int32_t *h);
@@ -143,6 +145,7 @@ static const char *errname(int32_t e)
     case WISP_ENOMEM: return "ENOMEM";
     case WISP_EPIPE: return "EPIPE";
     case WISP_ESRCH: return "ESRCH";
+    case WISP_ENOSPC: return "ENOSPC";
     default: return "E?";
     }
 }
@@ -224,6 +227,7 @@ static void perform(const uint32_t *f)
     case OP_WAIT: r = wisp_wait((int32_t)f[F_H], bad ? (uint32_t *)BAD_PTR
                                                        : &word);
         break;
+    case OP_WATCH: r = wisp_watch((int32_t)f[F_TO], (int32_t)f[F_H]); break;
     case OP_EXIT: exit(0);
     default: out("E?op"); return;
     }
@@ -287,14 +291,24 @@ static void await_report(int i, const char *head)
     flush();
 }
 
+/* gone: wait until process pid has ended completely: its IPC, then its
+ * release, which signals the watches on it (kernel/proc/sysinfo.c). */
+static void gone(int32_t pid)
+{
+    while (t_state(pid) != ST_GONE)
+        wisp_yield();
+}
+
 /* step: perform step number k (fields f) and print its trace lines. */
 static void step(int k, const uint32_t *f)
 {
     static char head[64];
     static int32_t woke[64];
+    static uint32_t g[ORACLE_FIELDS];
     int i = (int)f[F_PID] - 1;
     int32_t h = -1, r;
 
+    memcpy(g, f, sizeof g);
     len = 0;
     out_u((uint32_t)k);
     out(": ");
@@ -322,12 +336,16 @@ static void step(int k, const uint32_t *f)
         break;
     case OP_KILL:
         wisp_kill(procs[i], pids[i]);
+        gone(pids[i]);
         out(head);
         out("ok");
         flush();
         break;
     default:
-        t_cmd_put(pids[i], f, ORACLE_FIELDS * 4);
+        if (f[F_OP] == OP_WATCH)        /* the script's pid -> the kernel's */
+            g[F_TO] = f[F_TO] >= 1 && (int)f[F_TO] <= nprocs
+                          ? (uint32_t)pids[f[F_TO] - 1] : 0;
+        t_cmd_put(pids[i], g, ORACLE_FIELDS * 4);
         for (;;) {
             static char rep[256];
             uint32_t n;
@@ -338,9 +356,12 @@ static void step(int k, const uint32_t *f)
                 break;
             }
             int st = t_state(pids[i]);
-            if (st != 0) {              /* blocked, or ended (an exit) */
+            if (st != ST_RUNNING) {     /* blocked, or ended (an exit) */
+                if (st != ST_BLOCKED)
+                    gone(pids[i]);
                 out(head);
-                out(st == 1 ? "blocked" : f[F_OP] == OP_EXIT ? "ok" : "died");
+                out(st == ST_BLOCKED ? "blocked"
+                                     : f[F_OP] == OP_EXIT ? "ok" : "died");
                 break;
             }
             wisp_yield();
@@ -351,7 +372,7 @@ static void step(int k, const uint32_t *f)
     int nw = t_wakes(woke, 64);
     for (int w = 0; w < nw; w++) {
         int q = mpid(woke[w]);
-        if (!q || t_state(woke[w]) == 2)
+        if (!q || t_state(woke[w]) >= ST_DEAD)
             continue;
         len = 0;
         out_u((uint32_t)k);
@@ -381,6 +402,7 @@ static void stop(void)
 {
     for (int i = 0; i < nprocs; i++) {
         wisp_kill(procs[i], pids[i]);
+        gone(pids[i]);
         wisp_close(procs[i]);
     }
     nprocs = 0;
