@@ -65,6 +65,12 @@ def test_scripts_show_what_they_name():
     assert "EMFILE\n67: 1 close -> ok\n68: 1 ntfn_create -> ENOMEM" in t["enomem_after_emfile"]
     bad = t["badptr_before_bad_handle"]
     assert bad.count("-> EFAULT") == 11 and "12: 1 send -> EBADF" in bad
+    w = t["watch_errors"]
+    assert all(f"1 watch -> {e}" in w for e in ("EBADF", "EACCES", "ESRCH"))
+    assert "1 watch -> ENOSPC" in t["watch_limit"]
+    assert "10: wake 1 -> ok word=4" in t["watch_exit_signals_the_last_reference"]
+    assert "8: wake 3 -> EPIPE" in t["watcher_dies_first"]
+    assert t["watch_keeps_the_object_alive"].endswith("ntfn1 word=1 waitq=-")
 
 
 def test_encoding_has_every_field():

@@ -119,6 +119,10 @@ UNSCRIPTED = {
     "_alloc_failed": "the allocation-failure switch: a step of the oracle's "
                      "scripts (harness/wisp_harness/oraclescripts.py), which run "
                      "in the test kernel only",
+    "op_watch": "watch is a kernel call, not the test service's: the oracle's "
+                "scripts only (test_spec_oracle.py checks they reach each result)",
+    "_notify": "idem (the kernel signalling a watch)",
+    "_end_watches": "idem (watches ended by a death)",
 }
 # Single `if`s no valid script can take one side of: (function, test) ->
 # why.  Listed by their source text, so a moved line keeps its reason.
