@@ -40,7 +40,6 @@ from .qemu import ROOT, HarnessError, Wisp
 from . import ipcscripts as I
 
 S = I.S                                 # spec/ipc/script.py
-M = sys.modules["model"]                # spec/ipc/model.py
 ORACLE = ROOT / "build" / "oracle"
 ORACLE_WASM = ORACLE / "oracle.wasm"
 ORACLE_ELF = ORACLE / "kernel" / "wisp.elf"

@@ -782,12 +782,9 @@ def op_watch(state, pid, slot, target):
     one, and it is not freed) until target ends (then it is signalled
     with bits, as op_signal does) or the caller ends; see _end_watches."""
     s = state.copy()
-    p = _running(s, pid)
-    h = p.handles.get(slot)
-    if h is None or h.kind != "ntfn":
-        return _fail(state, "EBADF")
-    if not h.rights & R_SEND:
-        return _fail(state, "EACCES")
+    h, err = _ntfn_handle(_running(s, pid), slot, R_SEND)
+    if err:
+        return _fail(state, err)
     if target not in s.procs:
         return _fail(state, "ESRCH")
     wakes, bits = [], h.badge or 1
