@@ -36,6 +36,7 @@ WARNFLAGS := -std=c11 -Wall -Wextra -Werror
 # goal runs where it is.
 REF_GOALS := test demo bench bench-build spectest spectest-san \
              spectest-convert fuzz fuzz-gen fuzz-replay spec spec-cover spec-c spec-wp spec-long \
+             spec-oracle oracle-kernel \
              compile_commands.json solved
 CARVE     := $(PYTHON) harness/tools/carve.py
 REF_TREE  := $(BUILD)/ref

@@ -6,9 +6,22 @@
 #include "ipc/ipc.h"
 #include "mm/kmalloc.h"
 
+#ifdef IPC_ORACLE
+/* The test kernel's allocation-failure switch (kernel/proc/oracle.c):
+ * while positive, each allocation fails and counts it down, so the
+ * ENOMEM paths run on demand. */
+int ipc_alloc_failures;
+#endif
+
 /* ipc_alloc: zeroed kernel memory, or NULL when the heap is exhausted. */
 void *ipc_alloc(size_t bytes)
 {
+#ifdef IPC_ORACLE
+    if (ipc_alloc_failures > 0) {
+        ipc_alloc_failures--;
+        return NULL;
+    }
+#endif
     return kzalloc(bytes);
 }
 

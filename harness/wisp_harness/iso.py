@@ -52,15 +52,16 @@ def unpack_initrd(image):
     return files
 
 
-def initrd_with_files(extra):
-    """The bytes of the normal initrd plus extra ({name: bytes}); an extra
-    file replaces a normal one of the same name."""
+def initrd_with_files(extra, base=None):
+    """The bytes of the normal initrd (or the image at base) plus extra
+    ({name: bytes}); an extra file replaces a normal one of the same name."""
     mk = _mkinitrd()
     for name in extra:
         err = mk.check_name(name)
         if err:
             raise HarnessError(f"initrd file {name!r}: {err}")
-    files = [(n, d) for n, d in unpack_initrd(INITRD.read_bytes()) if n not in extra]
+    files = [(n, d) for n, d in unpack_initrd(Path(base or INITRD).read_bytes())
+             if n not in extra]
     files += [(n, bytes(d)) for n, d in extra.items()]
     if len(files) > mk.MAX_FILES:
         raise HarnessError(f"{len(files)} initrd files, at most {mk.MAX_FILES}")
@@ -87,13 +88,13 @@ def grub_cfg(cmdline):
     return cfg.replace(line, f"{line} {cmdline}".rstrip(), 1)
 
 
-def _make_iso(initrd, out, cfg):
+def _make_iso(initrd, out, cfg, kernel=KERNEL_ELF):
     """Write an ISO with the kernel, initrd (bytes) and GRUB configuration
     cfg (str) to out."""
     with tempfile.TemporaryDirectory(dir=CACHE, prefix="tmp-") as tmp:
         boot = Path(tmp, "iso", "boot")
         (boot / "grub").mkdir(parents=True)
-        subprocess.run(["objcopy", "--strip-debug", str(KERNEL_ELF), str(boot / "wisp.elf")],
+        subprocess.run(["objcopy", "--strip-debug", str(kernel), str(boot / "wisp.elf")],
                        check=True)
         (boot / "initrd.img").write_bytes(initrd)
         (boot / "grub" / "grub.cfg").write_text(cfg)
@@ -105,25 +106,27 @@ def _make_iso(initrd, out, cfg):
         os.replace(tmp_iso, out)
 
 
-def iso_with_files(extra, cmdline=""):
+def iso_with_files(extra, cmdline="", kernel=None, initrd=None):
     """Path of an ISO (relative to the repository root, as Wisp(iso=)
-    takes) booting the current kernel with the extra initrd files
-    ({name: bytes or str}) and kernel command line cmdline; built on
-    first use, then cached."""
-    for p in (KERNEL_ELF, INITRD):
+    takes) booting the current kernel (or the ELF file `kernel`, with the
+    initrd image `initrd`) with the extra initrd files ({name: bytes or
+    str}) and kernel command line cmdline; built on first use, then
+    cached."""
+    kernel, base = Path(kernel or KERNEL_ELF), Path(initrd or INITRD)
+    for p in (kernel, base):
         if not p.is_file():
             raise HarnessError(f"{p} does not exist: run make first")
     extra = {n: d.encode() if isinstance(d, str) else d for n, d in extra.items()}
-    initrd = initrd_with_files(extra)
+    initrd = initrd_with_files(extra, base)
     cfg = grub_cfg(cmdline)
     h = hashlib.sha256()
-    for part in (KERNEL_ELF.read_bytes(), cfg.encode(), initrd):
+    for part in (kernel.read_bytes(), cfg.encode(), initrd):
         h.update(hashlib.sha256(part).digest())
     CACHE.mkdir(parents=True, exist_ok=True)
     out = CACHE / f"{h.hexdigest()[:20]}.iso"
     if out.is_file():
         os.utime(out)
     else:
-        _make_iso(initrd, out, cfg)
+        _make_iso(initrd, out, cfg, kernel)
         _prune()
     return str(out.relative_to(ROOT))

@@ -12,6 +12,7 @@
 #include "proc/hostcall.h"
 #include "proc/devcap.h"
 #include "proc/ipccall.h"
+#include "proc/oracle.h"
 #include "proc/sysinfo.h"
 #include "proc/wasifs.h"
 
@@ -184,6 +185,9 @@ static const struct {
     { devcap_entries, &devcap_nentries },
     { wasi_entries, &wasi_nentries },
     { wasifs_entries, &wasifs_nentries },
+#ifdef IPC_ORACLE
+    { oracle_entries, &oracle_nentries },   /* the test kernel's only */
+#endif
 };
 #define NTABLES (int)(sizeof host_tables / sizeof host_tables[0])
 

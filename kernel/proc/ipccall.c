@@ -28,6 +28,7 @@
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/ipcdebug.h"
+#include "proc/oracle.h"
 
 /* The guest's wisp_msg and wisp_in (services/lib/wisp.h), every field a
  * little-endian u32 at any alignment: copied in and out with memcpy. */
@@ -56,6 +57,9 @@ _Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
 void proc_ipc_wake(struct ipc_proc *ip)
 {
     struct proc *p = ip->owner;
+#ifdef IPC_ORACLE
+    oracle_woke(p->pid);                /* the oracle's wake lines */
+#endif
     waitq_wake_all(&p->ipc_wq);
 }
 

@@ -122,6 +122,13 @@ UNSCRIPTED = {
     "check_invariants": "the checker: its true sides are bugs",
     "_check_blocked": "idem",
     "_check_derived": "idem",
+    "_alloc_failed": "the allocation-failure switch: a step of the oracle's "
+                     "scripts (harness/wisp_harness/oraclescripts.py), which run "
+                     "in the test kernel only",
+    "op_watch": "watch is a kernel call, not the test service's: the oracle's "
+                "scripts only (test_spec_oracle.py checks they reach each result)",
+    "_notify": "idem (the kernel signalling a watch)",
+    "_end_watches": "idem (watches ended by a death)",
 }
 # Single `if`s no valid script can take one side of: (function, test) ->
 # why.  Listed by their source text, so a moved line keeps its reason.
@@ -133,6 +140,9 @@ UNSCRIPTED_SIDES = {
         "idem: a dead process issues nothing",
     ("op_dup", "rights & ~R_ANY or not 0 <= badge < U32", True):
         "scripts spell rights as letters and badges as u32",
+    ("op_ep_create", "s.fail_allocs", True):
+        "the allocation-failure switch: the oracle's scripts only",
+    ("op_ntfn_create", "s.fail_allocs", True): "idem",
 }
 
 

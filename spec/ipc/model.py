@@ -44,6 +44,7 @@ MSG_BUF_MAX = 65536     # bytes of a message's buffer (64 KiB)
 RECV_FREE_SLOTS = MSG_HANDLES_MAX + 1   # free slots a receive needs
 MEM_SIZE = 131072       # a process's linear memory in scripts (2 pages)
 U32 = 1 << 32           # labels, words, badges and rights are u32
+WATCHES_MAX = 32        # pending watches per process (PROC_WATCHES_MAX)
 
 # --- Error codes: the one numbering (WASI errno values, as in abi.md) -----
 # name: (code, meaning).  ipc.pml, spec/ipc.md, the kernel and the C
@@ -60,6 +61,9 @@ ERRORS = {
     "EPIPE":    (64, "peer dead"),
     "ESRCH":    (71, "process ended"),
 }
+# Errors only the kernel's side of the model returns (op_watch, the
+# allocation-failure switch): WASI numbers too, outside IPC's table.
+KERNEL_ERRORS = {"ENOMEM": 48, "ENOSPC": 51}
 OK = "ok"
 BLOCKED = "blocked"
 
@@ -159,11 +163,25 @@ class State:
     objs: dict = field(default_factory=dict)    # id -> Obj
     next_obj: int = 1           # next endpoint/notification number
     next_reply: int = 1         # next reply object number ("r1", ...)
+    fail_allocs: int = 0        # allocations still to fail (op_fail_alloc)
+    watches: tuple = ()         # the kernel's references (Watch), newest first
 
     def copy(self):
         return State({p: q.copy() for p, q in self.procs.items()},
                      {k: o.copy() for k, o in self.objs.items()},
-                     self.next_obj, self.next_reply)
+                     self.next_obj, self.next_reply, self.fail_allocs,
+                     self.watches)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A kernel reference (op_watch): notification obj, held by the kernel
+    with the send right, signalled with bits when process `target` ends;
+    dropped then, or when `watcher` ends first."""
+    watcher: int
+    target: int
+    obj: int
+    bits: int
 
 
 def initial_state(nprocs):
@@ -210,9 +228,11 @@ def _install(p, h):
 
 
 def _holders(s, obj, right):
-    """Whether any process holds a handle to obj with right."""
+    """Whether any process holds a handle to obj with right, or the
+    kernel a reference (a watch counts as a handle with s)."""
     return any(h.obj == obj and h.rights & right
-               for p in s.procs.values() for h in p.handles.values())
+               for p in s.procs.values() for h in p.handles.values()) or \
+        (right == R_SEND and any(w.obj == obj for w in s.watches))
 
 
 def _wake(s, pid, ret, wakes):
@@ -341,6 +361,10 @@ def _descendants(s, at):
                     out.add((pid, sl))
                     todo.append((pid, sl))
     return out
+def _held(s, obj):
+    """Whether a handle or a kernel reference names obj."""
+    return any(g.obj == obj for p in s.procs.values() for g in p.handles.values()) \
+        or any(w.obj == obj for w in s.watches)
 
 
 def _close(s, pid, slot, wakes):
@@ -359,7 +383,7 @@ def _close(s, pid, slot, wakes):
         if o.caller is not None:
             _wake(s, o.caller, Ret("EPIPE"), wakes)
         return
-    if not any(g.obj == h.obj for p in s.procs.values() for g in p.handles.values()):
+    if not _held(s, h.obj):
         del s.objs[h.obj]
         return
     if h.kind == "proc":
@@ -387,11 +411,14 @@ def op_ep_create(state, pid):
     """ep_create() -> h.
     Pre: the table has a free slot, else EMFILE.
     Post: a new endpoint with empty queues; h names it with rights srg and
-    no badge, in the lowest free slot."""
+    no badge, in the lowest free slot.  ENOMEM (after EMFILE) while the
+    allocation-failure switch is on (op_fail_alloc): nothing is made."""
     s = state.copy()
     p = _running(s, pid)
     if not _free_slots(p):
         return _fail(state, "EMFILE")
+    if s.fail_allocs:
+        return _alloc_failed(s)
     return s, Result(Ret(OK, (("h", _new_obj(s, p, "ep")),)))
 
 
@@ -399,12 +426,21 @@ def op_ntfn_create(state, pid):
     """ntfn_create() -> h.
     Pre: the table has a free slot, else EMFILE.
     Post: a new notification with word 0; h names it with rights srg and no
-    badge, in the lowest free slot."""
+    badge, in the lowest free slot.  ENOMEM as ep_create."""
     s = state.copy()
     p = _running(s, pid)
     if not _free_slots(p):
         return _fail(state, "EMFILE")
+    if s.fail_allocs:
+        return _alloc_failed(s)
     return s, Result(Ret(OK, (("h", _new_obj(s, p, "ntfn")),)))
+
+
+def _alloc_failed(s):
+    """The allocation-failure switch takes one failure: ENOMEM, and only
+    the switch's count changes."""
+    s.fail_allocs -= 1
+    return s, Result(Ret("ENOMEM"))
 
 
 def _new_obj(s, p, kind):
@@ -685,6 +721,7 @@ def op_exit(state, pid):
     wakes = []
     for slot in sorted(p.handles):
         _close(s, pid, slot, wakes)
+    _end_watches(s, pid, wakes)
     return s, Result(Ret(OK), tuple(wakes))
 
 
@@ -745,6 +782,86 @@ def op_kill(state, pid, slot):
         return _fail(state, "ESRCH")
     s2, res = op_exit(s, victim)
     return s2, Result(Ret(OK), res.wakes)
+
+
+def _notify(s, obj, bits, wakes):
+    """The kernel signals notification obj with bits, as op_signal."""
+    o = s.objs[obj]
+    if o.waitq:
+        _wake(s, o.waitq.pop(0), Ret(OK, (("word", bits),)), wakes)
+    else:
+        o.word |= bits
+
+
+def _end_watches(s, pid, wakes):
+    """After process pid's handles are closed: each watch on pid, newest
+    first, signals its notification; each watch on pid or made by pid is
+    dropped, by the last-handle rules of a notification (its waiters wake
+    with EPIPE when no signaller is left; it is freed when nothing names
+    it)."""
+    for w in s.watches:
+        if pid not in (w.target, w.watcher):
+            continue
+        if w.target == pid:
+            _notify(s, w.obj, w.bits, wakes)
+        s.watches = tuple(x for x in s.watches if x is not w)
+        o = s.objs[w.obj]
+        if not _held(s, w.obj):
+            del s.objs[w.obj]
+        elif not _holders(s, w.obj, R_SEND):
+            for q in o.waitq:
+                _wake(s, q, Ret("EPIPE"), wakes)
+            o.waitq = []
+
+
+def op_watch(state, pid, slot, target):
+    """watch(target, h): signal notification h when process `target` ends
+    (spec/abi.md; the kernel's own reference to h's notification, with
+    the send right: ipc/kref.h).
+    Pre, in this order: h is an open notification handle, else EBADF;
+    with the send right, else EACCES; target is a process that ever
+    started, else ESRCH; if it has ended, the notification is signalled
+    at once (ok); else the caller has fewer than WATCHES_MAX watches,
+    else ENOSPC.
+    Post: bits = h's badge, or 1.  The kernel holds the notification as
+    a signaller would (its waiters are not woken with EPIPE for want of
+    one, and it is not freed) until target ends (then it is signalled
+    with bits, as op_signal does) or the caller ends; see _end_watches."""
+    s = state.copy()
+    h, err = _ntfn_handle(_running(s, pid), slot, R_SEND)
+    if err:
+        return _fail(state, err)
+    if target not in s.procs:
+        return _fail(state, "ESRCH")
+    wakes, bits = [], h.badge or 1
+    if s.procs[target].state == "dead":
+        _notify(s, h.obj, bits, wakes)
+        return s, Result(Ret(OK), tuple(wakes))
+    if sum(w.watcher == pid for w in s.watches) >= WATCHES_MAX:
+        return _fail(state, "ENOSPC")
+    s.watches = (Watch(pid, target, h.obj, bits),) + s.watches
+    return s, Result(Ret(OK))
+
+
+def op_fail_alloc(state, pid, n):
+    """fail_alloc(n): the test kernel's allocation-failure switch, not a
+    host call (kernel/proc/oracle.c): the next n allocations of an IPC
+    object fail, as when kernel memory is exhausted.  The model counts
+    the allocations of ep_create and ntfn_create; a call's reply object
+    is not counted (the kernel keeps one spare per process, so whether a
+    call allocates depends on its past), so scripts turn the switch on
+    just before the creates they mean.  Returns ok."""
+    s = state.copy()
+    s.fail_allocs = n
+    return s, Result(Ret(OK))
+
+
+def op_bad_pointer(state, pid):
+    """A host call whose message, wisp_in or output pointer is outside
+    the caller's memory (spec/abi.md): EFAULT, checked before everything
+    else (before the handle), and nothing changes."""
+    _running(state, pid)
+    return _fail(state, "EFAULT")
 # book: ops
 
 
@@ -799,7 +916,7 @@ def check_invariants(s):
             held[h.obj] = held.get(h.obj, 0) + 1
             bad += _check_derived(s, p.pid, sl)
     for k, o in s.objs.items():
-        if k not in held:
+        if k not in held and not any(w.obj == k for w in s.watches):
             bad.append(f"object {k}: no handle left but not freed")
         if o.kind == "reply" and held.get(k, 0) > 1:
             bad.append(f"reply object {k}: more than one handle")

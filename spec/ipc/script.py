@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from model import (BLOCKED, HANDLES_MAX, MEM_SIZE, MSG_BUF_MAX, R_GRANT, R_RECV,
                    R_SEND, U32, Msg, ScriptError, check_invariants, initial_state,
+                   op_bad_pointer, op_fail_alloc, op_watch,
                    op_call, op_close, op_dup, op_ep_create, op_exit, op_give,
                    op_ntfn_create, op_recv, op_reply, op_reply_recv, op_revoke, op_send,
                    op_signal, op_try_recv, op_try_send, op_wait, rights_parse,
@@ -49,11 +50,19 @@ STEP_ARGS = {
     "call": ("h",), "recv": ("h",), "try_recv": ("h",), "reply": ("r",),
     "reply_recv": ("r", "h"), "signal": ("h",), "wait": ("h",),
     "exit": (), "kill": (), "revoke": ("h",),
+    "exit": (), "kill": (),
+    "fail_alloc": ("n",),           # the test kernel's switch (model.py)
+    "watch": ("h", "to"),           # signal ntfn h when process `to` ends
 }
 MSG_KEYS = ("label", "words", "buf", "handles")
 HAS_MSG = ("send", "try_send", "call", "reply", "reply_recv")
 HAS_RBUF = ("call", "recv", "try_recv", "reply_recv")
 SCRIPT_MAGIC = "wisp-ipc-script 1"
+# badptr=1: the step's message, wisp_in or output pointer lies outside
+# memory (op_bad_pointer); only the ops that take such a pointer
+POINTER_OPS = ("ep_create", "ntfn_create", "dup", "send", "try_send", "call",
+               "recv", "try_recv", "reply", "reply_recv", "wait")
+EXTRA_KEYS = MSG_KEYS + ("rbuf", "badptr")
 
 
 def _fmt_val(k, v):
@@ -85,7 +94,7 @@ def format_step(st):
     """One script line: PID OP POSITIONAL... KEY=VALUE..."""
     a = dict(st.args)
     pos = [_fmt_val(k, a[k]) for k in STEP_ARGS[st.op]]
-    kv = [f"{k}={_fmt_val(k, a[k])}" for k in MSG_KEYS + ("rbuf",) if k in a]
+    kv = [f"{k}={_fmt_val(k, a[k])}" for k in EXTRA_KEYS if k in a]
     return " ".join([str(st.pid), st.op] + pos + kv)
 
 
@@ -121,7 +130,7 @@ def _parse_step(tok, nprocs):
         raise ValueError("missing arguments")
     for kv in tok[2 + len(names):]:
         k, v = kv.split("=", 1)
-        if k not in MSG_KEYS + ("rbuf",):
+        if k not in EXTRA_KEYS or (k == "badptr" and op not in POINTER_OPS):
             raise ValueError(f"unknown key {k}")
         args.append((k, _parse_val(k, v)))
     return Step(pid, op, tuple(args))
@@ -134,6 +143,8 @@ def apply_step(state, st):
     a = dict(st.args)
     msg = Msg(a.get("label", 0), a.get("words", ()), a.get("buf"), a.get("handles", ()))
     rb, p = a.get("rbuf"), st.pid
+    if a.get("badptr"):
+        return op_bad_pointer(state, p)
     table = {
         "ep_create": lambda: op_ep_create(state, p),
         "ntfn_create": lambda: op_ntfn_create(state, p),
@@ -152,6 +163,8 @@ def apply_step(state, st):
         "exit": lambda: op_exit(state, p) if _running(state, p) else None,
         "kill": lambda: op_exit(state, p),
         "revoke": lambda: op_revoke(state, p, a["h"]),
+        "fail_alloc": lambda: op_fail_alloc(state, p, a["n"]),
+        "watch": lambda: op_watch(state, p, a["h"], a["to"]),
     }
     return table[st.op]()
 
