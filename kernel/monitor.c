@@ -23,6 +23,7 @@
 #include "multiboot.h"
 #include "panic.h"
 #include "param.h"
+#include "schedcheck.h"
 #include "symbols.h"
 #include "ipccmds.h"
 #include "threadcmds.h"
@@ -86,6 +87,10 @@ static const struct mon_cmd mon_cmds[] = {
       "print their traces", icmd_ipcscript },
     { "ipcstat", "", "live endpoints and notifications: handles, queues",
       icmd_ipcstat },
+#ifdef SCHED_DEBUG
+    { "schedtrace", "[plant]", "the scheduler's trace and every thread's "
+      "place (plant: a known bug)", schedcheck_cmd },
+#endif
     { "exit", "", "give the serial line back to the console service "
       "(init=)", consdev_exit_cmd },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },
