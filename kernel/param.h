@@ -64,6 +64,10 @@
 #define SCHEDTRACE_EVENTS 16384
 #define SCHEDTRACE_THREADS 256
 
+/* PROC_DEBUG kernels only (kernel/proc/proccheck.c): process events kept
+ * between two `proctrace` dumps (12 bytes each; more are lost). */
+#define PROCTRACE_EVENTS 8192
+
 /* Longest thread name kept, including the NUL. */
 #define THREAD_NAME_MAX 24
 

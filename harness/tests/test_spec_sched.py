@@ -9,8 +9,8 @@ A planted bug (`schedtrace plant`: the next thread to sleep also stays on
 the run queue) must be caught twice: by the kernel's own check, which
 panics, and by the model, which rejects the trace the kernel printed."""
 
+import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ import pytest
 from wisp_harness import Wisp
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "spec" / "sched"))
-import model  # noqa: E402
+_spec = importlib.util.spec_from_file_location(
+    "sched_model", ROOT / "spec" / "sched" / "model.py")
+model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(model)
 
 DEBUG_ISO = "build/kdebug/debug.iso"
 

@@ -24,6 +24,7 @@
 #include "panic.h"
 #include "param.h"
 #include "schedcheck.h"
+#include "proc/proccheck.h"
 #include "symbols.h"
 #include "ipccmds.h"
 #include "threadcmds.h"
@@ -90,6 +91,10 @@ static const struct mon_cmd mon_cmds[] = {
 #ifdef SCHED_DEBUG
     { "schedtrace", "[plant]", "the scheduler's trace and every thread's "
       "place (plant: a known bug)", schedcheck_cmd },
+#endif
+#ifdef PROC_DEBUG
+    { "proctrace", "[plant]", "the process trace, table and memory "
+      "counters (plant: a known bug)", proccheck_cmd },
 #endif
     { "exit", "", "give the serial line back to the console service "
       "(init=)", consdev_exit_cmd },
