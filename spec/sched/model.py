@@ -178,6 +178,7 @@ class Sched:
         else:
             bad(f"unknown event {op}")
 
+    # book: sched_switch
     def switch(self, prev, nxt, bad):
         """X prev nxt: round robin picks the run queue's head, else idle."""
         if prev == 0:
@@ -200,6 +201,7 @@ class Sched:
         why = self.invariant()
         if why:
             bad(why)
+    # book: sched_switch
 
     # ---- comparing with the kernel --------------------------------------
 
