@@ -23,6 +23,8 @@
 #include "multiboot.h"
 #include "panic.h"
 #include "param.h"
+#include "schedcheck.h"
+#include "proc/proccheck.h"
 #include "symbols.h"
 #include "ipccmds.h"
 #include "threadcmds.h"
@@ -86,6 +88,14 @@ static const struct mon_cmd mon_cmds[] = {
       "print their traces", icmd_ipcscript },
     { "ipcstat", "", "live endpoints and notifications: handles, queues",
       icmd_ipcstat },
+#ifdef SCHED_DEBUG
+    { "schedtrace", "[plant]", "the scheduler's trace and every thread's "
+      "place (plant: a known bug)", schedcheck_cmd },
+#endif
+#ifdef PROC_DEBUG
+    { "proctrace", "[plant]", "the process trace, table and memory "
+      "counters (plant: a known bug)", proccheck_cmd },
+#endif
     { "exit", "", "give the serial line back to the console service "
       "(init=)", consdev_exit_cmd },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },

@@ -57,6 +57,17 @@
  * a process's kernel memory small (the aim is 16 KiB). */
 #define THREAD_STACK_SIZE 8192
 
+/* SCHED_DEBUG kernels only (kernel/schedcheck.c): scheduler events kept
+ * between two `schedtrace` dumps (24 bytes each; more are counted as
+ * lost, and the trace can no longer be replayed), and most threads in
+ * one dump's state. */
+#define SCHEDTRACE_EVENTS 16384
+#define SCHEDTRACE_THREADS 256
+
+/* PROC_DEBUG kernels only (kernel/proc/proccheck.c): process events kept
+ * between two `proctrace` dumps (12 bytes each; more are lost). */
+#define PROCTRACE_EVENTS 8192
+
 /* Longest thread name kept, including the NUL. */
 #define THREAD_NAME_MAX 24
 

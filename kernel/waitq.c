@@ -9,6 +9,7 @@
 
 #include "panic.h"
 #include "sched.h"
+#include "schedcheck.h"
 #include "thread.h"
 #include "arch/x86_64/irq.h"
 
@@ -33,6 +34,7 @@ void waitq_push(struct waitq *q, struct thread *t)
     else
         q->head = t;
     q->tail = t;
+    schedcheck_push(q, t);
 }
 
 /* waitq_pop: remove and return q's first thread, NULL if empty.  Needs
@@ -64,6 +66,7 @@ bool waitq_remove(struct waitq *q, struct thread *t)
         if (q->tail == t)
             q->tail = prev;
         t->next = 0;
+        schedcheck_wake(q, t);
         return true;
     }
     return false;

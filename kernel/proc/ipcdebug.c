@@ -15,6 +15,13 @@
 
 static struct ipc_proc *world[PROC_MAX];
 static int nworld;
+static unsigned long nchecks;
+
+/* ipcdebug_checks: see ipcdebug.h. */
+unsigned long ipcdebug_checks(void)
+{
+    return nchecks;
+}
 
 /* gather: one more process of the table. */
 static void gather(struct proc *p, void *arg)
@@ -36,5 +43,6 @@ void ipcdebug_check(const char *where)
     if (!ipc_check_invariants(&w, &v))
         panic("IPC invariant broken %s: %s (pid %d, object %ld)", where, v.what,
               v.pid, v.obj);
+    nchecks++;
 }
 #endif

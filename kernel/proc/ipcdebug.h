@@ -10,6 +10,8 @@
 /* ipcdebug_check: panic, naming what broke and `where`, if an invariant
  * (ipc/invariants.h) does not hold over every process in the table. */
 void ipcdebug_check(const char *where);
+/* ipcdebug_checks: how many checks have passed since boot (ipcstat). */
+unsigned long ipcdebug_checks(void);
 #else
 static inline void ipcdebug_check(const char *where)
 {

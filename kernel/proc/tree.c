@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+#include "proc/proccheck.h"
+
 /* proc_descends: see proc.h. */
 bool proc_descends(const struct proc *q, const struct proc *a)
 {
@@ -80,8 +82,10 @@ bool proc_quota_mem(struct proc *p, long long delta)
 static void adopt(struct proc *q, void *ended)
 {
     struct proc *p = ended;
-    if (q->parent == p)
+    if (q->parent == p) {
         q->parent = p->parent;
+        proccheck_adopt(q, q->parent);
+    }
 }
 
 /*
@@ -91,5 +95,7 @@ static void adopt(struct proc *q, void *ended)
  */
 void proc_orphans(struct proc *p)
 {
+    if (proccheck_skip_orphans())   /* PROC_DEBUG's planted bug: false */
+        return;                     /* in every other kernel */
     proc_foreach(adopt, p);
 }

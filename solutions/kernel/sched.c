@@ -16,6 +16,7 @@
 
 #include "labtodo.h"
 #include "panic.h"
+#include "schedcheck.h"
 #include "thread.h"
 #include "waitq.h"
 #include "arch/x86_64/irq.h"
@@ -54,6 +55,7 @@ static void schedule(void)
         next = idle;
     next->state = THREAD_RUNNING;
     next->slice_left = SCHED_SLICE_TICKS;
+    schedcheck_switch(prev, next);     /* SCHED_DEBUG kernels only */
     if (next == prev)
         return;
     cur = next;
@@ -118,6 +120,7 @@ void sched_block(int state)
         panic("sched_block: %s cannot block", cur ? "the idle thread" :
               "code before sched_init");
     cur->state = (enum thread_state)state;
+    schedcheck_block(cur, state);
     schedule();
 }
 
@@ -197,4 +200,5 @@ void sched_init(void)
     if (!idle)
         panic("sched_init: no memory for the idle thread");
     idle->state = THREAD_RUNNABLE;
+    schedcheck_init(cur, idle, &runq);
 }

@@ -14,6 +14,7 @@
 #include "labtodo.h"
 #include "panic.h"
 #include "sched.h"
+#include "schedcheck.h"
 #include "arch/x86_64/irq.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
@@ -54,6 +55,7 @@ static void thread_register(struct thread *t, const char *name)
         pp = &(*pp)->all_next;
     *pp = t;
     nthreads++;
+    schedcheck_new(t);
 }
 
 /* thread_boot: adopt the code running on the boot stack as a thread
@@ -157,6 +159,7 @@ static void thread_free(struct thread *t)
         pp = &(*pp)->all_next;
     *pp = t->all_next;
     nthreads--;
+    schedcheck_free(t);
     vm_stack_free(t->kstack_top, THREAD_STACK_SIZE);
     kfree(t);
 }

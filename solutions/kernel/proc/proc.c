@@ -25,6 +25,7 @@
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/modcache.h"
+#include "proc/proccheck.h"
 #include "proc/sysinfo.h"
 #include "proc/wasifs.h"
 
@@ -188,6 +189,7 @@ static void proc_unlist(struct proc *p)
     for (int i = 0; i < PROC_MAX; i++)
         if (ptable[i] == p)
             ptable[i] = NULL;
+    proccheck_gone(p);                  /* PROC_DEBUG kernels only */
     if (p->waiter && p->waiter->state == THREAD_SLEEPING)
         thread_interrupt(p->waiter);
     thread_current()->owner = NULL;
@@ -278,6 +280,7 @@ static void proc_main(void *arg)
                                    killed one cannot: fs reclaims them) */
     p->state = PROC_ZOMBIE;
     int code = proc_report(p, r);
+    proccheck_report(p, code);
     proc_release(p);
     thread_exit(code);
 }
@@ -482,6 +485,7 @@ int proc_spawn_by(struct proc *parent, const char *name, int argc,
     sched_set_preempt_hook(p->thread, proc_preempt_hook, p);
     ptable[free_slot()] = p;
     proc_quota_count(p, +1);
+    proccheck_spawn(p);
     thread_detach(p->thread);
     return p->pid;
 }
@@ -493,6 +497,7 @@ static void stop(struct proc *p)
     if (p->state != PROC_LIVE)
         return;
     p->killed = true;
+    proccheck_stop(p);
     ipc_exit(&p->ipc);          /* partners get EPIPE now */
     wasm_exec_interrupt(p->exec);
     thread_interrupt(p->thread);
@@ -513,7 +518,9 @@ bool proc_kill(int pid)
     struct proc *p = proc_find(pid);
     if (!p)
         return false;
+    proccheck_kill(pid, true);
     proc_foreach(kill_one, p);
+    proccheck_kill_done();
     return true;
 }
 
@@ -521,8 +528,11 @@ bool proc_kill(int pid)
 bool proc_kill_one(int pid)
 {
     struct proc *p = proc_find(pid);
-    if (p)
+    if (p) {
+        proccheck_kill(pid, false);
         stop(p);
+        proccheck_kill_done();
+    }
     return p != NULL;
 }
 
