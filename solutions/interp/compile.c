@@ -304,7 +304,9 @@ static bool finish(cc *c, wl_code *out, const wasm_functype *ft)
     wl_arena *a = &c->m->arena;
     uint32_t *code = wl_arena_alloc(a, (size_t)c->ncode * 4 + 4);
     out->ninit = c->nlocals - c->nparams + c->nconsts;
-    uint64_t *init = wl_arena_alloc(a, (size_t)out->ninit * 8 + 8);
+    /* at least WL_INIT_FAST slots: a call copies that many at once */
+    uint32_t ncopy = out->ninit > WL_INIT_FAST ? out->ninit : WL_INIT_FAST;
+    uint64_t *init = wl_arena_alloc(a, (size_t)ncopy * 8);
     if (!code || !init)
         return cc_fail(c, WASM_ERR_NOMEM, "out of memory");
     memcpy(code, c->code, (size_t)c->ncode * 4);
@@ -317,6 +319,8 @@ static bool finish(cc *c, wl_code *out, const wasm_functype *ft)
     out->nresults = ft->nresults;
     out->nlocals = c->nlocals;
     out->frame = tbase + c->maxh + 1;
+    if (out->frame < c->nparams + WL_INIT_FAST)
+        out->frame = c->nparams + WL_INIT_FAST;
     return true;
 }
 
