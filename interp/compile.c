@@ -174,15 +174,31 @@ uint32_t cc_const(cc *c, uint64_t bits)
     return SLOT_CONST | (c->nconsts - 1);
 }
 
+/* Emits `COPY dst src`.  Right after another COPY, with no label between
+ * them (a branch may land on the second one only if it stays an op of
+ * its own), the two become one OP_COPY2, which does both in turn: the
+ * moves of a branch and the local.sets of a loop's tail often come in
+ * pairs. */
+void cc_copy(cc *c, uint32_t dst, uint32_t src)
+{
+    if (!c->failed && !cc_dead(c) && c->cur_op != NO_LABEL &&
+        c->cur_op + 3 == c->ncode && c->code[c->cur_op] == OP_COPY) {
+        c->code[c->cur_op] = OP_COPY2;
+        c->last_dst = NO_LABEL;
+    } else {
+        cc_op(c, OP_COPY);
+    }
+    cc_slot(c, dst);
+    cc_slot(c, src);
+}
+
 /* Copies operand i into its own temporary (see the file comment). */
 void cc_materialize(cc *c, uint32_t i)
 {
     cc_val *v = &c->vs[i];
     if (v->kind == VK_TEMP)
         return;
-    cc_op(c, OP_COPY);
-    cc_slot(c, SLOT_TEMP | i);
-    cc_slot(c, v->slot);
+    cc_copy(c, SLOT_TEMP | i, v->slot);
     v->kind = VK_TEMP;
     v->slot = SLOT_TEMP | i;
 }

@@ -82,11 +82,8 @@ static void emit_moves(cc *c, uint32_t n, uint32_t to)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t src = c->vs[c->h - n + i].slot;
-        if (src != (SLOT_TEMP | (to + i))) {
-            cc_op(c, OP_COPY);
-            cc_slot(c, SLOT_TEMP | (to + i));
-            cc_slot(c, src);
-        }
+        if (src != (SLOT_TEMP | (to + i)))
+            cc_copy(c, SLOT_TEMP | (to + i), src);
     }
 }
 

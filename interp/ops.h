@@ -46,6 +46,10 @@ enum {
     OP_CONST64 = 0x18,       /* d lo hi                        when out of constant slots */
     OP_LOOP_BR_TABLE = 0x19, /* idx n target*(n+1)             a target goes back: safe point */
     OP_SELECT = 0x1B,        /* d a b c                        d = c ? a : b */
+    /* superinstructions chosen from op-pair counts (bench/opstats.py) */
+    OP_COPY2 = 0x1C,         /* d s d2 s2                      two COPYs in turn */
+    OP_ADD_ADD = 0x1D,       /* d a b c                        d = a + b + c (i32) */
+    OP_SHR_AND = 0x1E,       /* d a b c                        d = (a >> b) & c (i32, shr_u) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */

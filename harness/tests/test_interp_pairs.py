@@ -1,0 +1,110 @@
+"""The superinstructions that fuse two ops (spec/wasm.md, book chapter 4):
+an i32.add feeding another (either operand), an i32.shr_u feeding an
+i32.and (either operand), and two COPYs in a row (local.sets, and the
+moves of a branch), but never across a label a branch lands on.  Each
+function runs through build/host/wasm-probe on values at the edges (the
+32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
+32) and is checked against a Python model of the Wasm semantics."""
+import itertools
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROBE = os.path.join(ROOT, 'build', 'host', 'wasm-probe')
+M32 = 0xffffffff
+EDGES = [0, 1, 3, 31, 32, 33, 0x7fffffff, 0x80000000, 0xfffffffe, M32]
+
+A, B, C = '(local.get $a)', '(local.get $b)', '(local.get $c)'
+# name: (body over $a $b $c, model)
+FUNCS = {
+    'add_add_first': (f'(i32.add (i32.add {A} {B}) {C})',
+                      lambda a, b, c: (a + b + c) & M32),
+    'add_add_second': (f'(i32.add {C} (i32.add {A} {B}))',
+                       lambda a, b, c: (a + b + c) & M32),
+    'add_add_const': (f'(i32.add (i32.add {A} (i32.const -7)) {B})',
+                      lambda a, b, c: (a - 7 + b) & M32),
+    'shr_and_first': (f'(i32.and (i32.shr_u {A} {B}) {C})',
+                      lambda a, b, c: (a >> (b & 31)) & c),
+    'shr_and_second': (f'(i32.and {C} (i32.shr_u {A} {B}))',
+                       lambda a, b, c: (a >> (b & 31)) & c),
+    'shr_and_field': (f'(i32.and (i32.shr_u {A} (i32.const 7)) (i32.const 255))',
+                      lambda a, b, c: (a >> 7) & 255),
+    # a signed shift is not fused: it must stay an arithmetic shift
+    'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
+                  lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),
+    # the local.sets of a rotation, one pair after the other
+    'copies': (f'(local.set $t {A}) (local.set $a {B}) (local.set $b {C}) '
+               f'(local.set $c (local.get $t)) '
+               f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
+               lambda a, b, c: (b * 3 + c - a) & M32),
+}
+
+
+def label_func():
+    """A loop whose back-edge lands between two local.sets: the first one
+    runs only on the way in, the second on every trip."""
+    return '''
+  (func (export "label") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $n i32) (local $t i32)
+    (local.set $t (local.get $a))
+    (loop $l
+      (local.set $b (i32.add (local.get $b) (local.get $t)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $n) (i32.and (local.get $c) (i32.const 7)))))
+    (local.get $b))'''
+
+
+def label_model(a, b, c):
+    n = 0
+    while True:
+        b = (b + a) & M32
+        n += 1
+        if not n < (c & 7):
+            return b
+
+
+def func(name, body):
+    return f'''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32)
+    {body})'''
+
+
+def s32(x):
+    return x - (1 << 32) if x & (1 << 31) else x
+
+
+@pytest.fixture(scope='module')
+def module(tmp_path_factory):
+    d = tmp_path_factory.mktemp('pairs')
+    funcs = ''.join(func(n, body) for n, (body, _) in FUNCS.items())
+    (d / 'p.wat').write_text(f'(module{funcs}{label_func()})\n')
+    subprocess.run(['wat2wasm', str(d / 'p.wat'), '-o', str(d / 'p.wasm')],
+                   check=True)
+    return str(d / 'p.wasm')
+
+
+def run(module, name, a, b, c):
+    out = subprocess.run([PROBE, module, name, str(s32(a)), str(s32(b)),
+                          str(s32(c))], capture_output=True, text=True,
+                         timeout=60)
+    line = out.stdout.splitlines()[0] if out.stdout else out.stderr
+    assert out.returncode == 0 and line.startswith('result i32 '), \
+        f'{name}({a:#x}, {b:#x}, {c:#x}): {line}'
+    return int(line.split()[2]) & M32
+
+
+@pytest.mark.parametrize('name', list(FUNCS) + ['label'])
+def test_fused_pair_computes_what_the_two_ops_do(module, name):
+    model = label_model if name == 'label' else FUNCS[name][1]
+    # every edge value in each position, the others fixed, plus a few mixes
+    triples = {(x, 5, 0xff00ff) for x in EDGES} | \
+              {(0xdeadbeef, x, 0x0ff0f0f3) for x in EDGES} | \
+              {(0x12345678, 9, x) for x in EDGES} | \
+              set(itertools.islice(itertools.product(EDGES[::3], repeat=3), 27))
+    for a, b, c in sorted(triples):
+        got = run(module, name, a, b, c)
+        want = model(a, b, c)
+        assert got == want, f'{name}({a:#x}, {b:#x}, {c:#x}) = {got:#x}, want {want:#x}'
