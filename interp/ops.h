@@ -50,6 +50,7 @@ enum {
     OP_COPY2 = 0x1C,         /* d s d2 s2                      two COPYs in turn */
     OP_ADD_ADD = 0x1D,       /* d a b c                        d = a + b + c (i32) */
     OP_SHR_AND = 0x1E,       /* d a b c                        d = (a >> b) & c (i32, shr_u) */
+    OP_XOR_MUL64 = 0x1F,     /* d a b c                        d = (a ^ b) * c (i64) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */

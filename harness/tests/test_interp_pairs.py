@@ -1,6 +1,7 @@
 """The superinstructions that fuse two ops (spec/wasm.md, book chapter 4):
 an i32.add feeding another (either operand), an i32.shr_u feeding an
-i32.and (either operand), and two COPYs in a row (local.sets, and the
+i32.and (either operand), an i64.xor feeding an i64.mul (either operand),
+and two COPYs in a row (local.sets, and the
 moves of a branch), but never across a label a branch lands on.  Each
 function runs through build/host/wasm-probe on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
@@ -31,6 +32,16 @@ FUNCS = {
                        lambda a, b, c: (a >> (b & 31)) & c),
     'shr_and_field': (f'(i32.and (i32.shr_u {A} (i32.const 7)) (i32.const 255))',
                       lambda a, b, c: (a >> 7) & 255),
+    'xor_mul64_first': ('(i32.wrap_i64 (i64.shr_u (i64.mul (i64.xor '
+                        '(i64.extend_i32_u (local.get $a)) (i64.const 0xcbf29ce484222325)) '
+                        '(i64.extend_i32_s (local.get $b))) (i64.extend_i32_u (local.get $c))))',
+                        lambda a, b, c: ((((a ^ 0xcbf29ce484222325) * sx(b)) % 2**64)
+                                         >> (c & 63)) & M32),
+    'xor_mul64_second': ('(i32.wrap_i64 (i64.shr_u (i64.mul (i64.const 0x100000001b3) '
+                         '(i64.xor (i64.extend_i32_s (local.get $a)) (i64.extend_i32_u (local.get $b)))) '
+                         '(i64.extend_i32_u (local.get $c))))',
+                         lambda a, b, c: ((((sx(a) ^ b) * 0x100000001b3) % 2**64)
+                                          >> (c & 63)) & M32),
     # a signed shift is not fused: it must stay an arithmetic shift
     'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
                   lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),
@@ -40,6 +51,11 @@ FUNCS = {
                f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
                lambda a, b, c: (b * 3 + c - a) & M32),
 }
+
+
+def sx(x):
+    """i64.extend_i32_s of x, as an unsigned 64-bit number."""
+    return x | 0xffffffff00000000 if x & 0x80000000 else x
 
 
 def label_func():

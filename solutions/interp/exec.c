@@ -422,6 +422,10 @@ static wasm_result run(wasm_exec *ex)
             S(1) = (U32(2) >> (U32(3) & 31)) & U32(4);
             pc += 5;
             break;
+        case OP_XOR_MUL64:
+            S(1) = (S(2) ^ S(3)) * S(4);
+            pc += 5;
+            break;
         case OP_CONST64:
             S(1) = pc[2] | (uint64_t)pc[3] << 32;
             pc += 4;
