@@ -386,9 +386,59 @@ static bool local_referenced(const cc *c, uint32_t local)
     return false;
 }
 
+/*
+ * Before the instruction just emitted (at c->cur_op, its result word
+ * right after it) is retargeted to write `local`: inserts in front of it
+ * one COPY for each operand still naming the local, which then names
+ * that copy.  The copies read the local before the instruction writes
+ * it, and they are correct on every path that reaches them: those
+ * operands were pushed before the instruction, and the local cannot have
+ * changed since (cc_flush_locals).  The instruction reads none of those
+ * temporaries, which lie below its own operands.  So `x = x + 1` with x
+ * still on the stack costs one COPY, not two (the copy of x, then the
+ * sum copied into x).  Returns false, changing nothing, when the
+ * instruction's words are not where this expects them or on no memory.
+ */
+static bool copies_before(cc *c, uint32_t local)
+{
+    uint32_t at = c->cur_op, n = 0, j = c->nfix;
+    uint32_t top = c->h < WL_LAZY_MAX ? c->h : WL_LAZY_MAX;
+    if (at == NO_LABEL || at + 1 != c->last_dst)
+        return false;
+    for (uint32_t i = c->cs[c->nc - 1].height; i < top; i++)
+        n += c->vs[i].kind == VK_LOCAL && c->vs[i].slot == local;
+    if (!cc_grow(c, (void **)&c->code, &c->capcode, 4, c->ncode + 3 * n) ||
+        !cc_grow(c, (void **)&c->fix, &c->capfix, 4, c->nfix + n))
+        return false;
+    memmove(c->code + at + 3 * n, c->code + at, (c->ncode - at) * 4);
+    while (j > 0 && c->fix[j - 1] >= at)
+        j--;
+    memmove(c->fix + j + n, c->fix + j, (c->nfix - j) * 4);
+    for (uint32_t k = j + n; k < c->nfix + n; k++)
+        c->fix[k] += 3 * n;
+    for (uint32_t i = c->cs[c->nc - 1].height, k = 0; i < top; i++) {
+        if (c->vs[i].kind != VK_LOCAL || c->vs[i].slot != local)
+            continue;
+        c->code[at + 3 * k] = OP_COPY;
+        c->code[at + 3 * k + 1] = SLOT_TEMP | i;
+        c->code[at + 3 * k + 2] = local;
+        c->fix[j + k] = at + 3 * k + 1;
+        k++;
+        c->vs[i].kind = VK_TEMP;
+        c->vs[i].slot = SLOT_TEMP | i;
+    }
+    c->ncode += 3 * n;
+    c->nfix += n;
+    c->prev_op = at + 3 * (n - 1);
+    c->cur_op += 3 * n;
+    c->last_dst += 3 * n;
+    return true;
+}
+
 /* local.set / local.tee.  When the value was just computed into its
  * temporary, the instruction that computed it is retargeted to write the
- * local directly (no copy). */
+ * local directly (no copy), with copies_before when operands on the
+ * stack still name the local. */
 static bool local_set(cc *c, bool tee)
 {
     uint32_t x;
@@ -399,7 +449,7 @@ static bool local_set(cc *c, bool tee)
     if (!cc_dead(c)) {
         if (v.kind == VK_TEMP && c->last_dst != NO_LABEL &&
             c->code[c->last_dst] == v.slot && c->last_h == c->h &&
-            !local_referenced(c, x)) {
+            (!local_referenced(c, x) || copies_before(c, x))) {
             c->code[c->last_dst] = x;
             c->last_dst = NO_LABEL;
         } else {

@@ -2,7 +2,9 @@
 an i32.add feeding another (either operand), an i32.shr_u feeding an
 i32.and (either operand), an i64.xor feeding an i64.mul (either operand),
 and two COPYs in a row (local.sets, and the
-moves of a branch), but never across a label a branch lands on.  Each
+moves of a branch), but never across a label a branch lands on; and a
+local.set or local.tee of a local still on the stack, whose copy moves in
+front of the op that computes the new value.  Each
 function runs through build/host/wasm-probe on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
@@ -42,6 +44,17 @@ FUNCS = {
                          '(i64.extend_i32_u (local.get $c))))',
                          lambda a, b, c: ((((sx(a) ^ b) * 0x100000001b3) % 2**64)
                                           >> (c & 63)) & M32),
+    # local.tee and local.set of a local still on the stack: its copy
+    # moves in front of the op, which then writes the local itself
+    'tee_referenced': (f'(i32.sub (i32.add {A} (i32.add {C} (i32.add {A} '
+                       f'(local.tee $a (i32.mul {A} {B}))))) {A})',
+                       lambda a, b, c: (2 * a + c) & M32),
+    'set_referenced': (f'{A} {A} {B} i32.add local.set $a {A} i32.mul {B} i32.add',
+                       lambda a, b, c: (a * (a + b) + b) & M32),
+    'tee_then_branch': (f'(i32.add {A} (block (result i32) '
+                        f'(br_if 0 (local.tee $a (i32.add {A} {B})) (i32.eqz {C})) '
+                        f'(drop) (i32.const 5)))',
+                        lambda a, b, c: (a + ((a + b) & M32 if c == 0 else 5)) & M32),
     # a signed shift is not fused: it must stay an arithmetic shift
     'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
                   lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),
