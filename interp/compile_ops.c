@@ -178,10 +178,19 @@ static bool memory_access(cc *c, uint8_t op)
         return cc_fail(c, WASM_ERR_INVALID,
                        "alignment must not be larger than natural");
     uint8_t t = mem_type[op - 0x28];
+    uint32_t a, off;
     if (op <= 0x35) {
         if (!cc_pop(c, I32, &addr))
             return false;
-        emit_address(c, op, addr, true, t);
+        /* an i32.load of an address just loaded: following a pointer */
+        if (op == 0x28 && cc_unemit(c, addr, 0x28, 0x28, &a, &off)) {
+            cc_op(c, OP_LOAD_LOAD);
+            cc_push_result(c, t);
+            cc_slot(c, a);
+            cc_word(c, off);
+        } else {
+            emit_address(c, op, addr, true, t);
+        }
     } else {
         if (!cc_pop(c, t, &val) || !cc_pop(c, I32, &addr))
             return false;

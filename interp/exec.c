@@ -375,6 +375,22 @@ static wasm_result run(wasm_exec *ex)
             S(1) = (U32(2) >> (U32(3) & 31)) & U32(4);
             pc += 5;
             break;
+        case OP_LOAD_LOAD: {          /* each load checked as its own */
+            uint64_t ea = EA(2);
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            ea = (uint64_t)v + pc[4];
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(1) = v;
+            pc += 5;
+            break;
+        }
         case OP_XOR_MUL64:
             S(1) = (S(2) ^ S(3)) * S(4);
             pc += 5;

@@ -45,6 +45,7 @@ enum {
     OP_BR_LE_U = 0x17,
     OP_CONST64 = 0x18,       /* d lo hi                        when out of constant slots */
     OP_LOOP_BR_TABLE = 0x19, /* idx n target*(n+1)             a target goes back: safe point */
+    OP_LOAD_LOAD = 0x1A,     /* d a off off2                   d = i32.load(i32.load(a + off) + off2) */
     OP_SELECT = 0x1B,        /* d a b c                        d = c ? a : b */
     /* superinstructions chosen from op-pair counts (bench/opstats.py) */
     OP_COPY2 = 0x1C,         /* d s d2 s2                      two COPYs in turn */

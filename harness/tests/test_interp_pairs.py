@@ -4,7 +4,8 @@ i32.and (either operand), an i64.xor feeding an i64.mul (either operand),
 and two COPYs in a row (local.sets, and the
 moves of a branch), but never across a label a branch lands on; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
-front of the op that computes the new value.  Each
+front of the op that computes the new value; and an i32.load of an
+address just loaded, with either access out of bounds.  Each
 function runs through build/host/wasm-probe on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
@@ -137,3 +138,53 @@ def test_fused_pair_computes_what_the_two_ops_do(module, name):
         got = run(module, name, a, b, c)
         want = model(a, b, c)
         assert got == want, f'{name}({a:#x}, {b:#x}, {c:#x}) = {got:#x}, want {want:#x}'
+
+
+# An i32.load of an address just loaded (following a pointer) is one op
+# that checks each access on its own: the first one out of bounds, or the
+# second, traps as the two loads would.
+CHASE = '''
+(module
+  (memory 1)
+  (func (export "chase") (param $a i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i32.store (i32.const 100) (local.get $b))
+    (i32.store (i32.const 200) (local.get $c))
+    (i32.load offset=4 (i32.load offset=8 (local.get $a)))))
+'''
+PAGE = 65536
+
+
+def chase_model(a, b, c):
+    mem = bytearray(PAGE)
+    mem[100:104] = b.to_bytes(4, 'little')
+    mem[200:204] = c.to_bytes(4, 'little')
+    ea = a + 8
+    if ea + 4 > PAGE:
+        return 'trap'
+    ea = int.from_bytes(mem[ea:ea + 4], 'little') + 4
+    if ea + 4 > PAGE:
+        return 'trap'
+    return int.from_bytes(mem[ea:ea + 4], 'little')
+
+
+def test_load_of_a_loaded_address(tmp_path):
+    (tmp_path / 'c.wat').write_text(CHASE)
+    subprocess.run(['wat2wasm', str(tmp_path / 'c.wat'), '-o',
+                    str(tmp_path / 'c.wasm')], check=True)
+    wasm = str(tmp_path / 'c.wasm')
+    firsts = [92, 192, 0, 90, PAGE - 12, PAGE - 11, 0xfffffff8, M32]
+    seconds = [196, 0, PAGE - 8, PAGE - 7, PAGE - 4, 0xfffffffc, M32]
+    for a, b in itertools.product(firsts, seconds):
+        c = 0x5eed0000 + a % 97
+        want = chase_model(a, b, c)
+        out = subprocess.run([PROBE, wasm, 'chase', str(s32(a)), str(s32(b)),
+                              str(s32(c))], capture_output=True, text=True,
+                             timeout=60)
+        line = (out.stdout.splitlines() or [out.stderr])[0]
+        if want == 'trap':
+            assert line.startswith('trap: out of bounds memory access'), \
+                f'chase({a:#x}, {b:#x}): {line}, want the trap'
+        else:
+            assert line == f'result i32 {s32(want)}', \
+                f'chase({a:#x}, {b:#x}): {line}, want {want:#x}'
