@@ -46,6 +46,7 @@ static const uint8_t sat_sigs[8][2] = {
 static const struct { uint8_t first, second, fused, commutes; } num_pairs[] = {
     { 0x6a, 0x6a, OP_ADD_ADD, 1 },     /* a + b + c: sums, addresses */
     { 0x76, 0x71, OP_SHR_AND, 0 },     /* (a >> b) & c: bit fields */
+    { 0x71, 0x74, OP_AND_SHL, 0 },     /* (a & b) << c: a field scaled */
     { 0x85, 0x7e, OP_XOR_MUL64, 1 },   /* (h ^ x) * p: FNV-style hashes */
 };
 

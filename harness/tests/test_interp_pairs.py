@@ -1,6 +1,7 @@
 """The superinstructions that fuse two ops (spec/wasm.md, book chapter 4):
 an i32.add feeding another (either operand), an i32.shr_u feeding an
-i32.and (either operand), an i64.xor feeding an i64.mul (either operand),
+i32.and (either operand), an i32.and feeding an i32.shl (its first
+operand), an i64.xor feeding an i64.mul (either operand),
 and two COPYs in a row (local.sets, and the
 moves of a branch), but never across a label a branch lands on; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
@@ -56,6 +57,13 @@ FUNCS = {
                         f'(br_if 0 (local.tee $a (i32.add {A} {B})) (i32.eqz {C})) '
                         f'(drop) (i32.const 5)))',
                         lambda a, b, c: (a + ((a + b) & M32 if c == 0 else 5)) & M32),
+    'and_shl': (f'(i32.shl (i32.and {A} {B}) {C})',
+                lambda a, b, c: ((a & b) << (c & 31)) & M32),
+    'and_shl_field': (f'(i32.shl (i32.and {A} (i32.const 127)) (i32.const 2))',
+                      lambda a, b, c: (a & 127) << 2),
+    # shl does not commute: an and as its count stays two ops
+    'shl_by_and': (f'(i32.shl {C} (i32.and {A} {B}))',
+                   lambda a, b, c: (c << (a & b & 31)) & M32),
     # a signed shift is not fused: it must stay an arithmetic shift
     'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
                   lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),

@@ -438,6 +438,10 @@ static wasm_result run(wasm_exec *ex)
             pc += 5;
             break;
         }
+        case OP_AND_SHL:
+            S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
+            pc += 5;
+            break;
         case OP_XOR_MUL64:
             S(1) = (S(2) ^ S(3)) * S(4);
             pc += 5;
