@@ -39,7 +39,7 @@ static const uint8_t sat_sigs[8][2] = {
     { F32, I64 }, { F32, I64 }, { F64, I64 }, { F64, I64 },
 };
 
-/* Pairs of i32 operators that run as one op when the first one's result
+/* Pairs of integer operators that run as one op when the first one's result
  * is the second one's first operand (either operand, for a commutative
  * second one): the most frequent such pairs in the op-pair counts of
  * bench/opstats.py over the benchmarks, CoreMark and Lua. */
@@ -407,7 +407,8 @@ static bool local_referenced(const cc *c, uint32_t local)
  * temporaries, which lie below its own operands.  So `x = x + 1` with x
  * still on the stack costs one COPY, not two (the copy of x, then the
  * sum copied into x).  Returns false, changing nothing, when the
- * instruction's words are not where this expects them or on no memory.
+ * instruction's words are not where this expects them, and false when
+ * out of memory (cc_grow fails the compile).
  */
 static bool copies_before(cc *c, uint32_t local)
 {
