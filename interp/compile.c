@@ -174,15 +174,31 @@ uint32_t cc_const(cc *c, uint64_t bits)
     return SLOT_CONST | (c->nconsts - 1);
 }
 
+/* Emits `COPY dst src`.  Right after another COPY, with no label between
+ * them (a branch may land on the second one only if it stays an op of
+ * its own), the two become one OP_COPY2, which does both in turn: the
+ * moves of a branch and the local.sets of a loop's tail often come in
+ * pairs. */
+void cc_copy(cc *c, uint32_t dst, uint32_t src)
+{
+    if (!c->failed && !cc_dead(c) && c->cur_op != NO_LABEL &&
+        c->cur_op + 3 == c->ncode && c->code[c->cur_op] == OP_COPY) {
+        c->code[c->cur_op] = OP_COPY2;
+        c->last_dst = NO_LABEL;
+    } else {
+        cc_op(c, OP_COPY);
+    }
+    cc_slot(c, dst);
+    cc_slot(c, src);
+}
+
 /* Copies operand i into its own temporary (see the file comment). */
 void cc_materialize(cc *c, uint32_t i)
 {
     cc_val *v = &c->vs[i];
     if (v->kind == VK_TEMP)
         return;
-    cc_op(c, OP_COPY);
-    cc_slot(c, SLOT_TEMP | i);
-    cc_slot(c, v->slot);
+    cc_copy(c, SLOT_TEMP | i, v->slot);
     v->kind = VK_TEMP;
     v->slot = SLOT_TEMP | i;
 }
@@ -275,7 +291,9 @@ static bool finish(cc *c, wl_code *out, const wasm_functype *ft)
     wl_arena *a = &c->m->arena;
     uint32_t *code = wl_arena_alloc(a, (size_t)c->ncode * 4 + 4);
     out->ninit = c->nlocals - c->nparams + c->nconsts;
-    uint64_t *init = wl_arena_alloc(a, (size_t)out->ninit * 8 + 8);
+    /* at least WL_INIT_FAST slots: a call copies that many at once */
+    uint32_t ncopy = out->ninit > WL_INIT_FAST ? out->ninit : WL_INIT_FAST;
+    uint64_t *init = wl_arena_alloc(a, (size_t)ncopy * 8);
     if (!code || !init)
         return cc_fail(c, WASM_ERR_NOMEM, "out of memory");
     memcpy(code, c->code, (size_t)c->ncode * 4);
@@ -288,6 +306,8 @@ static bool finish(cc *c, wl_code *out, const wasm_functype *ft)
     out->nresults = ft->nresults;
     out->nlocals = c->nlocals;
     out->frame = tbase + c->maxh + 1;
+    if (out->frame < c->nparams + WL_INIT_FAST)
+        out->frame = c->nparams + WL_INIT_FAST;
     return true;
 }
 

@@ -80,6 +80,7 @@ void cc_push(cc *c, uint8_t type, uint8_t kind, uint32_t slot);
 void cc_push_result(cc *c, uint8_t type);
 bool cc_pop(cc *c, uint8_t want, cc_val *out);
 uint32_t cc_const(cc *c, uint64_t bits);
+void cc_copy(cc *c, uint32_t dst, uint32_t src);
 void cc_materialize(cc *c, uint32_t i);
 void cc_flush_locals(cc *c, uint32_t local);
 void cc_push_local(cc *c, uint32_t local);

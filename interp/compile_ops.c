@@ -39,6 +39,43 @@ static const uint8_t sat_sigs[8][2] = {
     { F32, I64 }, { F32, I64 }, { F64, I64 }, { F64, I64 },
 };
 
+/* Pairs of integer operators that run as one op when the first one's result
+ * is the second one's first operand (either operand, for a commutative
+ * second one): the most frequent such pairs in the op-pair counts of
+ * bench/opstats.py over the benchmarks, CoreMark and Lua. */
+static const struct { uint8_t first, second, fused, commutes; } num_pairs[] = {
+    { 0x6a, 0x6a, OP_ADD_ADD, 1 },     /* a + b + c: sums, addresses */
+    { 0x76, 0x71, OP_SHR_AND, 0 },     /* (a >> b) & c: bit fields */
+    { 0x71, 0x74, OP_AND_SHL, 0 },     /* (a & b) << c: a field scaled */
+    { 0x85, 0x7e, OP_XOR_MUL64, 1 },   /* (h ^ x) * p: FNV-style hashes */
+};
+
+/* Binary operator op on va and vb: when the instruction just emitted
+ * computed its operand and the pair is in num_pairs, replaces that
+ * instruction by the fused op (`fused d x y z`) and returns true. */
+static bool fuse_pair(cc *c, uint32_t op, cc_val va, cc_val vb, uint8_t r)
+{
+    for (size_t i = 0; i < sizeof num_pairs / sizeof num_pairs[0]; i++) {
+        uint32_t x, y, first = num_pairs[i].first;
+        cc_val other = vb;
+        if (num_pairs[i].second != op)
+            continue;
+        if (!cc_unemit(c, va, first, first, &x, &y)) {
+            if (!num_pairs[i].commutes ||
+                !cc_unemit(c, vb, first, first, &x, &y))
+                return false;
+            other = va;
+        }
+        cc_op(c, num_pairs[i].fused);
+        cc_push_result(c, r);
+        cc_slot(c, x);
+        cc_slot(c, y);
+        cc_slot(c, other.slot);
+        return true;
+    }
+    return false;
+}
+
 /* Emits `op d a` or `op d a b` after popping operands of type a (and b). */
 static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
 {
@@ -47,6 +84,8 @@ static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
         return false;
     if (!cc_pop(c, a, &va))
         return false;
+    if (b && !cc_dead(c) && fuse_pair(c, op, va, vb, r))
+        return !c->failed;
     cc_op(c, op);
     cc_push_result(c, r);
     cc_slot(c, va.slot);
@@ -140,10 +179,19 @@ static bool memory_access(cc *c, uint8_t op)
         return cc_fail(c, WASM_ERR_INVALID,
                        "alignment must not be larger than natural");
     uint8_t t = mem_type[op - 0x28];
+    uint32_t a, off;
     if (op <= 0x35) {
         if (!cc_pop(c, I32, &addr))
             return false;
-        emit_address(c, op, addr, true, t);
+        /* an i32.load of an address just loaded: following a pointer */
+        if (op == 0x28 && cc_unemit(c, addr, 0x28, 0x28, &a, &off)) {
+            cc_op(c, OP_LOAD_LOAD);
+            cc_push_result(c, t);
+            cc_slot(c, a);
+            cc_word(c, off);
+        } else {
+            emit_address(c, op, addr, true, t);
+        }
     } else {
         if (!cc_pop(c, t, &val) || !cc_pop(c, I32, &addr))
             return false;
@@ -348,9 +396,60 @@ static bool local_referenced(const cc *c, uint32_t local)
     return false;
 }
 
+/*
+ * Before the instruction just emitted (at c->cur_op, its result word
+ * right after it) is retargeted to write `local`: inserts in front of it
+ * one COPY for each operand still naming the local, which then names
+ * that copy.  The copies read the local before the instruction writes
+ * it, and they are correct on every path that reaches them: those
+ * operands were pushed before the instruction, and the local cannot have
+ * changed since (cc_flush_locals).  The instruction reads none of those
+ * temporaries, which lie below its own operands.  So `x = x + 1` with x
+ * still on the stack costs one COPY, not two (the copy of x, then the
+ * sum copied into x).  Returns false, changing nothing, when the
+ * instruction's words are not where this expects them, and false when
+ * out of memory (cc_grow fails the compile).
+ */
+static bool copies_before(cc *c, uint32_t local)
+{
+    uint32_t at = c->cur_op, n = 0, j = c->nfix;
+    uint32_t top = c->h < WL_LAZY_MAX ? c->h : WL_LAZY_MAX;
+    if (at == NO_LABEL || at + 1 != c->last_dst)
+        return false;
+    for (uint32_t i = c->cs[c->nc - 1].height; i < top; i++)
+        n += c->vs[i].kind == VK_LOCAL && c->vs[i].slot == local;
+    if (!cc_grow(c, (void **)&c->code, &c->capcode, 4, c->ncode + 3 * n) ||
+        !cc_grow(c, (void **)&c->fix, &c->capfix, 4, c->nfix + n))
+        return false;
+    memmove(c->code + at + 3 * n, c->code + at, (c->ncode - at) * 4);
+    while (j > 0 && c->fix[j - 1] >= at)
+        j--;
+    memmove(c->fix + j + n, c->fix + j, (c->nfix - j) * 4);
+    for (uint32_t k = j + n; k < c->nfix + n; k++)
+        c->fix[k] += 3 * n;
+    for (uint32_t i = c->cs[c->nc - 1].height, k = 0; i < top; i++) {
+        if (c->vs[i].kind != VK_LOCAL || c->vs[i].slot != local)
+            continue;
+        c->code[at + 3 * k] = OP_COPY;
+        c->code[at + 3 * k + 1] = SLOT_TEMP | i;
+        c->code[at + 3 * k + 2] = local;
+        c->fix[j + k] = at + 3 * k + 1;
+        k++;
+        c->vs[i].kind = VK_TEMP;
+        c->vs[i].slot = SLOT_TEMP | i;
+    }
+    c->ncode += 3 * n;
+    c->nfix += n;
+    c->prev_op = at + 3 * (n - 1);
+    c->cur_op += 3 * n;
+    c->last_dst += 3 * n;
+    return true;
+}
+
 /* local.set / local.tee.  When the value was just computed into its
  * temporary, the instruction that computed it is retargeted to write the
- * local directly (no copy). */
+ * local directly (no copy), with copies_before when operands on the
+ * stack still name the local. */
 static bool local_set(cc *c, bool tee)
 {
     uint32_t x;
@@ -361,14 +460,12 @@ static bool local_set(cc *c, bool tee)
     if (!cc_dead(c)) {
         if (v.kind == VK_TEMP && c->last_dst != NO_LABEL &&
             c->code[c->last_dst] == v.slot && c->last_h == c->h &&
-            !local_referenced(c, x)) {
+            (!local_referenced(c, x) || copies_before(c, x))) {
             c->code[c->last_dst] = x;
             c->last_dst = NO_LABEL;
         } else {
             cc_flush_locals(c, x);
-            cc_op(c, OP_COPY);
-            cc_slot(c, x);
-            cc_slot(c, v.slot);
+            cc_copy(c, x, v.slot);
         }
     }
     if (tee)

@@ -98,7 +98,8 @@ WL_INLINE wasm_trap mem_check(uint64_t ea, uint32_t n, uint64_t size)
 
 /*
  * br_table_jump: moves *pc, which points at an OP_BR_TABLE instruction
- * (ops.h: `OP_BR_TABLE idx n target*(n+1)`, (*pc)[2] is n), to the target
+ * (ops.h: `OP_BR_TABLE idx n target*(n+1)`, (*pc)[2] is n; an
+ * OP_LOOP_BR_TABLE has the same words), to the target
  * that the index i (the value of slot idx) picks: targets 0 .. n-1 for
  * i < n, and the last one, the default, for any i >= n.  A target word
  * holds the distance from that word to the target, as a signed 32-bit
@@ -190,22 +191,17 @@ host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
     return st;
 }
 
-/* Copies a callee's zeroed locals and constants into its frame; small
- * counts (the common case) without a call to memcpy. */
-static inline void copy_init(uint64_t *d, const uint64_t *s, uint32_t n)
+/* Copies a callee's zeroed locals and constants into its frame.  Up to
+ * WL_INIT_FAST of them (the common case) go as one block of that fixed
+ * size, a few moves with no branch on the count: init[] is padded to it
+ * with zeros, and the frame has room for it (compile.c), so the extra
+ * slots copied are temporaries, which are written before they are read. */
+static inline void copy_init(uint64_t *d, const wl_code *code)
 {
-    switch (n) {
-    case 8: d[7] = s[7]; /* fall through */
-    case 7: d[6] = s[6]; /* fall through */
-    case 6: d[5] = s[5]; /* fall through */
-    case 5: d[4] = s[4]; /* fall through */
-    case 4: d[3] = s[3]; /* fall through */
-    case 3: d[2] = s[2]; /* fall through */
-    case 2: d[1] = s[1]; /* fall through */
-    case 1: d[0] = s[0]; /* fall through */
-    case 0: return;
-    default: memcpy(d, s, (size_t)n * 8);
-    }
+    if (code->ninit <= WL_INIT_FAST)
+        memcpy(d, code->init, WL_INIT_FAST * 8);
+    else
+        memcpy(d, code->init, (size_t)code->ninit * 8);
 }
 
 /* Binary and unary operator cases: d = expr over a (and b). */
@@ -355,11 +351,53 @@ static wasm_result run(wasm_exec *ex)
             trap = br_table_jump(&pc, U32(1));
             if (UNLIKELY(trap != WASM_TRAP_NONE))
                 goto trapped;
+            break;
+        case OP_LOOP_BR_TABLE:
+            trap = br_table_jump(&pc, U32(1));
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
             SAFEPOINT();
             break;
         case OP_COPY:
             S(1) = S(2);
             pc += 3;
+            break;
+        case OP_COPY2:
+            S(1) = S(2);
+            S(3) = S(4);
+            pc += 5;
+            break;
+        case OP_ADD_ADD:
+            S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
+            pc += 5;
+            break;
+        case OP_SHR_AND:
+            S(1) = (U32(2) >> (U32(3) & 31)) & U32(4);
+            pc += 5;
+            break;
+        case OP_LOAD_LOAD: {          /* each load checked as its own */
+            uint64_t ea = EA(2);
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            ea = (uint64_t)v + pc[4];
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(1) = v;
+            pc += 5;
+            break;
+        }
+        case OP_AND_SHL:
+            S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
+            pc += 5;
+            break;
+        case OP_XOR_MUL64:
+            S(1) = (S(2) ^ S(3)) * S(4);
+            pc += 5;
             break;
         case OP_CONST64:
             S(1) = pc[2] | (uint64_t)pc[3] << 32;
@@ -434,8 +472,7 @@ static wasm_result run(wasm_exec *ex)
             ex->frames[ex->depth].fp = fp;
             ex->frames[ex->depth].func = fn;
             ex->depth++;
-            copy_init(nfp + callee->code->nparams, callee->code->init,
-                      callee->code->ninit);
+            copy_init(nfp + callee->code->nparams, callee->code);
             fp = nfp;
             pc = callee->code->code;
             fn = callee;

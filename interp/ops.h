@@ -23,7 +23,7 @@ enum {
     OP_BR = 0x01,            /* target                         forward jump */
     OP_BR_IF = 0x02,         /* cond target                    jump if cond != 0 */
     OP_BR_UNLESS = 0x03,     /* cond target                    jump if cond == 0 */
-    OP_BR_TABLE = 0x04,      /* idx n target*(n+1)             safe point */
+    OP_BR_TABLE = 0x04,      /* idx n target*(n+1)             forward only */
     OP_RETURN = 0x05,        /* results already in slots 0.. */
     OP_RETURN1 = 0x06,       /* s                              slot 0 = s */
     OP_RETURN_N = 0x07,      /* base n                         slots 0..n-1 = base.. */
@@ -44,7 +44,15 @@ enum {
     OP_BR_LE_S = 0x16,
     OP_BR_LE_U = 0x17,
     OP_CONST64 = 0x18,       /* d lo hi                        when out of constant slots */
+    OP_LOOP_BR_TABLE = 0x19, /* idx n target*(n+1)             a target goes back: safe point */
+    OP_LOAD_LOAD = 0x1A,     /* d a off off2                   d = i32.load(i32.load(a + off) + off2) */
     OP_SELECT = 0x1B,        /* d a b c                        d = c ? a : b */
+    /* superinstructions chosen from op-pair counts (bench/opstats.py) */
+    OP_COPY2 = 0x1C,         /* d s d2 s2                      two COPYs in turn */
+    OP_ADD_ADD = 0x1D,       /* d a b c                        d = a + b + c (i32) */
+    OP_SHR_AND = 0x1E,       /* d a b c                        d = (a >> b) & c (i32, shr_u) */
+    OP_XOR_MUL64 = 0x1F,     /* d a b c                        d = (a ^ b) * c (i64) */
+    OP_AND_SHL = 0x20,       /* d a b c                        d = (a & b) << c (i32) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */

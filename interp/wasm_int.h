@@ -39,9 +39,14 @@ int memcmp(const void *a, const void *b, size_t n);
 #define WL_MAX_SEGMENTS   100000u   /* element or data segments */
 #define WL_MAX_ELEMS      10000000u /* items in one element segment */
 #define WL_MAX_BR_TABLE   1000000u  /* labels of one br_table */
+#define WL_BR_TABLE_BIAS  64u       /* leading default entries a br_table may
+                                       grow by to absorb its index's `- k` */
 #define WL_MAX_HEIGHT     65535u    /* operand stack depth in one function */
 #define WL_MAX_CTRL       65535u    /* nested blocks in one function */
 #define WL_MAX_CONSTS     4096u     /* distinct constants per function */
+#define WL_INIT_FAST      8u        /* a call copies a callee's zeroed locals
+                                       and constants as one block of this
+                                       many slots when they fit in it */
 #define WL_LAZY_MAX       64u       /* stack positions that may name a local
                                        (bounds the compiler's scans) */
 #define WL_PAGE           65536u    /* bytes in a Wasm page */
@@ -112,8 +117,10 @@ typedef struct {
     uint32_t nparams, nresults;
     uint32_t nlocals;      /* params + declared locals */
     uint32_t ninit;        /* slots after the params filled from init[] */
-    const uint64_t *init;  /* zeros for locals, then the constants */
-    uint32_t frame;        /* slots the frame needs: locals+consts+temps */
+    const uint64_t *init;  /* zeros for locals, then the constants, then
+                              zeros up to WL_INIT_FAST slots at least */
+    uint32_t frame;        /* slots the frame needs: locals+consts+temps,
+                              and at least nparams + WL_INIT_FAST */
 } wl_code;
 
 typedef struct {

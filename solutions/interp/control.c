@@ -82,11 +82,8 @@ static void emit_moves(cc *c, uint32_t n, uint32_t to)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t src = c->vs[c->h - n + i].slot;
-        if (src != (SLOT_TEMP | (to + i))) {
-            cc_op(c, OP_COPY);
-            cc_slot(c, SLOT_TEMP | (to + i));
-            cc_slot(c, src);
-        }
+        if (src != (SLOT_TEMP | (to + i)))
+            cc_copy(c, SLOT_TEMP | (to + i), src);
     }
 }
 
@@ -371,10 +368,13 @@ static bool br_table_labels(cc *c, uint32_t n, uint32_t *labels,
 }
 
 /* Emits br_table's target words; targets needing moves get a stub after
- * the table.  Stub positions go into labels[] (NO_LABEL otherwise). */
-static void br_table_targets(cc *c, uint32_t n, uint32_t *labels,
+ * the table.  Stub positions go into labels[] (NO_LABEL otherwise).
+ * Returns true when a target word jumps back (to a loop): the br_table
+ * is then a safe point. */
+static bool br_table_targets(cc *c, uint32_t n, uint32_t *labels,
                              uint32_t arity)
 {
+    bool back = false;
     for (uint32_t i = 0; i <= n; i++) {
         cc_ctrl *t = &c->cs[c->nc - 1 - labels[i]];
         if (t == &c->cs[0] || t->height != c->h - arity) {
@@ -383,6 +383,7 @@ static void br_table_targets(cc *c, uint32_t n, uint32_t *labels,
             cc_word(c, 0);
         } else if (t->kind == CK_LOOP) {
             cc_word(c, t->label - c->ncode);
+            back = true;
         } else {
             emit_fwd(c, &t->label);
         }
@@ -393,6 +394,44 @@ static void br_table_targets(cc *c, uint32_t n, uint32_t *labels,
         c->code[labels[i + n + 1]] = c->ncode - labels[i + n + 1];
         emit_taken(c, &c->cs[c->nc - 1 - (labels[i] & 0x7fffffffu)], arity);
     }
+    return back;
+}
+
+/*
+ * A br_table whose index was just computed as `x - k` (an i32.add of the
+ * constant -k, or an i32.sub of k: how C compilers start a switch whose
+ * smallest case is k) for 0 < k <= WL_BR_TABLE_BIAS: removes that
+ * instruction, points *idx at x and returns k; else returns 0.  The
+ * table then takes x itself, with k more entries in front that go to the
+ * default: x < k wraps x - k around to a huge index, which picks the
+ * default too.  One dispatch less on every switch of a guest's
+ * interpreter loop.
+ */
+static uint32_t index_bias(cc *c, cc_val *idx)
+{
+    if (idx->kind != VK_TEMP || c->last_dst == NO_LABEL || c->failed ||
+        (SLOT_TEMP | c->last_h) != idx->slot ||
+        c->code[c->last_dst] != idx->slot || c->ncode != c->last_dst + 3)
+        return 0;
+    uint32_t op = c->code[c->last_dst - 1];
+    uint32_t x = c->code[c->last_dst + 1], y = c->code[c->last_dst + 2];
+    if (op == 0x6a && (x & SLOT_CONST) && !(y & SLOT_CONST)) {
+        uint32_t t = x;
+        x = y;
+        y = t;
+    }
+    if ((op != 0x6a && op != 0x6b) || !(y & SLOT_CONST))
+        return 0;
+    uint32_t k = (uint32_t)c->consts[y & SLOT_MASK];
+    k = op == 0x6a ? 0u - k : k;
+    if (k == 0 || k > WL_BR_TABLE_BIAS)
+        return 0;
+    uint32_t a, b;
+    cc_unemit(c, *idx, op, op, &a, &b);
+    idx->slot = x;
+    idx->kind = x & SLOT_CONST ? VK_CONST : x & SLOT_TEMP ? VK_TEMP
+                                                          : VK_LOCAL;
+    return k;
 }
 
 /* br_table l* l_default. */
@@ -404,21 +443,29 @@ bool cc_br_table(cc *c)
         return false;
     if (n > WL_MAX_BR_TABLE || n > (size_t)(c->r->end - c->r->p))
         return cc_fail(c, WASM_ERR_MALFORMED, "unexpected end");
-    uint32_t *labels = wl_alloc(c->m->rt, (size_t)(n + 1) * 8);
+    size_t size = (size_t)(n + 1 + WL_BR_TABLE_BIAS) * 8;
+    uint32_t *labels = wl_alloc(c->m->rt, size);
     if (!labels)
         return cc_fail(c, WASM_ERR_NOMEM, "out of memory");
     if (cc_pop(c, WASM_I32, &idx) && br_table_labels(c, n, labels, &arity)) {
+        uint32_t k = index_bias(c, &idx);
+        memmove(labels + k, labels, (size_t)(n + 1) * 4);
+        for (uint32_t i = 0; i < k; i++)
+            labels[i] = labels[n + k];
+        n += k;
         for (uint32_t i = c->h - arity; i < c->h; i++)
             cc_materialize(c, i);
         if (!cc_dead(c)) {
+            uint32_t at = c->ncode;
             cc_op(c, OP_BR_TABLE);
             cc_slot(c, idx.slot);
             cc_word(c, n);
-            br_table_targets(c, n, labels, arity);
+            if (br_table_targets(c, n, labels, arity) && !c->failed)
+                c->code[at] = OP_LOOP_BR_TABLE;
         }
         cc_set_unreachable(c);
     }
-    wl_free(c->m->rt, labels, (size_t)(n + 1) * 8);
+    wl_free(c->m->rt, labels, size);
     return !c->failed;
 }
 

@@ -1,0 +1,198 @@
+"""The superinstructions that fuse two ops (spec/wasm.md, book chapter 4):
+an i32.add feeding another (either operand), an i32.shr_u feeding an
+i32.and (either operand), an i32.and feeding an i32.shl (its first
+operand), an i64.xor feeding an i64.mul (either operand),
+and two COPYs in a row (local.sets, and the
+moves of a branch), but never across a label a branch lands on; and a
+local.set or local.tee of a local still on the stack, whose copy moves in
+front of the op that computes the new value; and an i32.load of an
+address just loaded, with either access out of bounds.  Each
+function runs through build/host/wasm-probe on values at the edges (the
+32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
+32) and is checked against a Python model of the Wasm semantics."""
+import itertools
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROBE = os.path.join(ROOT, 'build', 'host', 'wasm-probe')
+M32 = 0xffffffff
+EDGES = [0, 1, 3, 31, 32, 33, 0x7fffffff, 0x80000000, 0xfffffffe, M32]
+
+A, B, C = '(local.get $a)', '(local.get $b)', '(local.get $c)'
+# name: (body over $a $b $c, model)
+FUNCS = {
+    'add_add_first': (f'(i32.add (i32.add {A} {B}) {C})',
+                      lambda a, b, c: (a + b + c) & M32),
+    'add_add_second': (f'(i32.add {C} (i32.add {A} {B}))',
+                       lambda a, b, c: (a + b + c) & M32),
+    'add_add_const': (f'(i32.add (i32.add {A} (i32.const -7)) {B})',
+                      lambda a, b, c: (a - 7 + b) & M32),
+    'shr_and_first': (f'(i32.and (i32.shr_u {A} {B}) {C})',
+                      lambda a, b, c: (a >> (b & 31)) & c),
+    'shr_and_second': (f'(i32.and {C} (i32.shr_u {A} {B}))',
+                       lambda a, b, c: (a >> (b & 31)) & c),
+    'shr_and_field': (f'(i32.and (i32.shr_u {A} (i32.const 7)) (i32.const 255))',
+                      lambda a, b, c: (a >> 7) & 255),
+    'xor_mul64_first': ('(i32.wrap_i64 (i64.shr_u (i64.mul (i64.xor '
+                        '(i64.extend_i32_u (local.get $a)) (i64.const 0xcbf29ce484222325)) '
+                        '(i64.extend_i32_s (local.get $b))) (i64.extend_i32_u (local.get $c))))',
+                        lambda a, b, c: ((((a ^ 0xcbf29ce484222325) * sx(b)) % 2**64)
+                                         >> (c & 63)) & M32),
+    'xor_mul64_second': ('(i32.wrap_i64 (i64.shr_u (i64.mul (i64.const 0x100000001b3) '
+                         '(i64.xor (i64.extend_i32_s (local.get $a)) (i64.extend_i32_u (local.get $b)))) '
+                         '(i64.extend_i32_u (local.get $c))))',
+                         lambda a, b, c: ((((sx(a) ^ b) * 0x100000001b3) % 2**64)
+                                          >> (c & 63)) & M32),
+    # local.tee and local.set of a local still on the stack: its copy
+    # moves in front of the op, which then writes the local itself
+    'tee_referenced': (f'(i32.sub (i32.add {A} (i32.add {C} (i32.add {A} '
+                       f'(local.tee $a (i32.mul {A} {B}))))) {A})',
+                       lambda a, b, c: (2 * a + c) & M32),
+    'set_referenced': (f'{A} {A} {B} i32.add local.set $a {A} i32.mul {B} i32.add',
+                       lambda a, b, c: (a * (a + b) + b) & M32),
+    'tee_then_branch': (f'(i32.add {A} (block (result i32) '
+                        f'(br_if 0 (local.tee $a (i32.add {A} {B})) (i32.eqz {C})) '
+                        f'(drop) (i32.const 5)))',
+                        lambda a, b, c: (a + ((a + b) & M32 if c == 0 else 5)) & M32),
+    'and_shl': (f'(i32.shl (i32.and {A} {B}) {C})',
+                lambda a, b, c: ((a & b) << (c & 31)) & M32),
+    'and_shl_field': (f'(i32.shl (i32.and {A} (i32.const 127)) (i32.const 2))',
+                      lambda a, b, c: (a & 127) << 2),
+    # shl does not commute: an and as its count stays two ops
+    'shl_by_and': (f'(i32.shl {C} (i32.and {A} {B}))',
+                   lambda a, b, c: (c << (a & b & 31)) & M32),
+    # a signed shift is not fused: it must stay an arithmetic shift
+    'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
+                  lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),
+    # the local.sets of a rotation, one pair after the other
+    'copies': (f'(local.set $t {A}) (local.set $a {B}) (local.set $b {C}) '
+               f'(local.set $c (local.get $t)) '
+               f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
+               lambda a, b, c: (b * 3 + c - a) & M32),
+}
+
+
+def sx(x):
+    """i64.extend_i32_s of x, as an unsigned 64-bit number."""
+    return x | 0xffffffff00000000 if x & 0x80000000 else x
+
+
+def label_func():
+    """A loop whose back-edge lands between two local.sets: the first one
+    runs only on the way in, the second on every trip."""
+    return '''
+  (func (export "label") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $n i32) (local $t i32)
+    (local.set $t (local.get $a))
+    (loop $l
+      (local.set $b (i32.add (local.get $b) (local.get $t)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $n) (i32.and (local.get $c) (i32.const 7)))))
+    (local.get $b))'''
+
+
+def label_model(a, b, c):
+    n = 0
+    while True:
+        b = (b + a) & M32
+        n += 1
+        if not n < (c & 7):
+            return b
+
+
+def func(name, body):
+    return f'''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32)
+    {body})'''
+
+
+def s32(x):
+    return x - (1 << 32) if x & (1 << 31) else x
+
+
+@pytest.fixture(scope='module')
+def module(tmp_path_factory):
+    d = tmp_path_factory.mktemp('pairs')
+    funcs = ''.join(func(n, body) for n, (body, _) in FUNCS.items())
+    (d / 'p.wat').write_text(f'(module{funcs}{label_func()})\n')
+    subprocess.run(['wat2wasm', str(d / 'p.wat'), '-o', str(d / 'p.wasm')],
+                   check=True)
+    return str(d / 'p.wasm')
+
+
+def run(module, name, a, b, c):
+    out = subprocess.run([PROBE, module, name, str(s32(a)), str(s32(b)),
+                          str(s32(c))], capture_output=True, text=True,
+                         timeout=60)
+    line = out.stdout.splitlines()[0] if out.stdout else out.stderr
+    assert out.returncode == 0 and line.startswith('result i32 '), \
+        f'{name}({a:#x}, {b:#x}, {c:#x}): {line}'
+    return int(line.split()[2]) & M32
+
+
+@pytest.mark.parametrize('name', list(FUNCS) + ['label'])
+def test_fused_pair_computes_what_the_two_ops_do(module, name):
+    model = label_model if name == 'label' else FUNCS[name][1]
+    # every edge value in each position, the others fixed, plus a few mixes
+    triples = {(x, 5, 0xff00ff) for x in EDGES} | \
+              {(0xdeadbeef, x, 0x0ff0f0f3) for x in EDGES} | \
+              {(0x12345678, 9, x) for x in EDGES} | \
+              set(itertools.islice(itertools.product(EDGES[::3], repeat=3), 27))
+    for a, b, c in sorted(triples):
+        got = run(module, name, a, b, c)
+        want = model(a, b, c)
+        assert got == want, f'{name}({a:#x}, {b:#x}, {c:#x}) = {got:#x}, want {want:#x}'
+
+
+# An i32.load of an address just loaded (following a pointer) is one op
+# that checks each access on its own: the first one out of bounds, or the
+# second, traps as the two loads would.
+CHASE = '''
+(module
+  (memory 1)
+  (func (export "chase") (param $a i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i32.store (i32.const 100) (local.get $b))
+    (i32.store (i32.const 200) (local.get $c))
+    (i32.load offset=4 (i32.load offset=8 (local.get $a)))))
+'''
+PAGE = 65536
+
+
+def chase_model(a, b, c):
+    mem = bytearray(PAGE)
+    mem[100:104] = b.to_bytes(4, 'little')
+    mem[200:204] = c.to_bytes(4, 'little')
+    ea = a + 8
+    if ea + 4 > PAGE:
+        return 'trap'
+    ea = int.from_bytes(mem[ea:ea + 4], 'little') + 4
+    if ea + 4 > PAGE:
+        return 'trap'
+    return int.from_bytes(mem[ea:ea + 4], 'little')
+
+
+def test_load_of_a_loaded_address(tmp_path):
+    (tmp_path / 'c.wat').write_text(CHASE)
+    subprocess.run(['wat2wasm', str(tmp_path / 'c.wat'), '-o',
+                    str(tmp_path / 'c.wasm')], check=True)
+    wasm = str(tmp_path / 'c.wasm')
+    firsts = [92, 192, 0, 90, PAGE - 12, PAGE - 11, 0xfffffff8, M32]
+    seconds = [196, 0, PAGE - 8, PAGE - 7, PAGE - 4, 0xfffffffc, M32]
+    for a, b in itertools.product(firsts, seconds):
+        c = 0x5eed0000 + a % 97
+        want = chase_model(a, b, c)
+        out = subprocess.run([PROBE, wasm, 'chase', str(s32(a)), str(s32(b)),
+                              str(s32(c))], capture_output=True, text=True,
+                             timeout=60)
+        line = (out.stdout.splitlines() or [out.stderr])[0]
+        if want == 'trap':
+            assert line.startswith('trap: out of bounds memory access'), \
+                f'chase({a:#x}, {b:#x}): {line}, want the trap'
+        else:
+            assert line == f'result i32 {s32(want)}', \
+                f'chase({a:#x}, {b:#x}): {line}, want {want:#x}'
