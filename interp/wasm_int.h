@@ -264,6 +264,7 @@ struct wasm_func {
     wasm_host_fn host;
     void *env;
     const wasm_runtime *rt;     /* host functions: for wasm_func_free */
+    bool raw;                   /* a raw host function: sees the slots */
 };
 
 struct wasm_memory {
