@@ -28,6 +28,7 @@
 #include "mm/kmalloc.h"
 #include "proc/initrd.h"
 #include "proc/ipcdebug.h"
+#include "proc/ipcfast.h"
 
 /* The guest's wisp_msg and wisp_in (services/lib/wisp.h), every field a
  * little-endian u32 at any alignment: copied in and out with memcpy. */
@@ -56,7 +57,8 @@ _Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
 void proc_ipc_wake(struct ipc_proc *ip)
 {
     struct proc *p = ip->owner;
-    waitq_wake_all(&p->ipc_wq);
+    if (!ipcfast_hold(p))
+        waitq_wake_all(&p->ipc_wq);
 }
 
 /*
@@ -93,7 +95,9 @@ static struct ipc_grant grant_of(uint32_t h)
 
 /* msg_get: the wisp_msg at guest address a into *m; false (EFAULT) if
  * its 68 bytes are not all inside memory.  len 0 is no buffer.  Every
- * field of *m is set (no memset: this is every message's path). */
+ * field of *m the core reads is set (no memset: this is every message's
+ * path): the grants only up to nhandles, as the core looks at no other
+ * (more than IPC_MSG_HANDLES_MAX is EINVAL before any is looked at). */
 static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
 {
     struct g_msg g;
@@ -108,7 +112,7 @@ static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
     m->buf = g.buf;
     m->len = g.len;
     m->nhandles = g.nhandles;
-    for (int i = 0; i < IPC_MSG_HANDLES_MAX; i++)
+    for (uint32_t i = 0; i < g.nhandles && i < IPC_MSG_HANDLES_MAX; i++)
         m->handles[i] = grant_of(g.handles[i]);
     return true;
 }
@@ -245,7 +249,8 @@ static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
     return receiving(p, c, ipc_try_recv);
 }
 
-/* call(h, msg, in) -> errno; the reply lands in *in. */
+/* call(h, msg, in) -> errno; the reply lands in *in.  This and
+ * reply_recv take the fast path when it applies (ipcfast.c). */
 static uint32_t w_call(struct proc *p, wasm_host_call *c)
 {
     struct ipc_msg m;
@@ -253,7 +258,10 @@ static uint32_t w_call(struct proc *p, wasm_host_call *c)
     uint32_t h = host_arg32(c, 0), in = host_arg32(c, 2);
     if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_call(&p->ipc, h, &m, &rb));
+    uint64_t fl;
+    bool fast = ipcfast_begin(&m, &fl);
+    int op = ipc_call(&p->ipc, h, &m, &rb);
+    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
     if (r == IPC_OK)
         in_put(p, c, in);
     return r;
@@ -268,7 +276,10 @@ static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
     uint32_t in = host_arg32(c, 3);
     if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_reply_recv(&p->ipc, rs, &m, h, &rb));
+    uint64_t fl;
+    bool fast = ipcfast_begin(&m, &fl);
+    int op = ipc_reply_recv(&p->ipc, rs, &m, h, &rb);
+    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
     if (r == IPC_OK)
         in_put(p, c, in);
     return r;
