@@ -14,7 +14,10 @@ kernel's timer runs on that clock, so the nanoseconds the program
 measures are guest instructions.  Nothing is subtracted: the figure
 holds both programs' Wasm loops in the interpreter, the host calls, the
 IPC core, two thread switches, the clock reads and the timer
-interrupts.  Two boots must agree within 1%.
+interrupts.  Each boot runs ipcbench twice: with the fast path of call
+and reply_recv (the monitor's `ipcfast on`, as the kernel boots;
+kernel/proc/ipcfast.c), then on the slow path (`ipcfast off`).  Two
+boots must agree within 1%.
 
 Host nanoseconds: build/bench/ipc_host (bench/ipc_host.c) runs the same
 round trips on the C core alone (build/host/libipc.a): two struct
