@@ -18,9 +18,10 @@
  * result, badge, reply and error is the same; so is the order in which
  * threads run, the new time slice and the count of switches.
  *
- * It applies to messages without a buffer or handles (a buffer may be
- * 64 KiB, copied with interrupts masked otherwise), and only while
- * ipcfast_on.
+ * It applies to messages without a buffer or handles, so that what runs
+ * with interrupts masked stays short (the receive half of a reply_recv
+ * that finds a sender queued still copies that sender's buffer, at most
+ * IPC_MSG_BUF_MAX bytes), and only while ipcfast_on.
  */
 #include "proc/ipcfast.h"
 
