@@ -3,32 +3,16 @@ round trips, a server that dies or is killed mid-call (the client's call
 returns EPIPE), a client killed mid-call (its server's
 reply returns EPIPE), a forger trying handles it was never given, 100
 clients flooding one server, and notifications.  After them `mem` shows
-no IPC object left and the kernel heap back where it started.
-
-Every test runs twice, with the IPC fast path of call and reply_recv
-(`ipcfast on`, as the kernel boots) and without it (`ipcfast off`, the
-slow path): the fast path is an optimisation only, so what the programs
-print must be the same."""
+no IPC object left and the kernel heap back where it started."""
 
 import re
 
 import pytest
 
 from test_proc_run import exit_line
-from wisp_harness import Wisp
 
 IPC_RE = re.compile(r"^ipc objects: (\d+) live$", re.M)
 HEAP_RE = re.compile(r"^heap: (\d+) bytes in use", re.M)
-
-
-@pytest.fixture(params=["on", "off"])
-def monitor(request):
-    """The monitor fixture of conftest.py, with the IPC fast path on, then
-    off."""
-    with Wisp() as w:
-        w.boot()
-        w.ipcfast(request.param)
-        yield w
 
 
 def leftovers(w):
