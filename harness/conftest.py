@@ -7,6 +7,8 @@ machines it booted are deleted; when it fails, they stay, and the report
 names them and shows the last lines of the serial log.
 """
 
+import os
+
 import pytest
 
 import wisp_harness
@@ -17,9 +19,14 @@ from wisp_harness.shell import Shell
 @pytest.fixture
 def monitor():
     """A booted Wisp (default ISO, BIOS) at the `monitor> ` prompt, named
-    after the test; QEMU is killed when the test ends."""
+    after the test; QEMU is killed when the test ends.  With
+    WISP_IPCFAST=off (or on) in the environment, the monitor's `ipcfast`
+    sets the IPC fast path first, so any test can run its IPC through the
+    slow path too."""
     with Wisp() as w:
         w.boot()
+        if os.environ.get("WISP_IPCFAST"):
+            w.ipcfast(os.environ["WISP_IPCFAST"])
         yield w
 
 

@@ -149,6 +149,39 @@ static inline wasm_value slot_value(wasm_valtype t, uint64_t bits)
 }
 
 /*
+ * host_status: what a host call that did not return WASM_OK ends the
+ * run with: an exit (its code in *res) or a trap "host" with the host
+ * function's message (or the generic one).
+ */
+static __attribute__((noinline)) wasm_status
+host_status(wasm_status st, const wasm_host_call *call, wasm_result *res)
+{
+    if (st == WASM_EXITED) {
+        res->exit_code = call->exit_code;
+        return st;
+    }
+    res->trap = WASM_TRAP_HOST;
+    res->message = call->trap_message ? call->trap_message
+                                      : wasm_trap_message(WASM_TRAP_HOST);
+    return WASM_TRAPPED;
+}
+
+/*
+ * host_call_raw: calls raw host function f (wasm.h) on slots[0..], where
+ * its arguments are and its results go: no conversion, no buffer, so it
+ * is inlined into the call path of the loop.  Returns its status; *res
+ * as host_status sets it.
+ */
+WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
+                                    uint64_t *slots, wasm_instance *caller,
+                                    wasm_result *res)
+{
+    wasm_host_call call = { ex, caller, f->env, NULL, NULL, NULL, 0, slots };
+    wasm_status st = f->host(&call);
+    return UNLIKELY(st != WASM_OK) ? host_status(st, &call, res) : st;
+}
+
+/*
  * Calls host function f with the arguments in slots[0..]; its results
  * replace them.  Returns its status; *msg / *code as it set them.  The
  * values travel in a buffer on the C stack (WL_HOST_VALUES of them, more
@@ -160,6 +193,8 @@ static __attribute__((noinline)) wasm_status
 host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
           wasm_instance *caller, wasm_result *res)
 {
+    if (f->raw)
+        return host_call_raw(ex, f, slots, caller, res);
     const wasm_functype *ft = f->type;
     size_t n = (size_t)ft->nparams + ft->nresults;
     wasm_value buf[WL_HOST_VALUES], *in = buf;
@@ -173,18 +208,13 @@ host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
         in[i] = slot_value(ft->params[i], slots[i]);
     for (uint32_t i = 0; i < ft->nresults; i++)
         out[i] = slot_value(ft->results[i], 0);
-    wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0 };
+    wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0, NULL };
     wasm_status st = f->host(&call);
     if (st == WASM_OK) {
         for (uint32_t i = 0; i < ft->nresults; i++)
             slots[i] = wl_value_bits(&out[i]);
-    } else if (st == WASM_EXITED) {
-        res->exit_code = call.exit_code;
     } else {
-        st = WASM_TRAPPED;
-        res->trap = WASM_TRAP_HOST;
-        res->message = call.trap_message ? call.trap_message
-                                         : wasm_trap_message(WASM_TRAP_HOST);
+        st = host_status(st, &call, res);
     }
     if (in != buf)
         wl_free(ex->rt, in, n * sizeof *in);
@@ -449,7 +479,9 @@ static wasm_result run(wasm_exec *ex)
         call:
             if (UNLIKELY(callee->host != NULL)) {
                 SAVE();
-                wasm_status st = host_call(ex, callee, nfp, inst, &res);
+                wasm_status st = callee->raw
+                    ? host_call_raw(ex, callee, nfp, inst, &res)
+                    : host_call(ex, callee, nfp, inst, &res);
                 if (st == WASM_EXITED) {
                     res.status = st;
                     goto leave;

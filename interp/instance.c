@@ -49,6 +49,18 @@ wasm_func *wasm_func_new_host(const wasm_runtime *rt, const wasm_functype *type,
     f->host = fn;
     f->env = env;
     f->rt = rt;
+    f->raw = false;
+    return f;
+}
+
+/* A raw host function (wasm.h): one that reads and writes the slots. */
+wasm_func *wasm_func_new_host_raw(const wasm_runtime *rt,
+                                  const wasm_functype *type,
+                                  wasm_host_fn fn, void *env)
+{
+    wasm_func *f = wasm_func_new_host(rt, type, fn, env);
+    if (f)
+        f->raw = true;
     return f;
 }
 

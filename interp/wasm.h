@@ -261,7 +261,15 @@ const wasm_module *wasm_instance_module(const wasm_instance *inst);
  * are the function type's), and returns WASM_OK, WASM_TRAPPED (after
  * setting trap_message) or WASM_EXITED (after setting exit_code).
  * `caller` is the instance whose code made the call (NULL when the host
- * function is called directly through wasm_call). */
+ * function is called directly through wasm_call).
+ *
+ * A raw host function (wasm_func_new_host_raw) sees the values as the
+ * interpreter keeps them instead, with no conversion: args and results
+ * are NULL and slots[0..nparams) hold the arguments, where it leaves its
+ * results (slots[0..nresults)), each one 64-bit word: i64, f64 and
+ * references all 64 bits, i32 and f32 in the low 32 bits, and a result
+ * of those must have its high 32 bits zero.  slots is NULL for the
+ * others. */
 typedef struct {
     wasm_exec *exec;
     wasm_instance *caller;
@@ -270,6 +278,7 @@ typedef struct {
     wasm_value *results;
     const char *trap_message;
     int32_t exit_code;
+    uint64_t *slots;
 } wasm_host_call;
 
 typedef wasm_status (*wasm_host_fn)(wasm_host_call *call);
@@ -277,6 +286,11 @@ typedef wasm_status (*wasm_host_fn)(wasm_host_call *call);
 /* A host function of type `type` (copied).  NULL when out of memory. */
 wasm_func *wasm_func_new_host(const wasm_runtime *rt, const wasm_functype *type,
                               wasm_host_fn fn, void *env);
+/* The same for a raw host function (see wasm_host_call): the cheapest
+ * call there is from Wasm code to its embedder (an OS's system calls). */
+wasm_func *wasm_func_new_host_raw(const wasm_runtime *rt,
+                                  const wasm_functype *type,
+                                  wasm_host_fn fn, void *env);
 void wasm_func_free(wasm_func *f);   /* host functions only */
 const wasm_functype *wasm_func_type(const wasm_func *f);
 

@@ -22,6 +22,12 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+/* A freestanding build (the kernel's) treats memcpy as an ordinary
+ * function and would call it for every 4-byte load and store; the
+ * builtin is inlined at a known small size, as a hosted build does. */
+#if !__STDC_HOSTED__
+#define memcpy(dst, src, n) __builtin_memcpy(dst, src, n)
+#endif
 
 /* A small helper of the interpreter's loop, always inlined into it (see
  * NUM_INLINE in numeric.h). */
@@ -271,6 +277,7 @@ struct wasm_func {
     wasm_host_fn host;
     void *env;
     const wasm_runtime *rt;     /* host functions: for wasm_func_free */
+    bool raw;                   /* a raw host function: sees the slots */
 };
 
 struct wasm_memory {

@@ -4,17 +4,19 @@
  * their traces, which the model-based tests (harness/tests/
  * test_ipc_model.py, make spec-long) compare with the reference model's;
  * `ipcstat` lists the live endpoints and notifications of the kernel's
- * processes.
+ * processes; `ipcfast` turns the IPC fast path on or off.
  */
 #include "ipccmds.h"
 
 #include <stdint.h>
 
 #include "kprintf.h"
+#include "kstring.h"
 #include "ipc/ipc.h"
 #include "ipc/test/script.h"
 #include "proc/initrd.h"
 #include "proc/ipcdebug.h"
+#include "proc/ipcfast.h"
 
 /* kline: the test service's sink: one line on the console. */
 static void kline(void *arg, const char *text)
@@ -84,4 +86,22 @@ void icmd_ipcstat(int argc, char **argv)
     kprintf("ipc invariants: checked %lu times, never broken (IPC_DEBUG)\n",
             ipcdebug_checks());
 #endif
+}
+
+/*
+ * icmd_ipcfast: `ipcfast on` or `ipcfast off` sets whether call and
+ * reply_recv take the fast path (kernel/proc/ipcfast.c); with no
+ * argument, says which.  Programs see the same results either way, so
+ * the tests run their IPC through both paths, and the bench times both.
+ */
+void icmd_ipcfast(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "on") == 0 ||
+                      strcmp(argv[1], "off") == 0)) {
+        ipcfast_on = strcmp(argv[1], "on") == 0;
+    } else if (argc != 1) {
+        kprintf("usage: ipcfast [on|off]\n");
+        return;
+    }
+    kprintf("ipcfast: %s\n", ipcfast_on ? "on" : "off");
 }

@@ -7,5 +7,6 @@
 
 void icmd_ipcscript(int argc, char **argv); /* ipcscript FILE... */
 void icmd_ipcstat(int argc, char **argv);   /* ipcstat */
+void icmd_ipcfast(int argc, char **argv);   /* ipcfast [on|off] */
 
 #endif

@@ -3,6 +3,7 @@
  * byte-at-a-time, simple rather than fast; memset and memcpy, which IPC
  * and the engine lean on, move 8 bytes at a time.
  */
+#define KSTRING_IMPL                    /* the functions, not the builtins */
 #include "kstring.h"
 
 #include <stdint.h>

@@ -17,4 +17,15 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
+/* The kernel is built freestanding (-ffreestanding), where the compiler
+ * treats memcpy and memset as ordinary functions and calls them even for
+ * a copy of 4 bytes.  Through the builtins it inlines the small copies
+ * of known size (a host call's guest structs, an IPC message's header)
+ * and still calls the functions above for the rest.  kstring.c, which
+ * defines them, says KSTRING_IMPL first. */
+#ifndef KSTRING_IMPL
+#define memcpy(dst, src, n) __builtin_memcpy(dst, src, n)
+#define memset(dst, c, n) __builtin_memset(dst, c, n)
+#endif
+
 #endif

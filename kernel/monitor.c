@@ -96,6 +96,8 @@ static const struct mon_cmd mon_cmds[] = {
     { "proctrace", "[plant]", "the process trace, table and memory "
       "counters (plant: a known bug)", proccheck_cmd },
 #endif
+    { "ipcfast", "[on|off]", "the IPC fast path of call and reply_recv "
+      "(same results, fewer instructions)", icmd_ipcfast },
     { "exit", "", "give the serial line back to the console service "
       "(init=)", consdev_exit_cmd },
     { "halt", "", "stop the machine (QEMU exits)", mon_halt },

@@ -12,6 +12,7 @@
 #ifndef WISP_SCHED_H
 #define WISP_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct thread;
@@ -37,5 +38,10 @@ uint64_t sched_switches(void);  /* context switches since boot */
  * next runnable thread runs.  Needs interrupts off; returns (with them
  * still off) when the thread is made runnable and chosen again. */
 void sched_block(int state);
+struct waitq;
+/* sched_handoff: wake the one sleeper of `from` and sleep on `to` in
+ * one switch, when no other thread is runnable (the same outcome as
+ * waitq_wake_all then waitq_sleep); false, nothing done, otherwise. */
+bool sched_handoff(struct waitq *from, struct waitq *to);
 
 #endif

@@ -14,7 +14,10 @@ kernel's timer runs on that clock, so the nanoseconds the program
 measures are guest instructions.  Nothing is subtracted: the figure
 holds both programs' Wasm loops in the interpreter, the host calls, the
 IPC core, two thread switches, the clock reads and the timer
-interrupts.  Two boots must agree within 1%.
+interrupts.  Each boot runs ipcbench twice: with the fast path of call
+and reply_recv (the monitor's `ipcfast on`, as the kernel boots;
+kernel/proc/ipcfast.c), then on the slow path (`ipcfast off`).  Two
+boots must agree within 1%.
 
 Host nanoseconds: build/bench/ipc_host (bench/ipc_host.c) runs the same
 round trips on the C core alone (build/host/libipc.a): two struct
@@ -39,6 +42,7 @@ SIZES = ['0 words', '8 words', '4 KiB buffer']
 ISO = 'build/wisp.iso'
 HOST = 'build/bench/ipc_host'
 NULL = 'null host call'
+PATHS = ['on', 'off']    # the fast path, then the slow one (`ipcfast`)
 GUEST_RE = re.compile(r'^ipcbench: (.+?): (\d+) (?:round trips|calls) in '
                       r'(\d+) ns: (\d+\.\d) ns per (?:round trip|call)$', re.M)
 HOST_RE = re.compile(r'^ipc_host: (.+?): (\d+) round trips x (\d+), '
@@ -69,13 +73,10 @@ def host(ctx, rounds, batches):
                                             ctx).items()}
 
 
-def guest(ctx, wisp_class, ticks):
-    """One boot: {size: (round trips, instructions)} from `run ipcbench`,
-    and the same for the null host call (calls, instructions)."""
-    with wisp_class(iso=str(ctx.root / ISO), name='bench-ipc',
-                    extra_args=['-icount', 'shift=0']) as w:
-        w.boot()
-        out = w.cmd(f'run ipcbench {ticks}', timeout=600)
+def ipcbench(ctx, w, ticks):
+    """{size: (round trips, instructions)} from one `run ipcbench`, and
+    the same for the null host call (calls, instructions)."""
+    out = w.cmd(f'run ipcbench {ticks}', timeout=600)
     if not re.search(r'^\[pid \d+ ipcbench\.wasm\] exit 0$', out, re.M):
         raise ctx.RunError('ipcbench did not exit 0: '
                            f'{out.strip()[-300:]!r}')
@@ -84,9 +85,23 @@ def guest(ctx, wisp_class, ticks):
                               SIZES + [NULL]).items()}
 
 
+def guest(ctx, wisp_class, ticks):
+    """One boot, ipcbench run with each path (the monitor's `ipcfast`):
+    {path: ipcbench's figures}."""
+    res = {}
+    with wisp_class(iso=str(ctx.root / ISO), name='bench-ipc',
+                    extra_args=['-icount', 'shift=0']) as w:
+        w.boot()
+        for path in PATHS:
+            w.ipcfast(path)
+            res[path] = ipcbench(ctx, w, ticks)
+    return res
+
+
 def guest_runs(ctx, t, ticks, runs):
-    """{size: [instructions per round trip of each boot]}, failures in t."""
-    per = {s: [] for s in SIZES + [NULL]}
+    """{(path, size): [instructions per round trip of each boot]} and
+    {size: round trips of the fast path}, failures in t."""
+    per = {(p, s): [] for p in PATHS for s in SIZES + [NULL]}
     trips = {}
     if not (ctx.root / ISO).is_file():
         t.failures.append(f'ipc: {ctx.root / ISO} missing: run make first')
@@ -100,14 +115,21 @@ def guest_runs(ctx, t, ticks, runs):
         except (HarnessError, ctx.RunError) as e:
             t.failures.append(f'ipc: guest run {i + 1}: {e}')
             continue
-        for s, (n, ns) in res.items():
-            per[s].append(ns / n)
-            trips[s] = n
-    for s, v in per.items():
+        for p, sizes in res.items():
+            for s, (n, ns) in sizes.items():
+                per[p, s].append(ns / n)
+                if p == PATHS[0]:
+                    trips[s] = n
+    for (p, s), v in per.items():
         if v and max(v) > min(v) * 1.01:
-            t.failures.append(f'ipc: {s}: boots disagree: '
+            t.failures.append(f'ipc: {s} (ipcfast {p}): boots disagree: '
                               + ', '.join(f'{x:.1f}' for x in v))
     return per, trips
+
+
+def mean(v):
+    """The mean of v as a table cell, FAIL if there is none."""
+    return f'{sum(v) / len(v):,.1f}' if v else 'FAIL'
 
 
 def run(ctx, quick=False):
@@ -118,7 +140,8 @@ def run(ctx, quick=False):
     t = ctx.Table('IPC round trip: call + reply_recv (guest instructions '
                   'under QEMU -icount shift=0; host ns of the C core)',
                   ['message', 'round trips (calls) measured',
-                   'guest instructions each', 'host ns each'])
+                   'guest instructions each', 'slow path',
+                   'host ns each'])
     per, trips = guest_runs(ctx, t, q['ticks'], q['runs'])
     try:
         ns = host(ctx, q['rounds'], q['batches'])
@@ -126,12 +149,12 @@ def run(ctx, quick=False):
         t.failures.append(f'ipc: host: {e}')
         ns = {}
     for s in SIZES + [NULL]:
-        v = per[s]
         t.rows.append([s, f'{trips[s]:,}' if s in trips else 'FAIL',
-                       f'{sum(v) / len(v):,.1f}' if v else 'FAIL',
+                       mean(per['on', s]),
+                       '-' if s == NULL else mean(per['off', s]),
                        '-' if s == NULL else
                        f'{ns[s]:.1f}' if s in ns else 'FAIL'])
-    zero = per['0 words']
+    zero = per['on', '0 words']
     if zero:
         got = sum(zero) / len(zero)
         t.notes.append(f'Target: a 0-word round trip in <= {TARGET:,} guest '
@@ -141,7 +164,10 @@ def run(ctx, quick=False):
                    f'({q["ticks"] * 10} ms of virtual time) per size, mean '
                    f'of {q["runs"]} boot(s); one nanosecond of virtual time '
                    'is one instruction, nothing subtracted (the clock reads '
-                   'and timer interrupts count).  The 4 KiB buffer goes both '
+                   'and timer interrupts count).  Guest instructions: with '
+                   'the fast path of call and reply_recv (`ipcfast on`, '
+                   'as the kernel boots); slow path: the same boot after '
+                   '`ipcfast off`.  The 4 KiB buffer goes both '
                    f'ways.  {NULL}: wisp.getpid in a loop, for scale (a '
                    'round trip makes two host calls).  seL4: about 760 cycles per round trip on Skylake, '
                    'native code.')

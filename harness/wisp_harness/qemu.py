@@ -447,6 +447,14 @@ class Wisp:
             out = rest
         return LAB_TODO_LINE_RE.sub("", out)
 
+    def ipcfast(self, path):
+        """`ipcfast on` or `ipcfast off` at the monitor prompt: the IPC fast
+        path of call and reply_recv on or off (the kernel boots with it
+        on); a HarnessError unless the kernel says it is set."""
+        out = self.cmd(f"ipcfast {path}")
+        if f"ipcfast: {path}" not in out:
+            self._fail(f"ipcfast {path}: the kernel said {out.strip()!r}")
+
     def wait_exit(self, timeout=None):
         """Wait for QEMU to end and return Exit(status, marker, reason).
         A panic or a triple fault raises HarnessError unless allow_panic;

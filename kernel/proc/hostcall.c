@@ -81,17 +81,6 @@ uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v)
     return 0;
 }
 
-/* host_arg32 / host_arg64: argument i (an i32 or i64 parameter). */
-uint32_t host_arg32(const wasm_host_call *c, int i)
-{
-    return c->args[i].of.i32;
-}
-
-uint64_t host_arg64(const wasm_host_call *c, int i)
-{
-    return c->args[i].of.i64;
-}
-
 /* host_now_ns: nanoseconds since boot, from the timer, interpolated
  * between ticks with the TSC (timer_ns). */
 uint64_t host_now_ns(void)
@@ -142,11 +131,14 @@ static const int nwisp = sizeof wisp_entries / sizeof wisp_entries[0];
 /* ---- the trampoline and the table ---------------------------------------- */
 
 /*
- * host_tramp: the one wasm_host_fn of every host function: runs the
- * entry's implementation for the calling process and turns its result
- * into the i32 the guest sees, or into a trap that ends the process.  A
- * killed process's calls do nothing: they trap "killed" (its IPC has
- * ended already: proc_kill).
+ * host_tramp: the one wasm_host_fn of every host function, a raw one
+ * (interp/wasm.h): the arguments are the interpreter's own slots, read
+ * in place by host_arg32/host_arg64, and the result goes back in slot
+ * 0, so a host call converts no value.  It runs the entry's
+ * implementation for the calling process and turns its result into the
+ * i32 the guest sees, or into a trap that ends the process.  A killed
+ * process's calls do nothing: they trap "killed" (its IPC has ended
+ * already: proc_kill).
  */
 static wasm_status host_tramp(wasm_host_call *c)
 {
@@ -162,8 +154,7 @@ static wasm_status host_tramp(wasm_host_call *c)
                                           : "killed";
         return WASM_TRAPPED;
     }
-    c->results[0].type = WASM_I32;
-    c->results[0].of.i32 = r;
+    c->slots[0] = r;
     return WASM_OK;
 }
 
@@ -262,8 +253,8 @@ bool hostcall_init(void)
         wasm_valtype ps[8], rs[8];
         wasm_functype t;
         host_sig(e->sig, &t, ps, rs);
-        host_funcs[i] = wasm_func_new_host(&host_rt, &t, host_tramp,
-                                           (void *)e);
+        host_funcs[i] = wasm_func_new_host_raw(&host_rt, &t, host_tramp,
+                                               (void *)e);
         if (!host_funcs[i])
             return false;
     }

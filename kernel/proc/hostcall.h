@@ -42,8 +42,18 @@ void *host_range(wasm_memory *mem, uint32_t off, uint64_t len);
 void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len);
 uint32_t host_put32(wasm_host_call *c, uint32_t off, uint32_t v);
 uint32_t host_put64(wasm_host_call *c, uint32_t off, uint64_t v);
-uint32_t host_arg32(const wasm_host_call *c, int i);
-uint64_t host_arg64(const wasm_host_call *c, int i);
+/* host_arg32 / host_arg64: argument i (an i32 or i64 parameter), read
+ * in the interpreter's slots: every host function is a raw one
+ * (hostcall.c: host_tramp). */
+static inline uint32_t host_arg32(const wasm_host_call *c, int i)
+{
+    return (uint32_t)c->slots[i];
+}
+
+static inline uint64_t host_arg64(const wasm_host_call *c, int i)
+{
+    return c->slots[i];
+}
 uint64_t host_now_ns(void);
 /* host_pause: what a host call does between two chunks of work whose
  * size a guest chose (HOST_CHUNK bytes of output, ...): HOST_KILLED if

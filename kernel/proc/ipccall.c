@@ -29,6 +29,7 @@
 #include "proc/initrd.h"
 #include "proc/ipcdebug.h"
 #include "proc/oracle.h"
+#include "proc/ipcfast.h"
 
 /* The guest's wisp_msg and wisp_in (services/lib/wisp.h), every field a
  * little-endian u32 at any alignment: copied in and out with memcpy. */
@@ -60,7 +61,8 @@ void proc_ipc_wake(struct ipc_proc *ip)
 #ifdef IPC_ORACLE
     oracle_woke(p->pid);                /* the oracle's wake lines */
 #endif
-    waitq_wake_all(&p->ipc_wq);
+    if (!ipcfast_hold(p))
+        waitq_wake_all(&p->ipc_wq);
 }
 
 /*
@@ -97,7 +99,9 @@ static struct ipc_grant grant_of(uint32_t h)
 
 /* msg_get: the wisp_msg at guest address a into *m; false (EFAULT) if
  * its 68 bytes are not all inside memory.  len 0 is no buffer.  Every
- * field of *m is set (no memset: this is every message's path). */
+ * field of *m the core reads is set (no memset: this is every message's
+ * path): the grants only up to nhandles, as the core looks at no other
+ * (more than IPC_MSG_HANDLES_MAX is EINVAL before any is looked at). */
 static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
 {
     struct g_msg g;
@@ -112,27 +116,29 @@ static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
     m->buf = g.buf;
     m->len = g.len;
     m->nhandles = g.nhandles;
-    for (int i = 0; i < IPC_MSG_HANDLES_MAX; i++)
+    for (uint32_t i = 0; i < g.nhandles && i < IPC_MSG_HANDLES_MAX; i++)
         m->handles[i] = grant_of(g.handles[i]);
     return true;
 }
 
-/* rbuf_get: the receive buffer named by the wisp_in at a; false (EFAULT)
- * if its 84 bytes are not all inside memory.  cap 0 is none. */
-static bool rbuf_get(wasm_host_call *c, uint32_t a, struct ipc_rbuf *rb)
+/* rbuf_get: the receive buffer named by the wisp_in at a; NULL (EFAULT)
+ * if its 84 bytes are not all inside memory, else a kernel pointer to
+ * them for in_put (linear memory never shrinks nor moves, so it stays
+ * good while the call waits).  cap 0 is none. */
+static char *rbuf_get(wasm_host_call *c, uint32_t a, struct ipc_rbuf *rb)
 {
     struct g_in g;
-    const void *src = host_mem(c, a, sizeof g);
+    char *src = host_mem(c, a, sizeof g);
     if (!src)
-        return false;
+        return NULL;
     memcpy(&g, src, 8);
     *rb = (struct ipc_rbuf){ g.cap != 0, g.buf, g.cap };
-    return true;
+    return src;
 }
 
-/* in_put: what p received (p->ipc.got) into the wisp_in at a, already
- * checked by rbuf_get (memory never shrinks); its in-fields stay. */
-static void in_put(struct proc *p, wasm_host_call *c, uint32_t a)
+/* in_put: what p received (p->ipc.got) into the wisp_in at gin, from
+ * rbuf_get; its in-fields stay. */
+static void in_put(struct proc *p, char *gin)
 {
     const struct ipc_got *got = &p->ipc.got;
     struct g_in g = {
@@ -142,8 +148,7 @@ static void in_put(struct proc *p, wasm_host_call *c, uint32_t a)
     };
     memcpy(g.words, got->words, sizeof g.words);
     memcpy(g.handles, got->handles, sizeof g.handles);
-    memcpy((char *)host_mem(c, a, sizeof g) + 8, (char *)&g + 8,
-           sizeof g - 8);
+    memcpy(gin + 8, (char *)&g + 8, sizeof g - 8);
 }
 
 /* put_out: for a call that makes a slot: store it at out on success. */
@@ -230,12 +235,12 @@ static uint32_t w_reply(struct proc *p, wasm_host_call *c)
 static uint32_t receiving(struct proc *p, wasm_host_call *c, recv_op op)
 {
     struct ipc_rbuf rb;
-    uint32_t in = host_arg32(c, 1);
-    if (!rbuf_get(c, in, &rb))
+    char *gin = rbuf_get(c, host_arg32(c, 1), &rb);
+    if (!gin)
         return IPC_EFAULT;
     uint32_t r = ipccall_finish(p, op(&p->ipc, host_arg32(c, 0), &rb));
     if (r == IPC_OK)
-        in_put(p, c, in);
+        in_put(p, gin);
     return r;
 }
 
@@ -249,17 +254,23 @@ static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
     return receiving(p, c, ipc_try_recv);
 }
 
-/* call(h, msg, in) -> errno; the reply lands in *in. */
+/* call(h, msg, in) -> errno; the reply lands in *in.  This and
+ * reply_recv take the fast path when it applies (ipcfast.c). */
 static uint32_t w_call(struct proc *p, wasm_host_call *c)
 {
     struct ipc_msg m;
     struct ipc_rbuf rb;
-    uint32_t h = host_arg32(c, 0), in = host_arg32(c, 2);
-    if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
+    uint32_t h = host_arg32(c, 0);
+    char *gin;
+    if (!msg_get(c, host_arg32(c, 1), &m) ||
+        !(gin = rbuf_get(c, host_arg32(c, 2), &rb)))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_call(&p->ipc, h, &m, &rb));
+    uint64_t fl;
+    bool fast = ipcfast_begin(&m, &fl);
+    int op = ipc_call(&p->ipc, h, &m, &rb);
+    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
     if (r == IPC_OK)
-        in_put(p, c, in);
+        in_put(p, gin);
     return r;
 }
 
@@ -269,12 +280,16 @@ static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
     struct ipc_msg m;
     struct ipc_rbuf rb;
     uint32_t rs = host_arg32(c, 0), h = host_arg32(c, 2);
-    uint32_t in = host_arg32(c, 3);
-    if (!msg_get(c, host_arg32(c, 1), &m) || !rbuf_get(c, in, &rb))
+    char *gin;
+    if (!msg_get(c, host_arg32(c, 1), &m) ||
+        !(gin = rbuf_get(c, host_arg32(c, 3), &rb)))
         return IPC_EFAULT;
-    uint32_t r = ipccall_finish(p, ipc_reply_recv(&p->ipc, rs, &m, h, &rb));
+    uint64_t fl;
+    bool fast = ipcfast_begin(&m, &fl);
+    int op = ipc_reply_recv(&p->ipc, rs, &m, h, &rb);
+    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
     if (r == IPC_OK)
-        in_put(p, c, in);
+        in_put(p, gin);
     return r;
 }
 
