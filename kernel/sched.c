@@ -130,11 +130,15 @@ bool sched_handoff(struct waitq *from, struct waitq *to)
     }
     from->head = from->tail = 0;        /* next was its one sleeper */
     next->waiting_on = 0;
+    schedcheck_wake(from, next);        /* SCHED_DEBUG kernels: the trace */
+    schedcheck_push(&runq, next);       /* the slow path's would have */
     prev->waiting_on = to;
     waitq_push(to, prev);
     prev->state = THREAD_SLEEPING;
+    schedcheck_block(prev, THREAD_SLEEPING);
     next->state = THREAD_RUNNING;
     next->slice_left = SCHED_SLICE_TICKS;
+    schedcheck_switch(prev, next);
     cur = next;
     nswitches++;
     sched_switch(&prev->ksp, next->ksp);
