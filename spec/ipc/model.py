@@ -445,11 +445,13 @@ def _alloc_failed(s):
     return s, Result(Ret("ENOMEM"))
 
 
-def _new_obj(s, p, kind):
+def _new_obj(s, p, kind, rights=R_ALL):
+    """A new object of kind, numbered next; p's handle on it (rights, no
+    badge) in its lowest free slot: returns the slot."""
     n = s.next_obj
     s.next_obj += 1
     s.objs[n] = Obj(kind)
-    return _install(p, Handle(n, kind, R_ALL, 0))
+    return _install(p, Handle(n, kind, rights, 0))
 
 
 def op_dup(state, pid, slot, rights, badge):
@@ -863,11 +865,8 @@ def op_kdev(state, pid):
         return _fail(state, "EMFILE")
     if s.fail_allocs:
         return _alloc_failed(s)
-    n = s.next_obj
-    s.next_obj += 1
-    s.objs[n] = Obj("ntfn")
-    s.kdevs += (n,)
-    return s, Result(Ret(OK, (("h", _install(p, Handle(n, "ntfn", R_RECV, 0))),)))
+    s.kdevs += (s.next_obj,)
+    return s, Result(Ret(OK, (("h", _new_obj(s, p, "ntfn", R_RECV)),)))
 
 
 def op_kinput(state, pid, d):

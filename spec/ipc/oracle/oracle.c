@@ -331,15 +331,10 @@ static void step(int k, const uint32_t *f)
     len = 0;
     switch (f[F_OP]) {
     case OP_GIVE:
-        r = t_give(pids[i], (int32_t)f[F_H], pids[f[F_TO] - 1], &h);
-        out(head);
-        out(r ? errname(r) : "ok");
-        if (!r)
-            out_kv("h", (uint32_t)h);
-        flush();
-        break;
     case OP_KDEV:
-        r = t_kdev(pids[i], &h);
+        r = f[F_OP] == OP_KDEV
+                ? t_kdev(pids[i], &h)
+                : t_give(pids[i], (int32_t)f[F_H], pids[f[F_TO] - 1], &h);
         out(head);
         out(r ? errname(r) : "ok");
         if (!r)
