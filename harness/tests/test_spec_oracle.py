@@ -55,7 +55,9 @@ def test_directed_suite_matches_model(oracle_run, record_property):
 def test_scripts_show_what_they_name():
     """Each kind of oracle script reaches its path in the model: kills of
     blocked processes wake partners, the switch gives ENOMEM (after
-    EMFILE), a bad pointer wins over a bad handle."""
+    EMFILE), a bad pointer wins over a bad handle, the console device
+    wakes its waiter, keeps input, passes on with r alone, outlives its
+    holders."""
     t = {name: "\n".join(S.run_script(sc, check=True)[0])
          for name, sc in OS.named().items()}
     assert "7: wake 2 -> EPIPE\n7: wake 3 -> EPIPE" in t["kill_server_two_callers"]
@@ -71,6 +73,17 @@ def test_scripts_show_what_they_name():
     assert "10: wake 1 -> ok word=4" in t["watch_exit_signals_the_last_reference"]
     assert "8: wake 3 -> EPIPE" in t["watcher_dies_first"]
     assert t["watch_keeps_the_object_alive"].endswith("ntfn1 word=1 waitq=-")
+    k = t["kdev_input_wakes_a_waiter"]
+    assert "2: 1 wait -> blocked\n3: 2 kinput -> ok\n3: wake 1 -> ok word=1" in k
+    assert "4: 1 signal -> EACCES" in k
+    assert "4: 1 wait -> ok word=1\n5: 1 kinput -> EINVAL" in t["kdev_input_before_a_wait"]
+    p = t["kdev_passed_on"]
+    assert "4: 1 dup -> EACCES" in p and "15: 2 signal -> EACCES" in p
+    assert "13: wake 2 -> ok word=1" in p and "14: wake 3 -> ok word=1" in p
+    assert t["kdev_holder_killed_while_waiting"].endswith(
+        "proc 1 dead\nproc 2 dead\nproc 3 running\nntfn1 word=1 waitq=-")
+    f = t["kdev_table_full"]
+    assert "65: 1 kdev -> EMFILE" in f and "69: 1 kdev -> ENOMEM" in f
 
 
 def test_encoding_has_every_field():

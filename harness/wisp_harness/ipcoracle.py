@@ -46,7 +46,8 @@ ORACLE_ELF = ORACLE / "kernel" / "wisp.elf"
 ORACLE_INITRD = ORACLE / "initrd.img"
 OPS = ("ep_create", "ntfn_create", "dup", "close", "give", "send", "try_send",
        "call", "recv", "try_recv", "reply", "reply_recv", "signal", "wait",
-       "exit", "kill", "fail_alloc", "watch", "revoke")  # oracle.c's OP_*
+       "exit", "kill", "fail_alloc", "watch", "revoke", "kdev",
+       "kinput")                        # oracle.c's OP_*
 FIELDS = 37                             # oracle.c's ORACLE_FIELDS
 PROCS_MAX = 8                           # kernel/proc/oracle.h
 FILE_MAX = 120000                       # bytes of one file (oracle.c: 128 KiB)
@@ -84,7 +85,7 @@ def encode_step(st):
     if "rbuf" in a:
         f[32], f[33], f[34] = 1, a["rbuf"][0], a["rbuf"][1]
     f[35] = a.get("badptr", 0)
-    f[36] = a.get("n", 0)
+    f[36] = a.get("n", a.get("d", 0))
     assert len(f) == FIELDS
     return " ".join(str(v) for v in f)
 

@@ -1,8 +1,9 @@
 """The oracle's own scripts (harness/wisp_harness/ipcoracle.py): what
 random and directed scripts do not aim at and only the real system has
 -- processes killed while blocked in each place a process can block,
-the allocation-failure switch (ENOMEM), and the ABI's check order (a bad
-pointer is EFAULT before the handle is looked at).  Each is run in the
+the allocation-failure switch (ENOMEM), the ABI's check order (a bad
+pointer is EFAULT before the handle is looked at), watch and the console
+device (the kernel's own references).  Each is run in the
 model and through the real system calls, and the traces must agree."""
 
 import sys
@@ -90,6 +91,26 @@ SCRIPTS = {
         "1 close 0", "3 wait 0", "1 exit", "2 exit"]),
     "watch_limit": (2, ["1 ntfn_create"] + ["1 watch 0 2"] * (WATCHES_MAX + 1) +
                     ["2 exit", "1 wait 0", "1 watch 0 2"]),
+    # the console device: a notification the kernel made and signals
+    # (kernel/proc/consdev.c's consdev_make and consdev_signal); its
+    # holder's handle has r alone, the kernel's reference is the signaller
+    "kdev_input_wakes_a_waiter": (2, [
+        "1 kdev", "1 wait 0", "2 kinput 1", "1 signal 0", "1 wait 0",
+        "2 kinput 1", "1 kinput 1"]),
+    "kdev_input_before_a_wait": (1, [
+        "1 kdev", "1 kinput 1", "1 kinput 1", "1 wait 0", "1 kinput 0",
+        "1 kinput 2", "1 kdev", "1 kinput 2", "1 wait 1", "1 wait 0"]),
+    "kdev_passed_on": (3, [
+        "1 ep_create", "1 give 0 2", "1 kdev", "1 dup 1 srg 0", "1 dup 1 s-- 0",
+        "1 dup 1 -r- 7", "1 give 1 3", "2 recv 0", "1 send 0 label=1 handles=1m",
+        "1 close 2", "2 wait 1", "3 wait 0", "1 kinput 1", "1 kinput 1",
+        "2 signal 1", "1 kinput 1", "3 close 0", "2 wait 1"]),
+    "kdev_holder_killed_while_waiting": (3, [
+        "1 kdev", "1 dup 0 -r- 0", "1 give 0 2", "2 wait 0", "1 wait 1",
+        "2 kill", "1 kill", "3 kinput 1"]),
+    "kdev_table_full": (1, ["1 ep_create"] + ["1 dup 0 srg 0"] * (K - 1) + [
+        "1 kdev", "1 kinput 1", "1 close 3", "1 fail_alloc 1", "1 kdev",
+        "1 kdev", "1 kdev", "1 kinput 1", "1 wait 3"]),
     # badges and grants through real messages; FIFO wakes
     "badges_and_grants": (3, [
         "1 ep_create", "1 dup 0 s-g 7", "1 dup 0 s-g 9", "1 give 1 2", "1 give 2 3",

@@ -57,6 +57,22 @@ static const char *init_name(char *buf, size_t size)
     return NULL;
 }
 
+/* consdev_make: see sysinfo.h. */
+int consdev_make(struct ipc_proc *to, struct ipc_obj **dev)
+{
+    if (to->nheld == IPC_HANDLES_MAX)
+        return -IPC_EMFILE;
+    if (!(*dev = ipc_kntfn_create(&ipc_kernel_ns, IPC_R_SEND)))
+        return -IPC_ENOMEM;
+    return ipc_kgive(*dev, IPC_R_RECV, 0, to);
+}
+
+/* consdev_signal: see sysinfo.h. */
+void consdev_signal(struct ipc_obj *dev)
+{
+    ipc_notify(dev, CONSDEV_INPUT);
+}
+
 /* consdev_input: the input thread: signal the device (bit 1) whenever
  * bytes the service has not been told of arrive while it owns the line. */
 static void consdev_input(void *arg)
@@ -65,7 +81,7 @@ static void consdev_input(void *arg)
     (void)arg;
     for (;;)
         if (console_wait_input(&seen))
-            ipc_notify(dev, 1);
+            consdev_signal(dev);
 }
 
 /*
@@ -83,7 +99,7 @@ static int start(const char *name)
         return 0;
     }
     proc_find(pid)->reserve = true;     /* PROC_RESERVED is init's */
-    if (ipc_kgive(dev, IPC_R_RECV, 0, &proc_find(pid)->ipc) != 0 ||
+    if (consdev_make(&proc_find(pid)->ipc, &dev) != 0 ||
         devcap_give_init(&proc_find(pid)->ipc) < 0 ||
         !(t = thread_create("consdev", consdev_input, NULL))) {
         kprintf("init: out of memory starting %s\n", name);
@@ -101,10 +117,6 @@ void consdev_start(void)
     char name[INITRD_NAME_MAX];
     if (!init_name(name, sizeof name))
         return;
-    if (!(dev = ipc_kntfn_create(&ipc_kernel_ns, IPC_R_SEND))) {
-        kprintf("init: out of memory\n");
-        return;
-    }
     init_pid = start(name);
     if (!init_pid) {
         kprintf("init: not started; the kernel monitor keeps the serial "
@@ -171,7 +183,7 @@ static uint32_t cons_read(struct proc *p, wasm_host_call *c)
            console_try_getc(&ch))
         buf[n++] = (char)ch;
     if (n == cap && cap > 0)
-        ipc_notify(dev, 1);
+        consdev_signal(dev);
     return host_put32(c, host_arg32(c, 3), n);
 }
 

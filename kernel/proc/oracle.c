@@ -15,7 +15,12 @@
  *                     of a handle into another table, as spawn hands
  *                     handles to a child (ipc_kcopy: the copy is derived from the handle)
  *   fail_allocs(n)    the next n IPC object allocations fail (ENOMEM)
+ *   kdev(to, h_out)   the script's kdev: a console device for `to`, made
+ *                     by consdev.c's own consdev_make
+ *   kinput(d)         the script's kinput: device d (1: the script's
+ *                     first) signalled by consdev.c's consdev_signal
  *   mark()            the next object number: where a script's start
+ *                     (the last script's devices are dropped)
  *   dump(pids, n, base)  prints the trace's final-state lines
  */
 #ifdef IPC_ORACLE
@@ -27,6 +32,7 @@
 #include "ipc/kref.h"
 #include "kprintf.h"
 #include "kstring.h"
+#include "proc/sysinfo.h"
 
 extern int ipc_alloc_failures;          /* ipc/kenv.c */
 
@@ -198,10 +204,47 @@ static uint32_t t_fail_allocs(struct proc *p, wasm_host_call *c)
     return 0;
 }
 
+static struct ipc_obj *devs[ORACLE_DEVS_MAX];  /* this script's devices */
+static int ndevs;
+
+/* kdev(to, h_out) -> errno: the model's op_kdev, through consdev_make:
+ * EMFILE (to's table full), ENOMEM (the switch); EINVAL if to is no
+ * live process or the script has ORACLE_DEVS_MAX devices already. */
+static uint32_t t_kdev(struct proc *p, wasm_host_call *c)
+{
+    struct proc *to = proc_find((int)host_arg32(c, 0));
+    uint32_t out = host_arg32(c, 1);
+    (void)p;
+    if (!host_mem(c, out, 4))
+        return HOST_FAULT;
+    if (!to || to->killed || to->ipc.state != IPC_RUNNING ||
+        ndevs == ORACLE_DEVS_MAX)
+        return WASI_EINVAL;
+    int r = consdev_make(&to->ipc, &devs[ndevs]);
+    if (r < 0)
+        return (uint32_t)-r;
+    ndevs++;
+    return host_put32(c, out, (uint32_t)r);
+}
+
+/* kinput(d) -> errno: the model's op_kinput, through consdev_signal:
+ * device d (1..) of this script gets input; EINVAL if there is none. */
+static uint32_t t_kinput(struct proc *p, wasm_host_call *c)
+{
+    uint32_t d = host_arg32(c, 0);
+    (void)p;
+    if (d < 1 || d > (uint32_t)ndevs)
+        return WASI_EINVAL;
+    consdev_signal(devs[d - 1]);
+    return 0;
+}
+
 /* mark() -> the number the next endpoint or notification will get. */
 static uint32_t t_mark(struct proc *p, wasm_host_call *c)
 {
     (void)p, (void)c;
+    while (ndevs > 0)
+        ipc_kref_drop(devs[--ndevs], IPC_R_SEND);
     return ipc_kernel_ns.next_id;
 }
 
@@ -317,6 +360,8 @@ const struct host_entry oracle_entries[] = {
     { "wisptest", "wakes", "ii:i", t_wakes },
     { "wisptest", "give", "iiii:i", t_give },
     { "wisptest", "fail_allocs", "i:i", t_fail_allocs },
+    { "wisptest", "kdev", "ii:i", t_kdev },
+    { "wisptest", "kinput", "i:i", t_kinput },
     { "wisptest", "mark", ":i", t_mark },
     { "wisptest", "dump", "iii:i", t_dump },
 };

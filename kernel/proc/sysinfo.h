@@ -25,6 +25,22 @@ void consdev_proc_end(int pid);
  * console service. */
 void consdev_exit_cmd(int argc, char **argv);
 
+/* The console device's two steps, shared by consdev.c and the IPC
+ * oracle's test kernel (kernel/proc/oracle.c), which checks them against
+ * the model (spec/ipc/model.py: op_kdev, op_kinput). */
+struct ipc_obj;
+struct ipc_proc;
+#define CONSDEV_INPUT 1u            /* the bits input signals */
+/* consdev_make: a new console device for `to`: a notification the
+ * kernel holds with s alone (*dev: a kernel reference, ipc/kref.h), and
+ * to's handle on it, with r alone and no badge, in its lowest free slot.
+ * Returns the slot; -IPC_EMFILE with to's table full, -IPC_ENOMEM out of
+ * memory (nothing made either way).  to must be running. */
+int consdev_make(struct ipc_proc *to, struct ipc_obj **dev);
+/* consdev_signal: input arrived for device dev: the kernel signals it
+ * with CONSDEV_INPUT (its oldest waiter wakes, or the word keeps it). */
+void consdev_signal(struct ipc_obj *dev);
+
 /* The host call tables, for hostcall.c. */
 extern const struct host_entry sys_entries[];
 extern const int sys_nentries;

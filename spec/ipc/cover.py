@@ -129,6 +129,10 @@ UNSCRIPTED = {
                 "scripts only (test_spec_oracle.py checks they reach each result)",
     "_notify": "idem (the kernel signalling a watch)",
     "_end_watches": "idem (watches ended by a death)",
+    "op_kdev": "the console device is the kernel's, not the test service's: "
+               "the oracle's scripts only (test_spec_oracle.py checks they "
+               "reach each result)",
+    "op_kinput": "idem (serial input)",
 }
 # Single `if`s no valid script can take one side of: (function, test) ->
 # why.  Listed by their source text, so a moved line keeps its reason.

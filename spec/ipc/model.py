@@ -165,12 +165,13 @@ class State:
     next_reply: int = 1         # next reply object number ("r1", ...)
     fail_allocs: int = 0        # allocations still to fail (op_fail_alloc)
     watches: tuple = ()         # the kernel's references (Watch), newest first
+    kdevs: tuple = ()           # the devices the kernel made (op_kdev), in order
 
     def copy(self):
         return State({p: q.copy() for p, q in self.procs.items()},
                      {k: o.copy() for k, o in self.objs.items()},
                      self.next_obj, self.next_reply, self.fail_allocs,
-                     self.watches)
+                     self.watches, self.kdevs)
 
 
 @dataclass(frozen=True)
@@ -229,10 +230,11 @@ def _install(p, h):
 
 def _holders(s, obj, right):
     """Whether any process holds a handle to obj with right, or the
-    kernel a reference (a watch counts as a handle with s)."""
+    kernel a reference (a watch and a device count as handles with s)."""
     return any(h.obj == obj and h.rights & right
                for p in s.procs.values() for h in p.handles.values()) or \
-        (right == R_SEND and any(w.obj == obj for w in s.watches))
+        (right == R_SEND and (any(w.obj == obj for w in s.watches) or
+                              obj in s.kdevs))
 
 
 def _wake(s, pid, ret, wakes):
@@ -364,7 +366,7 @@ def _descendants(s, at):
 def _held(s, obj):
     """Whether a handle or a kernel reference names obj."""
     return any(g.obj == obj for p in s.procs.values() for g in p.handles.values()) \
-        or any(w.obj == obj for w in s.watches)
+        or any(w.obj == obj for w in s.watches) or obj in s.kdevs
 
 
 def _close(s, pid, slot, wakes):
@@ -443,11 +445,13 @@ def _alloc_failed(s):
     return s, Result(Ret("ENOMEM"))
 
 
-def _new_obj(s, p, kind):
+def _new_obj(s, p, kind, rights=R_ALL):
+    """A new object of kind, numbered next; p's handle on it (rights, no
+    badge) in its lowest free slot: returns the slot."""
     n = s.next_obj
     s.next_obj += 1
     s.objs[n] = Obj(kind)
-    return _install(p, Handle(n, kind, R_ALL, 0))
+    return _install(p, Handle(n, kind, rights, 0))
 
 
 def op_dup(state, pid, slot, rights, badge):
@@ -843,6 +847,43 @@ def op_watch(state, pid, slot, target):
     return s, Result(Ret(OK))
 
 
+def op_kdev(state, pid):
+    """kdev: the kernel makes a console device for process pid (not a
+    host call: kernel/proc/consdev.c's consdev_make, which gives init its
+    slot 0 at boot).
+    Pre: pid is running; its table has a free slot, else EMFILE; then
+    ENOMEM while the allocation-failure switch is on (nothing is made
+    either way).
+    Post: a new notification, word 0, that the kernel holds with the send
+    right alone (a kernel reference, ipc/kref.h, counted as a signaller
+    by the last-handle rules and never dropped); pid's handle on it has
+    the receive right alone and no badge, in its lowest free slot: ok
+    h=slot.  The script's devices are numbered 1, 2, ... in order."""
+    s = state.copy()
+    p = _running(s, pid)
+    if not _free_slots(p):
+        return _fail(state, "EMFILE")
+    if s.fail_allocs:
+        return _alloc_failed(s)
+    s.kdevs += (s.next_obj,)
+    return s, Result(Ret(OK, (("h", _new_obj(s, p, "ntfn", R_RECV)),)))
+
+
+def op_kinput(state, pid, d):
+    """kinput(d): serial input arrives for device d (1: the script's
+    first kdev); the kernel signals it with bits 1, as its input thread
+    does (consdev_signal), whoever holds the device now.  The step's
+    process plays no part.
+    Pre: d names a device, else EINVAL.
+    Post: the oldest waiter wakes with word 1; with none, word |= 1
+    (input before a wait is kept).  Returns ok."""
+    if not 1 <= d <= len(state.kdevs):
+        return _fail(state, "EINVAL")
+    s, wakes = state.copy(), []
+    _notify(s, s.kdevs[d - 1], 1, wakes)
+    return s, Result(Ret(OK), tuple(wakes))
+
+
 def op_fail_alloc(state, pid, n):
     """fail_alloc(n): the test kernel's allocation-failure switch, not a
     host call (kernel/proc/oracle.c): the next n allocations of an IPC
@@ -916,7 +957,8 @@ def check_invariants(s):
             held[h.obj] = held.get(h.obj, 0) + 1
             bad += _check_derived(s, p.pid, sl)
     for k, o in s.objs.items():
-        if k not in held and not any(w.obj == k for w in s.watches):
+        if k not in held and not any(w.obj == k for w in s.watches) \
+                and k not in s.kdevs:
             bad.append(f"object {k}: no handle left but not freed")
         if o.kind == "reply" and held.get(k, 0) > 1:
             bad.append(f"reply object {k}: more than one handle")
@@ -928,6 +970,9 @@ def check_invariants(s):
             bad.append(f"ep{k}: receivers queued but no send handle left")
         if o.kind == "ntfn" and o.waitq and (o.word or not _holders(s, k, R_SEND)):
             bad.append(f"ntfn{k}: waiters queued with a pending word or no sender")
+    for k in s.kdevs:
+        if k not in s.objs or s.objs[k].kind != "ntfn":
+            bad.append(f"device {k}: not a live notification")
     bad += _check_blocked(s)
     return bad
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from model import (BLOCKED, HANDLES_MAX, MEM_SIZE, MSG_BUF_MAX, R_GRANT, R_RECV,
                    R_SEND, U32, Msg, ScriptError, check_invariants, initial_state,
-                   op_bad_pointer, op_fail_alloc, op_watch,
+                   op_bad_pointer, op_fail_alloc, op_watch, op_kdev, op_kinput,
                    op_call, op_close, op_dup, op_ep_create, op_exit, op_give,
                    op_ntfn_create, op_recv, op_reply, op_reply_recv, op_revoke, op_send,
                    op_signal, op_try_recv, op_try_send, op_wait, rights_parse,
@@ -53,6 +53,8 @@ STEP_ARGS = {
     "exit": (), "kill": (),
     "fail_alloc": ("n",),           # the test kernel's switch (model.py)
     "watch": ("h", "to"),           # signal ntfn h when process `to` ends
+    "kdev": (),                     # the kernel gives the process a device
+    "kinput": ("d",),               # input for device d (the kernel signals)
 }
 MSG_KEYS = ("label", "words", "buf", "handles")
 HAS_MSG = ("send", "try_send", "call", "reply", "reply_recv")
@@ -165,6 +167,8 @@ def apply_step(state, st):
         "revoke": lambda: op_revoke(state, p, a["h"]),
         "fail_alloc": lambda: op_fail_alloc(state, p, a["n"]),
         "watch": lambda: op_watch(state, p, a["h"], a["to"]),
+        "kdev": lambda: op_kdev(state, p),
+        "kinput": lambda: op_kinput(state, p, a["d"]),
     }
     return table[st.op]()
 

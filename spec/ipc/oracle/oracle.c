@@ -22,8 +22,9 @@
  * shows it blocked in IPC ("blocked"); then, in the order the kernel
  * logged them, it prints the result of each process the step woke.  So
  * the trace depends on the kernel alone, never on scheduling.  A kill
- * step is the driver's wisp_kill on its process handle; give and
- * fail_alloc are test calls.
+ * step is the driver's wisp_kill on its process handle; give,
+ * fail_alloc, kdev and kinput (the console device's kernel steps) are
+ * test calls.
  *
  * A worker's own stack and data lie below ORACLE_BASE; the script's
  * memory (the model's MEM_SIZE bytes, address 0) is mapped at
@@ -54,11 +55,11 @@ _Static_assert(F_N + 1 == ORACLE_FIELDS, "field count");
 enum { OP_EP_CREATE, OP_NTFN_CREATE, OP_DUP, OP_CLOSE, OP_GIVE, OP_SEND,
        OP_TRY_SEND, OP_CALL, OP_RECV, OP_TRY_RECV, OP_REPLY, OP_REPLY_RECV,
        OP_SIGNAL, OP_WAIT, OP_EXIT, OP_KILL, OP_FAIL_ALLOC, OP_WATCH,
-       OP_REVOKE, OP_COUNT };
+       OP_REVOKE, OP_KDEV, OP_KINPUT, OP_COUNT };
 static const char *op_names[OP_COUNT] = {
     "ep_create", "ntfn_create", "dup", "close", "give", "send", "try_send",
     "call", "recv", "try_recv", "reply", "reply_recv", "signal", "wait",
-    "exit", "kill", "fail_alloc", "watch", "revoke",
+    "exit", "kill", "fail_alloc", "watch", "revoke", "kdev", "kinput",
 };
 
 /* the test kernel's calls (kernel/proc/oracle.c) */
@@ -74,6 +75,8 @@ T("wakes") int32_t t_wakes(int32_t *buf, uint32_t cap);
 T("give") int32_t t_give(int32_t from, int32_t slot, int32_t to,
                          int32_t *h);
 T("fail_allocs") int32_t t_fail_allocs(uint32_t n);
+T("kdev") int32_t t_kdev(int32_t to, int32_t *h);
+T("kinput") int32_t t_kinput(uint32_t d);
 T("mark") uint32_t t_mark(void);
 T("dump") int32_t t_dump(const int32_t *pids, uint32_t n, uint32_t base);
 
@@ -328,11 +331,20 @@ static void step(int k, const uint32_t *f)
     len = 0;
     switch (f[F_OP]) {
     case OP_GIVE:
-        r = t_give(pids[i], (int32_t)f[F_H], pids[f[F_TO] - 1], &h);
+    case OP_KDEV:
+        r = f[F_OP] == OP_KDEV
+                ? t_kdev(pids[i], &h)
+                : t_give(pids[i], (int32_t)f[F_H], pids[f[F_TO] - 1], &h);
         out(head);
         out(r ? errname(r) : "ok");
         if (!r)
             out_kv("h", (uint32_t)h);
+        flush();
+        break;
+    case OP_KINPUT:
+        r = t_kinput(f[F_N]);
+        out(head);
+        out(r ? errname(r) : "ok");
         flush();
         break;
     case OP_FAIL_ALLOC:
