@@ -32,6 +32,10 @@ int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
  * what it held.  No last-handle rule: a moved handle lives on.  The
  * handles derived from it go to its parent (ipc_tree_unlink). */
 struct ipc_handle ipc_uninstall(struct ipc_proc *p, uint32_t slot);
+/* ipc_slot_clear: ipc_uninstall's second half, once the slot has left
+ * the derivation tree: empty the slot, uncount it, return what it held
+ * (spec/wp/handles.c proves its contract). */
+struct ipc_handle ipc_slot_clear(struct ipc_proc *p, uint32_t slot);
 /* ---- revoke.c: the derivation tree (spec/ipc.md "Revoke") ---------- */
 
 /* ipc_derive: a handle naming from's object with rights and badge in

@@ -154,10 +154,18 @@ int ipc_install(struct ipc_proc *p, struct ipc_obj *o, uint32_t rights,
  */
 struct ipc_handle ipc_uninstall(struct ipc_proc *p, uint32_t slot)
 {
+    ipc_tree_unlink(&p->handles[slot]);
+    return ipc_slot_clear(p, slot);
+}
+
+/*
+ * ipc_slot_clear: see core.h.
+ */
+struct ipc_handle ipc_slot_clear(struct ipc_proc *p, uint32_t slot)
+{
     struct ipc_handle h;
     struct ipc_obj *o;
 
-    ipc_tree_unlink(&p->handles[slot]);
     h = p->handles[slot];
     o = h.obj;
     p->handles[slot] = (struct ipc_handle){ NULL, 0, 0, NULL, NULL, NULL,

@@ -1,6 +1,7 @@
 /*
  * spec/wp/handles.c: machine-checked contracts of the IPC core's handle
- * lookups, its rights check, its queue operations and ipc_uninstall,
+ * lookups, its rights check, its queue operations and ipc_slot_clear
+ * (ipc_uninstall once the slot has left the derivation tree),
  * proved by Frama-C's WP plugin with z3 (make spec-wp), in the manner of
  * spec/wp/install.c: each contract is attached to a declaration here,
  * and the definitions are the core's own (ipc/core.h, ipc/obj.c,
@@ -105,7 +106,7 @@ static inline struct ipc_proc *ipc_dequeue(struct ipc_queue *q);
     ensures \result.obj->nrecv == \old(p->handles[slot].obj->nrecv) -
             ((\result.rights & IPC_R_RECV) != 0 ? 1 : 0);
 */
-struct ipc_handle ipc_uninstall(struct ipc_proc *p, uint32_t slot);
+struct ipc_handle ipc_slot_clear(struct ipc_proc *p, uint32_t slot);
 /* book: uninstall_contract */
 
 /*@ requires \valid(p);
