@@ -21,7 +21,10 @@
  * It applies to messages without a buffer or handles, so that what runs
  * with interrupts masked stays short (the receive half of a reply_recv
  * that finds a sender queued still copies that sender's buffer, at most
- * IPC_MSG_BUF_MAX bytes), and only while ipcfast_on.
+ * IPC_MSG_BUF_MAX bytes), and only while ipcfast_on.  In its plain case
+ * (ipc/fast.c: a partner already waiting, no error) the operation is
+ * the specialised one, which ipccall.c runs on the few words it decodes
+ * from the guest; otherwise the general one of ipc/ops.c.
  */
 #include "proc/ipcfast.h"
 
@@ -42,10 +45,23 @@ bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl)
 {
     if (!ipcfast_on || m->has_buf || m->nhandles != 0)
         return false;
+    ipcfast_enter(fl);
+    return true;
+}
+
+/* ipcfast_enter: see ipcfast.h. */
+void ipcfast_enter(uint64_t *fl)
+{
     *fl = irq_save();
     holding = true;
     held = NULL;
-    return true;
+}
+
+/* ipcfast_leave: see ipcfast.h. */
+void ipcfast_leave(uint64_t fl)
+{
+    holding = false;
+    irq_restore(fl);
 }
 
 /* ipcfast_hold: see ipcfast.h.  A second wake in one operation (none on
