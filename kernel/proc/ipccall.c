@@ -10,8 +10,11 @@
  * sleeps the process's thread on p->ipc_wq until the operation that
  * completes it makes the process IPC_RUNNING again and calls its wake
  * hook (proc_ipc_wake).  Then it writes what the process got into the
- * guest.  A kill ends the sleep: the call traps "killed" (HOST_KILLED);
- * proc_kill has already run ipc_exit, so partners got EPIPE.
+ * guest.  call and reply_recv in their plain case skip the copy: they
+ * read the few fields they need in place and run the specialised
+ * operation of ipc/fast.c (ipcfast.c has the fast path).  A kill ends
+ * the sleep: the call traps "killed" (HOST_KILLED); proc_kill has
+ * already run ipc_exit, so partners got EPIPE.
  *
  * Unlike the pointer rule of spec/abi.md, a bad pointer here is the errno
  * EFAULT, not a trap: spec/ipc.md makes a bad IPC argument an error the

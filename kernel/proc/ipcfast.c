@@ -14,9 +14,10 @@
  * the caller blocks and the run queue is empty, hands the CPU to the
  * woken thread with sched_handoff; in every other case it wakes it as
  * the slow path would have, just later, before anything else ran.  The
- * IPC operation itself is the same code on both paths, so every
- * result, badge, reply and error is the same; so is the order in which
- * threads run, the new time slice and the count of switches.
+ * IPC operation is the general one or a specialised one that does what
+ * the general one does in its case, field for field (ipc/fast.c), so
+ * every result, badge, reply and error is the same; so is the order in
+ * which threads run, the new time slice and the count of switches.
  *
  * It applies to messages without a buffer or handles, so that what runs
  * with interrupts masked stays short (the receive half of a reply_recv
