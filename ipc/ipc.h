@@ -319,6 +319,41 @@ int ipc_revoke(struct ipc_proc *p, uint32_t slot);
  * Ret).  Any state; a second call does nothing. */
 void ipc_exit(struct ipc_proc *p);
 
+/* ---- the hot path's specialised operations (ipc/fast.c) ---------------
+ * call and reply_recv for their plain case only: a message of words
+ * alone, a partner already waiting, no error.  Each returns IPC_BLOCKED
+ * having done exactly what the general operation does in that case, or
+ * IPC_FAST_NO having changed nothing (then run the general one).  Their
+ * caller has checked that the receive buffer rb is inside p's memory
+ * (ipc_check_recv's EFAULT: when it is not, the general operation is
+ * the one to run, and reports it). */
+#define IPC_FAST_NO (-2)
+
+/* A message of words alone: label, nwords (checked here: more than
+ * IPC_MSG_WORDS_MAX is not the plain case) and the words, nwords
+ * little-endian u32s at any alignment (in the sender's memory). */
+struct ipc_fast_msg {
+    uint32_t label, nwords;
+    const void *words;
+};
+
+/* How often each was taken (the monitor's `ipcfast`, tests). */
+struct ipc_fast_stats {
+    uint64_t calls, reply_recvs;
+};
+extern struct ipc_fast_stats ipc_fast_stats;
+
+/* ipc_fast_call: ipc_call(p, slot, m, rb) when a receiver is queued and
+ * every check passes; else IPC_FAST_NO. */
+int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
+                  const struct ipc_fast_msg *m, const struct ipc_rbuf *rb);
+/* ipc_fast_reply_recv: ipc_reply_recv(p, rslot, m, slot, rb) when the
+ * reply reaches a live caller, every check passes and no sender is
+ * queued; else IPC_FAST_NO. */
+int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
+                        const struct ipc_fast_msg *m, uint32_t slot,
+                        const struct ipc_rbuf *rb);
+
 /* ---- inspection (traces, ipcstat, tests) ------------------------------ */
 
 const char *ipc_state_name(enum ipc_state s);   /* "running", "call", ... */

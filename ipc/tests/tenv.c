@@ -176,6 +176,7 @@ int main(void)
     test_invariants();
     test_kref();
     test_revoke();
+    test_fast();
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;
 }

@@ -10,8 +10,11 @@
  * sleeps the process's thread on p->ipc_wq until the operation that
  * completes it makes the process IPC_RUNNING again and calls its wake
  * hook (proc_ipc_wake).  Then it writes what the process got into the
- * guest.  A kill ends the sleep: the call traps "killed" (HOST_KILLED);
- * proc_kill has already run ipc_exit, so partners got EPIPE.
+ * guest.  call and reply_recv in their plain case skip the copy: they
+ * read the few fields they need in place and run the specialised
+ * operation of ipc/fast.c (ipcfast.c has the fast path).  A kill ends
+ * the sleep: the call traps "killed" (HOST_KILLED); proc_kill has
+ * already run ipc_exit, so partners got EPIPE.
  *
  * Unlike the pointer rule of spec/abi.md, a bad pointer here is the errno
  * EFAULT, not a trap: spec/ipc.md makes a bad IPC argument an error the
@@ -21,6 +24,7 @@
 #include "proc/ipccall.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "kprintf.h"
 #include "kstring.h"
@@ -97,17 +101,14 @@ static struct ipc_grant grant_of(uint32_t h)
     return g;
 }
 
-/* msg_get: the wisp_msg at guest address a into *m; false (EFAULT) if
- * its 68 bytes are not all inside memory.  len 0 is no buffer.  Every
- * field of *m the core reads is set (no memset: this is every message's
- * path): the grants only up to nhandles, as the core looks at no other
- * (more than IPC_MSG_HANDLES_MAX is EINVAL before any is looked at). */
-static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
+/* msg_read: the wisp_msg at kernel pointer src (its 68 bytes checked)
+ * into *m.  len 0 is no buffer.  Every field of *m the core reads is set
+ * (no memset: this is every message's path): the grants only up to
+ * nhandles, as the core looks at no other (more than
+ * IPC_MSG_HANDLES_MAX is EINVAL before any is looked at). */
+static void msg_read(const void *src, struct ipc_msg *m)
 {
     struct g_msg g;
-    const void *src = host_mem(c, a, sizeof g);
-    if (!src)
-        return false;
     memcpy(&g, src, sizeof g);
     m->label = g.label;
     m->nwords = g.nwords;
@@ -118,37 +119,72 @@ static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
     m->nhandles = g.nhandles;
     for (uint32_t i = 0; i < g.nhandles && i < IPC_MSG_HANDLES_MAX; i++)
         m->handles[i] = grant_of(g.handles[i]);
+}
+
+/* msg_get: the wisp_msg at guest address a into *m (msg_read); false
+ * (EFAULT) if its 68 bytes are not all inside memory. */
+static bool msg_get(wasm_host_call *c, uint32_t a, struct ipc_msg *m)
+{
+    const void *src = host_mem(c, a, sizeof(struct g_msg));
+    if (!src)
+        return false;
+    msg_read(src, m);
     return true;
+}
+
+/* rbuf_read: the receive buffer named by the wisp_in at kernel pointer
+ * gin (its 84 bytes checked).  cap 0 is none. */
+static struct ipc_rbuf rbuf_read(const char *gin)
+{
+    uint32_t f[2];                      /* buf, cap */
+    memcpy(f, gin, sizeof f);
+    return (struct ipc_rbuf){ f[1] != 0, f[0], f[1] };
 }
 
 /* rbuf_get: the receive buffer named by the wisp_in at a; NULL (EFAULT)
  * if its 84 bytes are not all inside memory, else a kernel pointer to
  * them for in_put (linear memory never shrinks nor moves, so it stays
- * good while the call waits).  cap 0 is none. */
+ * good while the call waits). */
 static char *rbuf_get(wasm_host_call *c, uint32_t a, struct ipc_rbuf *rb)
 {
-    struct g_in g;
-    char *src = host_mem(c, a, sizeof g);
-    if (!src)
-        return NULL;
-    memcpy(&g, src, 8);
-    *rb = (struct ipc_rbuf){ g.cap != 0, g.buf, g.cap };
+    char *src = host_mem(c, a, sizeof(struct g_in));
+    if (src)
+        *rb = rbuf_read(src);
     return src;
 }
 
+/* put32: v as the little-endian u32 at guest bytes at (any alignment). */
+static inline void put32(char *at, uint32_t v)
+{
+    memcpy(at, &v, 4);
+}
+
+/* rd32: the little-endian u32 at guest bytes at (any alignment). */
+static inline uint32_t rd32(const char *at)
+{
+    uint32_t v;
+    memcpy(&v, at, 4);
+    return v;
+}
+
+#define GM(field) offsetof(struct g_msg, field)
+#define GI(field) offsetof(struct g_in, field)
+
 /* in_put: what p received (p->ipc.got) into the wisp_in at gin, from
- * rbuf_get; its in-fields stay. */
+ * rbuf_get; its in-fields stay.  Field by field, straight into the
+ * guest: every field but buf and cap is written. */
 static void in_put(struct proc *p, char *gin)
 {
     const struct ipc_got *got = &p->ipc.got;
-    struct g_in g = {
-        .badge = got->badge, .label = got->label, .nwords = got->nwords,
-        .len = got->len, .copied = got->copied,
-        .nhandles = got->nhandles, .reply = got->reply,
-    };
-    memcpy(g.words, got->words, sizeof g.words);
-    memcpy(g.handles, got->handles, sizeof g.handles);
-    memcpy(gin + 8, (char *)&g + 8, sizeof g - 8);
+    put32(gin + GI(badge), got->badge);
+    put32(gin + GI(label), got->label);
+    put32(gin + GI(nwords), got->nwords);
+    memcpy(gin + GI(words), got->words, sizeof got->words);
+    put32(gin + GI(len), got->len);
+    put32(gin + GI(copied), got->copied);
+    put32(gin + GI(nhandles), got->nhandles);
+    memcpy(gin + GI(handles), got->handles, sizeof got->handles);
+    put32(gin + GI(reply), (uint32_t)got->reply);
 }
 
 /* put_out: for a call that makes a slot: store it at out on success. */
@@ -254,43 +290,114 @@ static uint32_t w_try_recv(struct proc *p, wasm_host_call *c)
     return receiving(p, c, ipc_try_recv);
 }
 
+/* ---- the calls: the hot path ------------------------------------------ */
+
+/*
+ * A call or reply_recv: the guest's wisp_msg and wisp_in, each checked
+ * once (EFAULT before anything changes), for whichever path runs.
+ */
+struct hot_args {
+    wasm_memory *mem;                   /* the caller's memory */
+    const char *gm;                     /* its wisp_msg */
+    char *gin;                          /* its wisp_in */
+};
+
+/* hot_get: *a for the wisp_msg at guest address ma and the wisp_in at
+ * ia; false (EFAULT) unless both are wholly inside memory. */
+static inline bool hot_get(wasm_host_call *c, uint32_t ma, uint32_t ia,
+                           struct hot_args *a)
+{
+    a->mem = c->caller ? wasm_instance_memory(c->caller) : NULL;
+    a->gm = host_range(a->mem, ma, sizeof(struct g_msg));
+    a->gin = host_range(a->mem, ia, sizeof(struct g_in));
+    return a->gm && a->gin;
+}
+
+/*
+ * fast_decode: the decoding of call's and reply_recv's plain case (ipc/
+ * fast.c), if this is one: ipcfast_on, the message without a buffer or
+ * handles, and the receive buffer it names inside memory (the one check
+ * of that buffer on this path).  Then *m names its label, word count
+ * and words in place, *rb is the receive buffer, and true.  Else false:
+ * the general path decodes it all and reports what is wrong (EFAULT,
+ * EINVAL, ...).
+ */
+static inline bool fast_decode(const struct hot_args *a,
+                               struct ipc_fast_msg *m, struct ipc_rbuf *rb)
+{
+    if (!ipcfast_on || rd32(a->gm + GM(len)) != 0 ||
+        rd32(a->gm + GM(nhandles)) != 0)
+        return false;
+    *rb = rbuf_read(a->gin);
+    if (rb->has && !host_range(a->mem, rb->ptr, rb->cap))
+        return false;
+    *m = (struct ipc_fast_msg){ rd32(a->gm + GM(label)),
+                                rd32(a->gm + GM(nwords)), a->gm + GM(words) };
+    return true;
+}
+
+/* hot_end: the end of an operation of call or reply_recv that returned
+ * op (fast: begun with ipcfast_begin or ipcfast_enter, fl its flags):
+ * wait for the partner's answer, then what p got into the wisp_in. */
+static inline uint32_t hot_end(struct proc *p, int op, bool fast,
+                               uint64_t fl, const struct hot_args *a)
+{
+    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
+    if (r == IPC_OK)
+        in_put(p, a->gin);
+    return r;
+}
+
 /* call(h, msg, in) -> errno; the reply lands in *in.  This and
- * reply_recv take the fast path when it applies (ipcfast.c). */
+ * reply_recv take the fast path when it applies (ipcfast.c): in their
+ * plain case the specialised operation of ipc/fast.c, on what
+ * fast_decode read; otherwise the general one. */
 static uint32_t w_call(struct proc *p, wasm_host_call *c)
 {
+    struct hot_args a;
+    struct ipc_fast_msg fm;
     struct ipc_msg m;
     struct ipc_rbuf rb;
     uint32_t h = host_arg32(c, 0);
-    char *gin;
-    if (!msg_get(c, host_arg32(c, 1), &m) ||
-        !(gin = rbuf_get(c, host_arg32(c, 2), &rb)))
-        return IPC_EFAULT;
     uint64_t fl;
+    if (!hot_get(c, host_arg32(c, 1), host_arg32(c, 2), &a))
+        return IPC_EFAULT;
+    if (fast_decode(&a, &fm, &rb)) {
+        ipcfast_enter(&fl);
+        int op = ipc_fast_call(&p->ipc, h, &fm, &rb);
+        if (op != IPC_FAST_NO)
+            return hot_end(p, op, true, fl, &a);
+        ipcfast_leave(fl);
+    }
+    msg_read(a.gm, &m);
+    rb = rbuf_read(a.gin);
     bool fast = ipcfast_begin(&m, &fl);
-    int op = ipc_call(&p->ipc, h, &m, &rb);
-    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
-    if (r == IPC_OK)
-        in_put(p, gin);
-    return r;
+    return hot_end(p, ipc_call(&p->ipc, h, &m, &rb), fast, fl, &a);
 }
 
 /* reply_recv(r, msg, h, in) -> errno: reply, then recv's result. */
 static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
 {
+    struct hot_args a;
+    struct ipc_fast_msg fm;
     struct ipc_msg m;
     struct ipc_rbuf rb;
     uint32_t rs = host_arg32(c, 0), h = host_arg32(c, 2);
-    char *gin;
-    if (!msg_get(c, host_arg32(c, 1), &m) ||
-        !(gin = rbuf_get(c, host_arg32(c, 3), &rb)))
-        return IPC_EFAULT;
     uint64_t fl;
+    if (!hot_get(c, host_arg32(c, 1), host_arg32(c, 3), &a))
+        return IPC_EFAULT;
+    if (fast_decode(&a, &fm, &rb)) {
+        ipcfast_enter(&fl);
+        int op = ipc_fast_reply_recv(&p->ipc, rs, &fm, h, &rb);
+        if (op != IPC_FAST_NO)
+            return hot_end(p, op, true, fl, &a);
+        ipcfast_leave(fl);
+    }
+    msg_read(a.gm, &m);
+    rb = rbuf_read(a.gin);
     bool fast = ipcfast_begin(&m, &fl);
-    int op = ipc_reply_recv(&p->ipc, rs, &m, h, &rb);
-    uint32_t r = fast ? ipcfast_finish(p, op, fl) : ipccall_finish(p, op);
-    if (r == IPC_OK)
-        in_put(p, gin);
-    return r;
+    return hot_end(p, ipc_reply_recv(&p->ipc, rs, &m, h, &rb), fast, fl,
+                   &a);
 }
 
 /* ---- the calls: notifications ------------------------------------------ */

@@ -14,14 +14,18 @@
  * the caller blocks and the run queue is empty, hands the CPU to the
  * woken thread with sched_handoff; in every other case it wakes it as
  * the slow path would have, just later, before anything else ran.  The
- * IPC operation itself is the same code on both paths, so every
- * result, badge, reply and error is the same; so is the order in which
- * threads run, the new time slice and the count of switches.
+ * IPC operation is the general one or a specialised one that does what
+ * the general one does in its case, field for field (ipc/fast.c), so
+ * every result, badge, reply and error is the same; so is the order in
+ * which threads run, the new time slice and the count of switches.
  *
  * It applies to messages without a buffer or handles, so that what runs
  * with interrupts masked stays short (the receive half of a reply_recv
  * that finds a sender queued still copies that sender's buffer, at most
- * IPC_MSG_BUF_MAX bytes), and only while ipcfast_on.
+ * IPC_MSG_BUF_MAX bytes), and only while ipcfast_on.  In its plain case
+ * (ipc/fast.c: a partner already waiting, no error) the operation is
+ * the specialised one, which ipccall.c runs on the few words it decodes
+ * from the guest; otherwise the general one of ipc/ops.c.
  */
 #include "proc/ipcfast.h"
 
@@ -42,10 +46,23 @@ bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl)
 {
     if (!ipcfast_on || m->has_buf || m->nhandles != 0)
         return false;
+    ipcfast_enter(fl);
+    return true;
+}
+
+/* ipcfast_enter: see ipcfast.h. */
+void ipcfast_enter(uint64_t *fl)
+{
     *fl = irq_save();
     holding = true;
     held = NULL;
-    return true;
+}
+
+/* ipcfast_leave: see ipcfast.h. */
+void ipcfast_leave(uint64_t fl)
+{
+    holding = false;
+    irq_restore(fl);
 }
 
 /* ipcfast_hold: see ipcfast.h.  A second wake in one operation (none on

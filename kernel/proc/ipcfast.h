@@ -22,6 +22,15 @@ extern bool ipcfast_on;
  * *fl holds the flags, and the first process the operation wakes is
  * held back for ipcfast_finish); false: the slow path, nothing done. */
 bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl);
+/* ipcfast_enter: what ipcfast_begin does once the fast path applies,
+ * for an operation the caller has already found to qualify (the
+ * specialised ones of ipc/fast.c): interrupts masked, *fl their flags,
+ * the first wake held back.  ipcfast_finish or ipcfast_leave ends it. */
+void ipcfast_enter(uint64_t *fl);
+/* ipcfast_leave: end what ipcfast_enter began when the operation did
+ * nothing after all (IPC_FAST_NO: no wake was held); interrupts as in
+ * fl. */
+void ipcfast_leave(uint64_t fl);
 /* ipcfast_hold: proc_ipc_wake's first step: true if p's wake is held
  * back for ipcfast_finish (the caller does nothing more). */
 bool ipcfast_hold(struct proc *p);

@@ -1,0 +1,134 @@
+/*
+ * fast.c: the specialised call and reply_recv of the hot path, in the
+ * style of seL4's fastpath_call and fastpath_reply_recv: a client's
+ * call that meets its server already waiting in recv or reply_recv,
+ * and the server's reply_recv that answers a caller and finds nobody
+ * queued, each with a message of words alone (no buffer, no grants).
+ *
+ * Each one first tests every condition that makes its operation the
+ * plain case, changing nothing; if one fails it returns IPC_FAST_NO and
+ * the caller runs the general operation (ops.c), which stays the
+ * reference.  When they all hold, the general operation would pass
+ * every check and take one branch of each test; these do what that
+ * branch does, field for field and in the same order (the caller's got
+ * reset, the receiver's got filled as ipc_transfer fills it, the reply
+ * object taken from the spare and installed, the same wake through the
+ * same hook), so every result, slot, count and trace is the one the
+ * general operation gives.  ipc/tests/fast.c compares the two.
+ */
+#include "ipc/core.h"
+#include "kernel/labtodo.h"
+
+struct ipc_fast_stats ipc_fast_stats;
+
+/* got_words: *g as ipc_transfer leaves it for a message of n words
+ * (at w, little-endian u32s at any alignment), label and badge, without
+ * a buffer or grants: every other field as ipc_got_reset sets it. */
+static void got_words(struct ipc_got *g, uint32_t badge,
+                      const struct ipc_fast_msg *m)
+{
+    *g = (struct ipc_got){ .h = -1, .reply = -1, .has_msg = true,
+                           .badge = badge, .label = m->label,
+                           .nwords = m->nwords };
+    if (m->nwords)                              /* (memcpy is a call) */
+        __builtin_memcpy(g->words, m->words, 4 * (size_t)m->nwords);
+}
+
+/* recv_room: whether p, holding `held` handles, passes ipc_check_recv's
+ * free-slot rule (its receive buffer is inside its memory: see ipc.h). */
+static inline bool recv_room(const struct ipc_proc *p, int held)
+{
+    return p->kcall || IPC_HANDLES_MAX - held >= IPC_RECV_FREE_SLOTS;
+}
+
+/*
+ * ipc_fast_call: see ipc.h.  The plain case of do_send(IPC_CALL): slot
+ * an endpoint handle with s, at most IPC_MSG_WORDS_MAX words (no buffer
+ * nor grants: the caller's decoding saw to that), rb and the free slots
+ * fine, a receive handle left, a spare reply object, and a receiver
+ * queued.  Then: the rendezvous with the oldest receiver, which wakes
+ * with ok, and p waits for the reply in IPC_REPLY.
+ */
+int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
+                  const struct ipc_fast_msg *m, const struct ipc_rbuf *rb)
+{
+    // LAB 6 BEGIN ipc_fast_call
+    struct ipc_handle *h = ipc_handle_of(p, slot, IPC_KIND_EP);
+    struct ipc_obj *ep, *reply;
+    struct ipc_proc *r;
+
+    if (!h || !(h->rights & IPC_R_SEND) || m->nwords > IPC_MSG_WORDS_MAX)
+        return IPC_FAST_NO;
+    ep = h->obj;
+    if (!ep->recvq.head || ep->nrecv == 0 || !p->spare ||
+        !recv_room(p, p->nheld))
+        return IPC_FAST_NO;
+    ipc_got_reset(&p->got);                     /* do_send */
+    p->rbuf = *rb;
+    r = ipc_dequeue(&ep->recvq);
+    got_words(&r->got, h->badge, m);            /* ipc_rendezvous */
+    ep->delivered++;
+    reply = p->spare;
+    p->spare = NULL;
+    reply->caller = p;
+    r->got.reply = ipc_install(r, reply, 0, 0);
+    p->state = IPC_REPLY;
+    p->on = reply;
+    p->badge = 0;
+    ipc_wake(r, IPC_OK);
+    p->result = IPC_BLOCKED;                    /* ipc_ret, via */
+    p->via = slot;
+    ipc_fast_stats.calls++;
+    return IPC_BLOCKED;
+    // LAB 6 STUB declines every call (IPC_FAST_NO), so each takes the general operation: the same results, more instructions
+    // (void)p, (void)slot, (void)m, (void)rb, (void)got_words, (void)recv_room;
+    // LAB_TODO(6, "ipc_fast_call");
+    // return IPC_FAST_NO;
+    // LAB 6 END
+}
+
+/*
+ * ipc_fast_reply_recv: see ipc.h.  The plain case of ipc_reply_recv:
+ * rslot a reply handle whose caller is alive, at most IPC_MSG_WORDS_MAX
+ * words, then slot an endpoint handle with r, rb and the free slots fine
+ * once the reply handle is gone, a send handle left, and no sender
+ * queued.  Then: the caller gets the reply and wakes with ok (ipc_reply)
+ * and p waits at the tail of the receive queue (do_recv).
+ */
+int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
+                        const struct ipc_fast_msg *m, uint32_t slot,
+                        const struct ipc_rbuf *rb)
+{
+    // LAB 6 BEGIN ipc_fast_reply_recv
+    struct ipc_handle *rh = ipc_handle_of(p, rslot, IPC_KIND_REPLY);
+    struct ipc_handle *h = ipc_handle_of(p, slot, IPC_KIND_EP);
+    struct ipc_obj *reply, *ep;
+    struct ipc_proc *caller;
+
+    if (!rh || !h || !(h->rights & IPC_R_RECV) ||
+        m->nwords > IPC_MSG_WORDS_MAX || !rh->obj->caller)
+        return IPC_FAST_NO;
+    ep = h->obj;
+    if (ep->sendq.head || ep->nsend == 0 || !recv_room(p, p->nheld - 1))
+        return IPC_FAST_NO;
+    reply = rh->obj;                            /* ipc_reply */
+    caller = reply->caller;
+    ipc_got_reset(&p->got);
+    ipc_uninstall(p, rslot);
+    ipc_reply_done(reply);
+    got_words(&caller->got, 0, m);
+    ipc_wake(caller, IPC_OK);
+    p->rbuf = *rb;                              /* do_recv */
+    p->state = IPC_RECV;
+    p->on = ep;
+    ipc_enqueue(&ep->recvq, p);
+    p->result = IPC_BLOCKED;
+    p->via = slot;
+    ipc_fast_stats.reply_recvs++;
+    return IPC_BLOCKED;
+    // LAB 6 STUB declines every reply_recv (IPC_FAST_NO), so each takes the general operations: the same results, more instructions
+    // (void)p, (void)rslot, (void)m, (void)slot, (void)rb;
+    // LAB_TODO(6, "ipc_fast_reply_recv");
+    // return IPC_FAST_NO;
+    // LAB 6 END
+}
