@@ -436,6 +436,10 @@ static wasm_result run(wasm_exec *ex)
             pc += 5;
             break;
         }
+        case OP_SHR_AND_ADD:
+            S(1) = (uint32_t)(((U32(2) >> (U32(3) & 31)) & U32(4)) + U32(5));
+            pc += 6;
+            break;
         case OP_AND_SHL:
             S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
             pc += 5;

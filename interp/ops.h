@@ -53,6 +53,7 @@ enum {
     OP_SHR_AND = 0x1E,       /* d a b c                        d = (a >> b) & c (i32, shr_u) */
     OP_XOR_MUL64 = 0x1F,     /* d a b c                        d = (a ^ b) * c (i64) */
     OP_AND_SHL = 0x20,       /* d a b c                        d = (a & b) << c (i32) */
+    OP_SHR_AND_ADD = 0x21,   /* d a b c e                      d = ((a >> b) & c) + e (i32) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */
