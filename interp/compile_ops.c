@@ -76,6 +76,39 @@ static bool fuse_pair(cc *c, uint32_t op, cc_val va, cc_val vb, uint8_t r)
     return false;
 }
 
+/* If v was computed by the OP_SHR_AND just emitted, removes it and sets
+ * w[] to its three operand slots. */
+static bool unemit_field(cc *c, cc_val v, uint32_t w[3])
+{
+    uint32_t at = c->last_dst - 1;
+    if (c->last_dst == NO_LABEL || at + 5 != c->ncode ||
+        c->code[at] != OP_SHR_AND)
+        return false;
+    w[2] = c->code[at + 4];
+    return cc_unemit(c, v, OP_SHR_AND, OP_SHR_AND, &w[0], &w[1]) != 0;
+}
+
+/* An i32.add of a bit field just extracted by OP_SHR_AND and another
+ * value, base + ((i >> 3) & 0xff0): one OP_SHR_AND_ADD (a guest
+ * interpreter's operand field scaled into an offset from its base). */
+static bool fuse_field_add(cc *c, cc_val va, cc_val vb, uint8_t r)
+{
+    uint32_t w[3];
+    cc_val other = vb;
+    if (!unemit_field(c, va, w)) {
+        if (!unemit_field(c, vb, w))
+            return false;
+        other = va;
+    }
+    cc_op(c, OP_SHR_AND_ADD);
+    cc_push_result(c, r);
+    cc_slot(c, w[0]);
+    cc_slot(c, w[1]);
+    cc_slot(c, w[2]);
+    cc_slot(c, other.slot);
+    return true;
+}
+
 /* Emits `op d a` or `op d a b` after popping operands of type a (and b). */
 static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
 {
@@ -84,6 +117,8 @@ static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
         return false;
     if (!cc_pop(c, a, &va))
         return false;
+    if (op == 0x6a && !cc_dead(c) && fuse_field_add(c, va, vb, r))
+        return !c->failed;
     if (b && !cc_dead(c) && fuse_pair(c, op, va, vb, r))
         return !c->failed;
     cc_op(c, op);

@@ -285,6 +285,21 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
         memcpy(mem + ea, &v, N); pc += 5; break; }
 #define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv)
+/* An i32 load (at address ADDR, LEN words) and the br_table after it,
+ * indexed by the loaded value: the load's own result is written as
+ * well, then the br_table runs as its case below would. */
+#define LOAD_BR_TABLE_AT(op, T, N, ADDR, LEN) case op + OP_LOAD_BR_TABLE: { \
+        uint64_t ea = ADDR; T v; \
+        trap = mem_check(ea, N, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(&v, mem + ea, N); S(1) = (uint32_t)v; pc += LEN; \
+        bool back = pc[0] == OP_LOOP_BR_TABLE; \
+        trap = br_table_jump(&pc, (uint32_t)v); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        if (back) SAFEPOINT(); \
+        break; }
+#define LOAD_BR_TABLE(op, T, N) LOAD_BR_TABLE_AT(op, T, N, EA(2), 4) \
+        LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
@@ -421,6 +436,10 @@ static wasm_result run(wasm_exec *ex)
             pc += 5;
             break;
         }
+        case OP_SHR_AND_ADD:
+            S(1) = (uint32_t)(((U32(2) >> (U32(3) & 31)) & U32(4)) + U32(5));
+            pc += 6;
+            break;
         case OP_AND_SHL:
             S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
             pc += 5;
@@ -546,6 +565,11 @@ static wasm_result run(wasm_exec *ex)
         STORES(0x3c, uint8_t, 1)
         STORES(0x3d, uint16_t, 2)
         STORES(0x3e, uint32_t, 4)
+        LOAD_BR_TABLE(0x28, uint32_t, 4)
+        LOAD_BR_TABLE(0x2c, int8_t, 1)
+        LOAD_BR_TABLE(0x2d, uint8_t, 1)
+        LOAD_BR_TABLE(0x2e, int16_t, 2)
+        LOAD_BR_TABLE(0x2f, uint16_t, 2)
         case OP_MEMORY_SIZE:
             S(1) = inst->mem0->pages;
             pc += 2;

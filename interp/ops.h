@@ -53,6 +53,7 @@ enum {
     OP_SHR_AND = 0x1E,       /* d a b c                        d = (a >> b) & c (i32, shr_u) */
     OP_XOR_MUL64 = 0x1F,     /* d a b c                        d = (a ^ b) * c (i64) */
     OP_AND_SHL = 0x20,       /* d a b c                        d = (a & b) << c (i32) */
+    OP_SHR_AND_ADD = 0x21,   /* d a b c e                      d = ((a >> b) & c) + e (i32) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */
@@ -80,10 +81,15 @@ enum {
      * slots (a folded i32.add):  load  op d a b offset
      *                            store op a b val offset */
     OP_ADDR_ADD = 0x100,
+    /* the i32 loads (0x28, 0x2C..0x2F, and + OP_ADDR_ADD) + OP_LOAD_BR_TABLE:
+     * the load, then the OP_BR_TABLE or OP_LOOP_BR_TABLE right after it,
+     * whose index is the loaded value, in one dispatch (a switch on a
+     * value read from memory: a guest interpreter's opcode) */
+    OP_LOAD_BR_TABLE = 0xA0,
     /* OP_BR_LT_S.. + OP_ADD_BR: an i32.add fused in front of the compare
      * (a superinstruction):  op d x y b target  d = x + y; jump if d ? b.
      * + OP_LOOP_ADD_BR: the same, backward, a safe point. */
-    OP_ADD_BR = 0x1C0,
+    OP_ADD_BR = 0x1D0,
     OP_LOOP_ADD_BR = 0x1E0,
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */

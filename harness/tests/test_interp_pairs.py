@@ -1,12 +1,14 @@
 """The superinstructions that fuse two ops (spec/wasm.md, book chapter 4):
 an i32.add feeding another (either operand), an i32.shr_u feeding an
 i32.and (either operand), an i32.and feeding an i32.shl (its first
-operand), an i64.xor feeding an i64.mul (either operand),
+operand), an i64.xor feeding an i64.mul (either operand), an i32.shr_u
+and i32.and pair feeding an i32.add (either operand),
 and two COPYs in a row (local.sets, and the
 moves of a branch), but never across a label a branch lands on; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
 front of the op that computes the new value; and an i32.load of an
-address just loaded, with either access out of bounds.  Each
+address just loaded, with either access out of bounds; and an i32 load
+of each width feeding a br_table, in bounds and out.  Each
 function runs through build/host/wasm-probe on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
@@ -67,6 +69,15 @@ FUNCS = {
     # a signed shift is not fused: it must stay an arithmetic shift
     'shr_s_and': (f'(i32.and (i32.shr_s {A} {B}) {C})',
                   lambda a, b, c: ((a - (a >> 31 << 32)) >> (b & 31)) & c & M32),
+    # a bit field added to a base, either way round, and kept in a local
+    'shr_and_add_first': (f'(i32.add (i32.and (i32.shr_u {A} {B}) {C}) {B})',
+                          lambda a, b, c: (((a >> (b & 31)) & c) + b) & M32),
+    'shr_and_add_second': (f'(i32.add {C} (i32.and (i32.shr_u {A} (i32.const 3)) '
+                           f'(i32.const 4080)))',
+                           lambda a, b, c: (c + ((a >> 3) & 4080)) & M32),
+    'shr_and_add_tee': (f'(i32.mul (local.tee $t (i32.add {C} (i32.and (i32.shr_u {A} '
+                        f'(i32.const 12)) (i32.const 4080)))) (local.get $t))',
+                        lambda a, b, c: ((c + ((a >> 12) & 4080)) ** 2) & M32),
     # the local.sets of a rotation, one pair after the other
     'copies': (f'(local.set $t {A}) (local.set $a {B}) (local.set $b {C}) '
                f'(local.set $c (local.get $t)) '
@@ -196,3 +207,111 @@ def test_load_of_a_loaded_address(tmp_path):
         else:
             assert line == f'result i32 {s32(want)}', \
                 f'chase({a:#x}, {b:#x}): {line}, want {want:#x}'
+
+
+# An i32 load feeding a br_table runs as one op: each width and sign, an
+# address that is a sum (OP_ADDR_ADD), an index with a bias folded into
+# the table (i32.sub k), a table whose target goes back to a loop (a safe
+# point), and an address out of bounds, which traps before any jump.
+SWITCH_LOADS = {   # name: (load, bytes, signed)
+    'i32': ('i32.load', 4, False), 'u8': ('i32.load8_u', 1, False),
+    's8': ('i32.load8_s', 1, True), 'u16': ('i32.load16_u', 2, False),
+    's16': ('i32.load16_s', 2, True),
+}
+
+
+def switch_func(name, load, addr, bias):
+    index = f'({load} offset=64 {addr})'
+    if bias:
+        index = f'(i32.sub {index} (i32.const {bias}))'
+    return f'''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i32.store (i32.const 64) (local.get $b))
+    (block $d (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $d {index}))
+       (return (i32.const 10)))
+      (return (i32.const 11)))
+     (return (i32.const 12)))
+    (i32.const 13))'''
+
+
+SWITCH_LOOP = '''
+  (func (export "loop") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $n i32)
+    (i32.store (i32.const 64) (local.get $b))
+    (loop $l
+      (block $x
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (i32.store8 offset=64 (local.get $a)
+          (i32.shr_u (i32.load8_u offset=64 (local.get $a)) (i32.const 1)))
+        (br_table $x $l (i32.load8_u offset=64 (local.get $a)))))
+    (local.get $n))'''
+
+
+def switch_cases():
+    """name: (load, bytes, signed, address is a + c, bias)"""
+    cases = {}
+    for key, (load, n, signed) in SWITCH_LOADS.items():
+        cases[f'sw_{key}'] = (load, n, signed, False, 0)
+        cases[f'sw_{key}_sum'] = (load, n, signed, True, 0)
+        cases[f'sw_{key}_bias'] = (load, n, signed, False, 2)
+    return cases
+
+
+def switch_model(n, signed, sum_addr, bias, a, b, c):
+    mem = bytearray(PAGE)
+    mem[64:68] = b.to_bytes(4, 'little')
+    ea = ((a + c) & M32 if sum_addr else a) + 64
+    if ea + n > PAGE:
+        return 'trap'
+    v = int.from_bytes(mem[ea:ea + n], 'little', signed=signed) & M32
+    i = (v - bias) & M32
+    return 10 + min(i, 3)
+
+
+def loop_model(a, b, c):
+    mem = bytearray(PAGE)
+    mem[64:68] = b.to_bytes(4, 'little')
+    if a + 64 + 1 > PAGE:
+        return 'trap'
+    v, n = mem[a + 64], 0
+    while True:
+        n += 1
+        v >>= 1
+        if v == 0:
+            return n
+
+
+def test_load_feeding_a_br_table(tmp_path):
+    cases = switch_cases()
+    funcs = ''.join(switch_func(name, load, '(i32.add (local.get $a) (local.get $c))'
+                                if sum_addr else '(local.get $a)', bias)
+                    for name, (load, _, _, sum_addr, bias) in cases.items())
+    (tmp_path / 's.wat').write_text(f'(module (memory 1){funcs}{SWITCH_LOOP})\n')
+    subprocess.run(['wat2wasm', str(tmp_path / 's.wat'), '-o',
+                    str(tmp_path / 's.wasm')], check=True)
+    wasm = str(tmp_path / 's.wasm')
+    values = [0, 1, 2, 3, 4, 0x80, 0xff, 0x102, 0x8001, 0xffff, 0x10003,
+              0x80000002, M32]
+    addrs = [0, 1, 2, 3, PAGE - 68, PAGE - 66, PAGE - 65, PAGE - 64, M32 - 63]
+    calls = [(name, a, b, 0 if not cases[name][3] else 5)
+             for name in cases for a in addrs[:4] for b in values]
+    calls += [(name, a, 0x01020304, c) for name in cases for a in addrs
+              for c in (0, 2)]
+    calls += [('loop', a, b, 0) for a in addrs for b in values]
+    for name, a, b, c in calls:
+        if name == 'loop':
+            want = loop_model(a, b, c)
+        else:
+            want = switch_model(*cases[name][1:], a, b, c)
+        out = subprocess.run([PROBE, wasm, name, str(s32(a)), str(s32(b)),
+                              str(s32(c))], capture_output=True, text=True,
+                             timeout=60)
+        line = (out.stdout.splitlines() or [out.stderr])[0]
+        if want == 'trap':
+            assert line.startswith('trap: out of bounds memory access'), \
+                f'{name}({a:#x}, {b:#x}, {c:#x}): {line}, want the trap'
+        else:
+            assert line == f'result i32 {want}', \
+                f'{name}({a:#x}, {b:#x}, {c:#x}): {line}, want {want}'

@@ -434,6 +434,29 @@ static uint32_t index_bias(cc *c, cc_val *idx)
     return k;
 }
 
+/*
+ * When the op just emitted is an i32 load (0x28, 0x2C..0x2F, or one of
+ * them + OP_ADDR_ADD) of br_table's index, with no label between them,
+ * turns it into op + OP_LOAD_BR_TABLE: the load, then the br_table that
+ * follows, in one dispatch.  The load still writes its result, so
+ * nothing else changes.  A switch on a byte or word read from memory, a
+ * guest's own interpreter loop (or a switch through a lookup table),
+ * dispatches once instead of twice.
+ */
+static void fuse_load_br_table(cc *c, cc_val idx)
+{
+    uint32_t at = c->cur_op;
+    if (at == NO_LABEL || c->failed)
+        return;
+    uint32_t op = c->code[at], load = op & ~(uint32_t)OP_ADDR_ADD;
+    uint32_t len = op & OP_ADDR_ADD ? 5 : 4;
+    if ((load != 0x28 && (load < 0x2c || load > 0x2f)) ||
+        op > (0x2f | OP_ADDR_ADD) || at + len != c->ncode ||
+        c->code[at + 1] != idx.slot)
+        return;
+    c->code[at] = op + OP_LOAD_BR_TABLE;
+}
+
 /* br_table l* l_default. */
 bool cc_br_table(cc *c)
 {
@@ -457,6 +480,7 @@ bool cc_br_table(cc *c)
             cc_materialize(c, i);
         if (!cc_dead(c)) {
             uint32_t at = c->ncode;
+            fuse_load_br_table(c, idx);
             cc_op(c, OP_BR_TABLE);
             cc_slot(c, idx.slot);
             cc_word(c, n);
