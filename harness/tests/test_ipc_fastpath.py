@@ -6,10 +6,16 @@ calls and reply_recvs goes the specialised way, and ipcbench's own check
 of each echo passes; with it off none does, and the programs see the
 same thing.  That the specialised operations leave every field as the
 general ones do is checked step by step on the host
-(ipc/tests/fast.c, run by test_ipc_core.py)."""
+(ipc/tests/fast.c): by test_ipc_core.py with every other unit test, and
+alone (`ipc-core-test fast`) by the first test here, the one lab 6
+grades."""
 import re
+import subprocess
+from pathlib import Path
 
 from test_proc_run import exit_line
+
+CORE_TEST = Path(__file__).resolve().parents[2] / "build" / "host" / "ipc-core-test"
 
 COUNT_RE = re.compile(r"^ipcfast: (on|off) \(specialised: (\d+) calls, "
                       r"(\d+) reply_recvs\)$", re.M)
@@ -35,7 +41,21 @@ def word_trips(w):
     return sum(trips.values())
 
 
+def same_as_the_general_operations():
+    """`ipc-core-test fast`: one conversation run through the general
+    operations and through the specialised ones, every field of every
+    process compared after each step (ipc/tests/fast.c)."""
+    assert CORE_TEST.is_file(), f"{CORE_TEST} is missing: run make {CORE_TEST.name}"
+    r = subprocess.run([str(CORE_TEST), "fast"], capture_output=True, text=True,
+                       timeout=120)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and re.search(r"\d+ checks, 0 failed", r.stdout), (
+        "the specialised call and reply_recv must take every plain case and leave "
+        f"each process exactly as the general operations do:\n{out}")
+
+
 def test_round_trips_of_words_take_the_specialised_path(monitor):
+    same_as_the_general_operations()
     path, calls, rrs = counts(monitor)
     assert path == "on"
     n = word_trips(monitor)

@@ -1,6 +1,7 @@
 /*
  * tenv.c: the test environment of tenv.h, and main: runs every group of
- * tests and prints "ipc-core-test: N checks, F failed".
+ * tests (with the argument "fast", only the fast path's) and prints
+ * "ipc-core-test: N checks, F failed".
  */
 #include "ipc/tests/tenv.h"
 
@@ -166,8 +167,16 @@ void t_serve(int i, int from, int to)
         CHECK_EQ(ipc_give(P(i), (uint32_t)slot, P(j)), IPC_OK);
 }
 
-int main(void)
+/* main: every group of checks, or with the argument "fast" only the
+ * specialised operations against the general ones (lab 6's fast path
+ * is graded on it); the count of checks and failures last. */
+int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "fast") == 0) {
+        test_fast();
+        printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
+        return t_failed != 0;
+    }
     test_callreply();
     test_grants();
     test_death();
