@@ -176,7 +176,8 @@ WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
                                     uint64_t *slots, wasm_instance *caller,
                                     wasm_result *res)
 {
-    wasm_host_call call = { ex, caller, f->env, NULL, NULL, NULL, 0, slots };
+    wasm_host_call call = { ex, caller, f->env, NULL, NULL, NULL, 0, slots,
+                            ex->hook_ctx };
     wasm_status st = f->host(&call);
     return UNLIKELY(st != WASM_OK) ? host_status(st, &call, res) : st;
 }
@@ -208,7 +209,8 @@ host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
         in[i] = slot_value(ft->params[i], slots[i]);
     for (uint32_t i = 0; i < ft->nresults; i++)
         out[i] = slot_value(ft->results[i], 0);
-    wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0, NULL };
+    wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0, NULL,
+                            ex->hook_ctx };
     wasm_status st = f->host(&call);
     if (st == WASM_OK) {
         for (uint32_t i = 0; i < ft->nresults; i++)

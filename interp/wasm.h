@@ -269,7 +269,11 @@ const wasm_module *wasm_instance_module(const wasm_instance *inst);
  * results (slots[0..nresults)), each one 64-bit word: i64, f64 and
  * references all 64 bits, i32 and f32 in the low 32 bits, and a result
  * of those must have its high 32 bits zero.  slots is NULL for the
- * others. */
+ * others.
+ *
+ * exec_ctx is the ctx given to wasm_exec_set_hook for the calling exec
+ * (NULL without one): the embedder's own state for that exec, such as
+ * the process it runs, found without a lookup. */
 typedef struct {
     wasm_exec *exec;
     wasm_instance *caller;
@@ -279,6 +283,7 @@ typedef struct {
     const char *trap_message;
     int32_t exit_code;
     uint64_t *slots;
+    void *exec_ctx;
 } wasm_host_call;
 
 typedef wasm_status (*wasm_host_fn)(wasm_host_call *call);

@@ -7,14 +7,15 @@ message each way.  Three messages: empty (label only), 8 words, and a
 Guest instructions: boots build/wisp.iso under QEMU with `-icount
 shift=0` and runs `run ipcbench TICKS` (services/ipcbench.c), which
 spawns itself as the server and makes round trips from one timer tick to
-TICKS ticks later, reading the clock once per 16 round trips.  Under
+TICKS ticks later, reading the clock once per 256 round trips.  Under
 `-icount shift=0` QEMU's virtual clock advances one nanosecond per guest
 instruction (and the TSC one per instruction: kernel_switch.py), and the
 kernel's timer runs on that clock, so the nanoseconds the program
 measures are guest instructions.  Nothing is subtracted: the figure
 holds both programs' Wasm loops in the interpreter, the host calls, the
 IPC core, two thread switches, the clock reads and the timer
-interrupts.  Each boot runs ipcbench twice: with the fast path of call
+interrupts (a clock read costs about 470 instructions, under 2 per round
+trip or null call).  Each boot runs ipcbench twice: with the fast path of call
 and reply_recv (the monitor's `ipcfast on`, as the kernel boots;
 kernel/proc/ipcfast.c), then on the slow path (`ipcfast off`).  Two
 boots must agree within 1%.

@@ -146,8 +146,9 @@ void proc_preempt_hook(void *ctx)
 }
 // book: fuel_hook
 
-/* proc_exec_setup: p's exec, its fuel hook set.  False when out of
- * memory. */
+/* proc_exec_setup: p's exec, its fuel hook set with p as its context
+ * (which is also how a host call finds its process: hostcall.c).  False
+ * when out of memory. */
 bool proc_exec_setup(struct proc *p)
 {
     p->exec = wasm_exec_new(&p->rt);

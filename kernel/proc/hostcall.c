@@ -6,7 +6,8 @@
  * consdev.c, the device calls in devcap.c).
  *
  * The host functions are made once at boot (hostcall_init) and shared by
- * every instance; a call finds its process through the current thread.
+ * every instance; a call finds its process in the exec it runs on (the
+ * hook's context, set by engine.c).
  * The WASI calls are in wasi.c; spec/abi.md states each call's contract.
  */
 #include "proc/hostcall.h"
@@ -143,7 +144,7 @@ static const int nwisp = sizeof wisp_entries / sizeof wisp_entries[0];
 static wasm_status host_tramp(wasm_host_call *c)
 {
     const struct host_entry *e = c->env;
-    struct proc *p = proc_current();
+    struct proc *p = c->exec_ctx;           /* engine.c: the hook's ctx */
     if (!e->impl) {                         /* proc_exit(code) */
         c->exit_code = (int32_t)host_arg32(c, 0);
         return WASM_EXITED;
