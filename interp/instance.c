@@ -132,18 +132,6 @@ void wasm_memory_free(wasm_memory *mem)
     wl_free(rt, mem, sizeof *mem);
 }
 
-/* The memory's bytes; valid until the next grow. */
-uint8_t *wasm_memory_data(const wasm_memory *mem)
-{
-    return mem->data;
-}
-
-/* The memory's size in bytes. */
-uint64_t wasm_memory_size(const wasm_memory *mem)
-{
-    return mem->size;
-}
-
 /* [offset, offset+len) inside the memory, checked in 64 bits. */
 void *wasm_memory_ptr(const wasm_memory *mem, uint64_t offset, uint64_t len)
 {

@@ -308,8 +308,31 @@ const wasm_module *wasm_func_module(const wasm_func *f);
 
 wasm_memory *wasm_memory_new(const wasm_runtime *rt, wasm_limits limits);
 void wasm_memory_free(wasm_memory *mem);
-uint8_t *wasm_memory_data(const wasm_memory *mem);
-uint64_t wasm_memory_size(const wasm_memory *mem);          /* in bytes */
+
+/* A linear memory.  Its layout is public, unlike the other objects', so
+ * that the two accessors below are inline: every host call that follows
+ * a guest pointer checks it against the memory's size (the kernel's
+ * host_range), several times in a hot IPC call.  Only the engine writes
+ * these fields (wasm_memory_new, memory.grow, wasm_memory_grow). */
+struct wasm_memory {
+    const wasm_runtime *rt;
+    uint8_t *data;
+    uint64_t size;              /* bytes */
+    uint32_t pages;
+    wasm_limits limits;
+};
+
+/* The memory's first byte (valid until the next grow), and its size in
+ * bytes. */
+static inline uint8_t *wasm_memory_data(const wasm_memory *mem)
+{
+    return mem->data;
+}
+
+static inline uint64_t wasm_memory_size(const wasm_memory *mem)
+{
+    return mem->size;
+}
 
 /* Pointer to [offset, offset+len) inside the memory, or NULL if any byte of
  * it is out of bounds (computed in 64 bits; len 0 at offset == size is ok).

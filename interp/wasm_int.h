@@ -280,13 +280,7 @@ struct wasm_func {
     bool raw;                   /* a raw host function: sees the slots */
 };
 
-struct wasm_memory {
-    const wasm_runtime *rt;
-    uint8_t *data;
-    uint64_t size;              /* bytes */
-    uint32_t pages;
-    wasm_limits limits;
-};
+/* struct wasm_memory is public: wasm.h. */
 
 struct wasm_table {
     const wasm_runtime *rt;
