@@ -19,12 +19,6 @@ void waitq_init(struct waitq *q)
     q->head = q->tail = 0;
 }
 
-/* waitq_empty: no thread waits on q. */
-bool waitq_empty(const struct waitq *q)
-{
-    return q->head == 0;
-}
-
 /* waitq_push: append t to q.  Needs interrupts off; t on no queue. */
 void waitq_push(struct waitq *q, struct thread *t)
 {

@@ -46,7 +46,13 @@ bool waitq_sleep(struct waitq *q);
 bool waitq_sleep_at(struct waitq *q, waitq_place_fn place);
 void waitq_wake_one(struct waitq *q);   /* its first sleeper, if any */
 void waitq_wake_all(struct waitq *q);
-bool waitq_empty(const struct waitq *q);
+
+/* waitq_empty: no thread waits on q (inline: the scheduler asks it of
+ * the run queue on every switch). */
+static inline bool waitq_empty(const struct waitq *q)
+{
+    return q->head == 0;
+}
 
 /* Queue primitives for the scheduler, the timer and thread.c; each needs
  * interrupts off.  waitq_wake makes t (sleeping on q) runnable. */

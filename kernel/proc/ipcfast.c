@@ -33,6 +33,7 @@
 #include "waitq.h"
 #include "arch/x86_64/irq.h"
 #include "proc/ipccall.h"
+#include "proc/ipcdebug.h"
 
 bool ipcfast_on = true;
 
@@ -83,15 +84,22 @@ bool ipcfast_hold(struct proc *p)
     return true;
 }
 
-/* ipcfast_finish: see ipcfast.h. */
+/* ipcfast_finish: see ipcfast.h.  After a handoff p runs again because
+ * its partner answered (or a kill woke it): the common case, answered
+ * and not killed, returns the result at once, as ipccall_finish would. */
 uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl)
 {
     struct proc *woken = held;
+    bool handed = false;
     holding = false;
     held = NULL;
-    if (woken && (r != IPC_BLOCKED ||
-                  !sched_handoff(&woken->ipc_wq, &p->ipc_wq)))
+    if (woken && !(handed = r == IPC_BLOCKED &&
+                   sched_handoff(&woken->ipc_wq, &p->ipc_wq)))
         waitq_wake_all(&woken->ipc_wq);
     irq_restore(fl);
+    if (handed && p->ipc.state == IPC_RUNNING && !p->killed) {
+        ipcdebug_check("after an IPC host call");
+        return (uint32_t)p->ipc.result;
+    }
     return ipccall_finish(p, r);
 }
