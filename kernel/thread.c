@@ -172,7 +172,9 @@ static void thread_free(struct thread *t)
  * schedule, and thread_start for a thread's first run), on the stack
  * of the thread switched to, so no thread on the list is running.
  * thread_free unlinks each from the list of all threads and gives back
- * its stack and structure.  The list is kept with interrupts masked.
+ * its stack and structure.  The list is changed with interrupts masked,
+ * and only by threads (thread_exit), never by an interrupt handler, so
+ * an empty list can be seen without masking them.
  */
 void thread_reap_dead(void)
 {
