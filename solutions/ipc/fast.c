@@ -62,13 +62,15 @@ static inline int reply_install(struct ipc_proc *p, struct ipc_obj *o)
     return slot;
 }
 
-/* reply_used: ipc_uninstall(p, rslot) and then ipc_reply_done(o) for
- * the reply handle in rslot, naming o, whose caller is alive and has no
- * spare: the slot is emptied and o becomes the caller's spare, all
- * zeros but its kind.  Of the slot only obj and holder are set (see
- * reply_install); of o, besides the caller, the memory it came with
- * (ipc_obj_new) and the one handle it had: a reply object has no
- * queues, word, target, I/O window, count of deliveries or list link. */
+/* reply_used: what ipc_uninstall(p, rslot) and then ipc_reply_done(o)
+ * do to the reply handle in rslot, which names o, when o's caller is
+ * alive and has no spare: the slot is emptied and o becomes the
+ * caller's spare, all zeros but its kind.  Only what differs is
+ * written.  In the slot: obj and holder (the rest of a reply handle is
+ * zero already: see reply_install).  In o: the caller, the domain
+ * ipc_obj_new gave it, and its count of handles (one); a reply object
+ * never has queues, a word, a target, an I/O window, deliveries or a
+ * place on a domain's list. */
 static inline void reply_used(struct ipc_proc *p, uint32_t rslot,
                               struct ipc_obj *o)
 {
