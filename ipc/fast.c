@@ -53,7 +53,7 @@ static inline int reply_install(struct ipc_proc *p, struct ipc_obj *o)
 {
     int slot = 0;
 
-    while (p->handles[slot].obj)            /* p passed recv_room */
+    while (p->handles[slot].obj)    /* p had room when it began to receive */
         slot++;
     p->handles[slot].obj = o;
     p->handles[slot].holder = p;
@@ -89,7 +89,7 @@ static inline void reply_used(struct ipc_proc *p, uint32_t rslot,
  * free-slot rule (its receive buffer is inside its memory: see ipc.h). */
 static inline bool recv_room(const struct ipc_proc *p, int held)
 {
-    return p->kcall || IPC_HANDLES_MAX - held >= IPC_RECV_FREE_SLOTS;
+    return held <= IPC_HANDLES_MAX - IPC_RECV_FREE_SLOTS || p->kcall;
 }
 
 /*
