@@ -103,8 +103,31 @@ int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok);
 /* ipc_check_recv: EFAULT (rbuf outside p's memory), EMFILE (fewer than
  * IPC_RECV_FREE_SLOTS free slots) or 0 (model: _check_recv). */
 int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb);
-/* ipc_got_reset: no field applies (h and reply -1, the rest zero). */
-void ipc_got_reset(struct ipc_got *g);
+/* ipc_got_reset: no field applies (h and reply -1, the rest zero).
+ * Every operation starts with it, so it is inline, and written field by
+ * field: a memset of the struct's 96 bytes compiles to `rep stosq`, one
+ * instruction per 8 bytes plus its setup, where these compile to a
+ * dozen stores.  (Its padding is never written, so it stays the zero of
+ * the process's fresh memory.) */
+static inline void ipc_got_reset(struct ipc_got *g)
+{
+    g->h = -1;
+    g->word = 0;
+    g->has_msg = false;
+    g->badge = 0;
+    g->label = 0;
+    g->nwords = 0;
+    for (int i = 0; i < IPC_MSG_WORDS_MAX; i++)
+        g->words[i] = 0;
+    g->has_buf = false;
+    g->len = 0;
+    g->copied = 0;
+    g->nhandles = 0;
+    for (int i = 0; i < IPC_MSG_HANDLES_MAX; i++)
+        g->handles[i] = 0;
+    g->reply = -1;
+    g->n = 0;
+}
 /* ipc_transfer: deliver m from src (sent with badge) to dst, which
  * receives into rb, filling dst->got (model: _transfer): the words, the
  * buffer by the truncation rule, the grants. */

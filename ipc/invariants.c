@@ -167,18 +167,34 @@ static bool check_handle(const struct ipc_world *w, const struct ipc_proc *p,
     return true;
 }
 
+/* slot_empty: whether free slot h is all zeros, as ipc_slot_clear
+ * leaves it (the fast path's reply_install sets only what differs). */
+static bool slot_empty(const struct ipc_handle *h)
+{
+    return !h->rights && !h->badge && !h->holder && !h->parent &&
+           !h->child && !h->next && !h->prev;
+}
+
 /*
- * check_table: p's table: nheld is its open slots; a dead process holds
- * nothing; every handle is sound (check_handle).
+ * check_table: p's table: nheld is its open slots, and a free slot is
+ * empty; a dead process holds nothing; every handle is sound
+ * (check_handle); a spare reply object is unused (no handle, no
+ * caller: the fast path's reply_used sets only what differs).
  */
 static bool check_table(const struct ipc_world *w, const struct ipc_proc *p,
                         struct ipc_violation *v)
 {
     int open = 0;
 
+    if (p->spare && (p->spare->kind != IPC_KIND_REPLY ||
+                     p->spare->nhandles || p->spare->caller))
+        return fail(v, "a spare reply object is in use", p->pid, -1);
     for (int s = 0; s < IPC_HANDLES_MAX; s++) {
-        if (!p->handles[s].obj)
+        if (!p->handles[s].obj) {
+            if (!slot_empty(&p->handles[s]))
+                return fail(v, "a free slot is not empty", p->pid, s);
             continue;
+        }
         open++;
         if (!check_handle(w, p, s, v))
             return false;

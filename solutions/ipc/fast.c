@@ -21,24 +21,75 @@
 
 struct ipc_fast_stats ipc_fast_stats;
 
-/* got_words: *g as ipc_transfer leaves it for a message of n words
- * (at w, little-endian u32s at any alignment), label and badge, without
- * a buffer or grants: every other field as ipc_got_reset sets it. */
-static void got_words(struct ipc_got *g, uint32_t badge,
-                      const struct ipc_fast_msg *m)
+/* got_words: *g as ipc_transfer leaves it for message m (its words
+ * little-endian u32s at any alignment) sent with badge, without
+ * a buffer or grants: every other field as ipc_got_reset sets it.  The
+ * words go two at a time (x86 loads and stores 8 bytes at any
+ * alignment), by stores the compiler inlines: a call of memcpy would
+ * cost more than the copy. */
+static inline void got_words(struct ipc_got *g, uint32_t badge,
+                             const struct ipc_fast_msg *m)
 {
-    *g = (struct ipc_got){ .h = -1, .reply = -1, .has_msg = true,
-                           .badge = badge, .label = m->label,
-                           .nwords = m->nwords };
-    if (m->nwords)                              /* (memcpy is a call) */
-        __builtin_memcpy(g->words, m->words, 4 * (size_t)m->nwords);
+    const unsigned char *w = m->words, *pairs_end = w + 8 * (m->nwords / 2);
+    unsigned char *to = (unsigned char *)g->words;
+
+    ipc_got_reset(g);
+    g->has_msg = true;
+    g->badge = badge;
+    g->label = m->label;
+    g->nwords = m->nwords;
+    for (; w < pairs_end; w += 8, to += 8)
+        __builtin_memcpy(to, w, 8);
+    if (m->nwords % 2)
+        __builtin_memcpy(to, w, 4);
+}
+
+/* reply_install: ipc_install(p, o, 0, 0) for reply object o, which no
+ * handle names yet.  A free slot is all zeros (ipc_slot_clear leaves it
+ * so; ipc/invariants.c checks it), and a reply handle has no rights, no
+ * badge and no place in the derivation tree: so of the slot only obj
+ * and holder change, and of the counts only nheld and nhandles. */
+static inline int reply_install(struct ipc_proc *p, struct ipc_obj *o)
+{
+    int slot = 0;
+
+    while (p->handles[slot].obj)    /* p had room when it began to receive */
+        slot++;
+    p->handles[slot].obj = o;
+    p->handles[slot].holder = p;
+    p->nheld++;
+    o->nhandles++;
+    return slot;
+}
+
+/* reply_used: what ipc_uninstall(p, rslot) and then ipc_reply_done(o)
+ * do to the reply handle in rslot, which names o, when o's caller is
+ * alive and has no spare: the slot is emptied and o becomes the
+ * caller's spare, all zeros but its kind.  Only what differs is
+ * written.  In the slot: obj and holder (the rest of a reply handle is
+ * zero already: see reply_install).  In o: the caller, the domain
+ * ipc_obj_new gave it, and its count of handles (one); a reply object
+ * never has queues, a word, a target, an I/O window, deliveries or a
+ * place on a domain's list. */
+static inline void reply_used(struct ipc_proc *p, uint32_t rslot,
+                              struct ipc_obj *o)
+{
+    struct ipc_proc *c = o->caller;
+
+    p->handles[rslot].obj = NULL;
+    p->handles[rslot].holder = NULL;
+    p->nheld--;
+    o->ns = NULL;
+    o->nhandles = 0;
+    o->caller = NULL;
+    c->spare = o;
 }
 
 /* recv_room: whether p, holding `held` handles, passes ipc_check_recv's
  * free-slot rule (its receive buffer is inside its memory: see ipc.h). */
 static inline bool recv_room(const struct ipc_proc *p, int held)
 {
-    return p->kcall || IPC_HANDLES_MAX - held >= IPC_RECV_FREE_SLOTS;
+    return held <= IPC_HANDLES_MAX - IPC_RECV_FREE_SLOTS || p->kcall;
 }
 
 /*
@@ -71,7 +122,7 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     reply = p->spare;
     p->spare = NULL;
     reply->caller = p;
-    r->got.reply = ipc_install(r, reply, 0, 0);
+    r->got.reply = reply_install(r, reply);
     p->state = IPC_REPLY;
     p->on = reply;
     p->badge = 0;
@@ -99,7 +150,7 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     // reply = p->spare;
     // p->spare = NULL;
     // reply->caller = p;
-    // r->got.reply = ipc_install(r, reply, 0, 0);
+    // r->got.reply = reply_install(r, reply);
     // p->state = IPC_REPLY;
     // p->on = reply;
     // p->badge = 0;
@@ -109,7 +160,8 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     // ipc_fast_stats.calls++;
     // return IPC_BLOCKED;
     // LAB 6 STUB declines every call (IPC_FAST_NO), so each takes the general operation: the same results, more instructions
-    // (void)p, (void)slot, (void)m, (void)rb, (void)got_words, (void)recv_room;
+    // (void)p, (void)slot, (void)m, (void)rb, (void)got_words,
+    //     (void)recv_room, (void)reply_install;
     // LAB_TODO(6, "ipc_fast_call");
     // return IPC_FAST_NO;
     // LAB 6 END
@@ -117,7 +169,8 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
 
 /*
  * ipc_fast_reply_recv: see ipc.h.  The plain case of ipc_reply_recv:
- * rslot a reply handle whose caller is alive, at most IPC_MSG_WORDS_MAX
+ * rslot a reply handle whose caller is alive (and has no spare, as
+ * always: its spare became this reply object), at most IPC_MSG_WORDS_MAX
  * words, then slot an endpoint handle with r, rb and the free slots fine
  * once the reply handle is gone, a send handle left, and no sender
  * queued.  Then: the caller gets the reply and wakes with ok (ipc_reply)
@@ -134,7 +187,8 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
     struct ipc_proc *caller;
 
     if (!rh || !h || !(h->rights & IPC_R_RECV) ||
-        m->nwords > IPC_MSG_WORDS_MAX || !rh->obj->caller)
+        m->nwords > IPC_MSG_WORDS_MAX || !rh->obj->caller ||
+        rh->obj->caller->spare)
         return IPC_FAST_NO;
     ep = h->obj;
     if (ep->sendq.head || ep->nsend == 0 || !recv_room(p, p->nheld - 1))
@@ -142,8 +196,7 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
     reply = rh->obj;                            /* ipc_reply */
     caller = reply->caller;
     ipc_got_reset(&p->got);
-    ipc_uninstall(p, rslot);
-    ipc_reply_done(reply);
+    reply_used(p, rslot, reply);                /* its handle, object */
     got_words(&caller->got, 0, m);
     ipc_wake(caller, IPC_OK);
     p->rbuf = *rb;                              /* do_recv */
@@ -155,7 +208,7 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
     ipc_fast_stats.reply_recvs++;
     return IPC_BLOCKED;
     // LAB 6 STUB declines every reply_recv (IPC_FAST_NO), so each takes the general operations: the same results, more instructions
-    // (void)p, (void)rslot, (void)m, (void)slot, (void)rb;
+    // (void)p, (void)rslot, (void)m, (void)slot, (void)rb, (void)reply_used;
     // LAB_TODO(6, "ipc_fast_reply_recv");
     // return IPC_FAST_NO;
     // LAB 6 END

@@ -65,17 +65,6 @@ int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb)
 }
 
 /*
- * ipc_got_reset: see core.h.  Only the fields the model's Ret has matter
- * to the trace; the rest must still be defined.
- */
-void ipc_got_reset(struct ipc_got *g)
-{
-    __builtin_memset(g, 0, sizeof *g);
-    g->h = -1;
-    g->reply = -1;
-}
-
-/*
  * copy_bytes: n bytes from [from, from+n) of src's memory to [to, to+n)
  * of dst's; returns n, or 0 (nothing copied) if either range is not
  * wholly inside its process's memory.  Both ranges were checked when
