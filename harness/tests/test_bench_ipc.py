@@ -33,6 +33,9 @@ def test_quick_mode_prints_every_size_with_numbers(tmp_path):
     assert re.search(r"^Target: a 0-word round trip in <= 1,000 guest instructions "
                      rf"\(both Wasm loops included\): (met|missed \({NUM}\.\d\))$",
                      p.stdout, re.M), p.stdout
+    assert re.search(r"^Target: a null host call in <= 100 guest instructions "
+                     rf"\(its Wasm loop included\): (met|missed \({NUM}\.\d\))$",
+                     p.stdout, re.M), p.stdout
 
 
 def test_ipc_host_prints_each_size_and_refuses_bad_arguments():
