@@ -28,7 +28,8 @@ enum {
 typedef uint32_t (*host_impl)(struct proc *p, wasm_host_call *c);
 
 /* One host function: import module and name, signature ("params:results",
- * i = i32, I = i64) and implementation (NULL: proc_exit). */
+ * i = i32, I = i64) and implementation (NULL: proc_exit, which
+ * hostcall.c's exit_tramp runs). */
 struct host_entry {
     const char *module;
     const char *name;

@@ -355,7 +355,7 @@ static uint32_t wasi_poll_oneoff(struct proc *p, wasm_host_call *c)
 
 /* ---- the table ------------------------------------------------------------ */
 
-/* proc_exit has no implementation: host_tramp ends the call (WASM_EXITED). */
+/* proc_exit has no implementation: exit_tramp ends the call (WASM_EXITED). */
 const struct host_entry wasi_entries[] = {
     { "wasi_snapshot_preview1", "args_get", "ii:i", wasi_args_get },
     { "wasi_snapshot_preview1", "args_sizes_get", "ii:i", wasi_args_sizes_get },
