@@ -48,6 +48,7 @@ static const struct { uint8_t first, second, fused, commutes; } num_pairs[] = {
     { 0x76, 0x71, OP_SHR_AND, 0 },     /* (a >> b) & c: bit fields */
     { 0x71, 0x74, OP_AND_SHL, 0 },     /* (a & b) << c: a field scaled */
     { 0x85, 0x7e, OP_XOR_MUL64, 1 },   /* (h ^ x) * p: FNV-style hashes */
+    { 0x74, 0x6a, OP_SHL_ADD, 1 },     /* base + (i << k): an element */
 };
 
 /* Binary operator op on va and vb: when the instruction just emitted
@@ -63,7 +64,7 @@ static bool fuse_pair(cc *c, uint32_t op, cc_val va, cc_val vb, uint8_t r)
         if (!cc_unemit(c, va, first, first, &x, &y)) {
             if (!num_pairs[i].commutes ||
                 !cc_unemit(c, vb, first, first, &x, &y))
-                return false;
+                continue;
             other = va;
         }
         cc_op(c, num_pairs[i].fused);
@@ -188,12 +189,33 @@ static bool need_memory(cc *c)
     return true;
 }
 
+/* If addr was computed by the OP_SHL_ADD just emitted, removes it and
+ * sets w[] to its three operand slots. */
+static bool unemit_scaled(cc *c, cc_val addr, uint32_t w[3])
+{
+    uint32_t at = c->last_dst - 1;
+    if (c->last_dst == NO_LABEL || at + 5 != c->ncode ||
+        c->code[at] != OP_SHL_ADD)
+        return false;
+    w[2] = c->code[at + 4];
+    return cc_unemit(c, addr, OP_SHL_ADD, OP_SHL_ADD, &w[0], &w[1]) != 0;
+}
+
 /* Emits the address operand(s) of a load or store: an address computed
- * by an i32.add just before is folded in (op + OP_ADDR_ADD, two slots). */
+ * by an i32.add just before is folded in (op + OP_ADDR_ADD, two slots),
+ * and so is one computed by an OP_SHL_ADD into a load (op +
+ * OP_ADDR_SCALED, three slots: base + (i << k), an array element). */
 static void emit_address(cc *c, uint8_t op, cc_val addr, bool result,
                          uint8_t type)
 {
-    uint32_t a, b;
+    uint32_t a, b, w[3];
+    if (result && unemit_scaled(c, addr, w)) {
+        cc_op(c, op + OP_ADDR_SCALED);
+        cc_push_result(c, type);
+        for (int i = 0; i < 3; i++)
+            cc_slot(c, w[i]);
+        return;
+    }
     bool fused = cc_unemit(c, addr, 0x6a, 0x6a, &a, &b) != 0;
     cc_op(c, fused ? op + OP_ADDR_ADD : op);
     if (result)

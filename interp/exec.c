@@ -284,7 +284,14 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
         memcpy(mem + ea, &v, N); pc += 5; break; }
-#define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv)
+#define EA3 ((uint64_t)(uint32_t)((U32(2) << (U32(3) & 31)) + U32(4)) + pc[5])
+#define LOAD3(op, T, N, conv) case op + OP_ADDR_SCALED: { \
+        uint64_t ea = EA3; T v; \
+        trap = mem_check(ea, N, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(&v, mem + ea, N); S(1) = conv; pc += 6; break; }
+#define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv) \
+        LOAD3(op, T, N, conv)
 /* An i32 load (at address ADDR, LEN words) and the br_table after it,
  * indexed by the loaded value: the load's own result is written as
  * well, then the br_table runs as its case below would. */
@@ -439,6 +446,10 @@ static wasm_result run(wasm_exec *ex)
         case OP_SHR_AND_ADD:
             S(1) = (uint32_t)(((U32(2) >> (U32(3) & 31)) & U32(4)) + U32(5));
             pc += 6;
+            break;
+        case OP_SHL_ADD:
+            S(1) = (uint32_t)((U32(2) << (U32(3) & 31)) + U32(4));
+            pc += 5;
             break;
         case OP_AND_SHL:
             S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
