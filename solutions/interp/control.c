@@ -436,7 +436,8 @@ static uint32_t index_bias(cc *c, cc_val *idx)
 
 /*
  * When the op just emitted is an i32 load (0x28, 0x2C..0x2F, or one of
- * them + OP_ADDR_ADD) of br_table's index, with no label between them,
+ * them + OP_ADDR_ADD or + OP_ADDR_SCALED) of br_table's index, with no
+ * label between them,
  * turns it into op + OP_LOAD_BR_TABLE: the load, then the br_table that
  * follows, in one dispatch.  The load still writes its result, so
  * nothing else changes.  A switch on a byte or word read from memory, a
@@ -448,11 +449,13 @@ static void fuse_load_br_table(cc *c, cc_val idx)
     uint32_t at = c->cur_op;
     if (at == NO_LABEL || c->failed)
         return;
-    uint32_t op = c->code[at], load = op & ~(uint32_t)OP_ADDR_ADD;
-    uint32_t len = op & OP_ADDR_ADD ? 5 : 4;
+    uint32_t op = c->code[at], load = op, len = 4;
+    if (op >= 0x28 + OP_ADDR_SCALED && op <= 0x2f + OP_ADDR_SCALED)
+        load = op - OP_ADDR_SCALED, len = 7;
+    else if (op >= 0x28 + OP_ADDR_ADD && op <= 0x2f + OP_ADDR_ADD)
+        load = op - OP_ADDR_ADD, len = 5;
     if ((load != 0x28 && (load < 0x2c || load > 0x2f)) ||
-        op > (0x2f | OP_ADDR_ADD) || at + len != c->ncode ||
-        c->code[at + 1] != idx.slot)
+        at + len != c->ncode || c->code[at + 1] != idx.slot)
         return;
     c->code[at] = op + OP_LOAD_BR_TABLE;
 }

@@ -331,12 +331,13 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
         memcpy(mem + ea, &v, N); pc += 5; break; }
-#define EA3 ((uint64_t)(uint32_t)((U32(2) << (U32(3) & 31)) + U32(4)) + pc[5])
+#define EA3 ((uint64_t)(uint32_t)(((U32(2) & U32(3)) << (U32(4) & 31)) + \
+                                  U32(5)) + pc[6])
 #define LOAD3(op, T, N, conv) case op + OP_ADDR_SCALED: { \
         uint64_t ea = EA3; T v; \
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
-        memcpy(&v, mem + ea, N); S(1) = conv; pc += 6; break; }
+        memcpy(&v, mem + ea, N); S(1) = conv; pc += 7; break; }
 #define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv) \
         LOAD3(op, T, N, conv)
 /* An i32 load (at address ADDR, LEN words) and the br_table after it,
@@ -353,7 +354,8 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         if (back) SAFEPOINT(); \
         break; }
 #define LOAD_BR_TABLE(op, T, N) LOAD_BR_TABLE_AT(op, T, N, EA(2), 4) \
-        LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5)
+        LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5) \
+        LOAD_BR_TABLE_AT(op + OP_ADDR_SCALED, T, N, EA3, 7)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
@@ -494,9 +496,9 @@ static wasm_result run(wasm_exec *ex)
             S(1) = (uint32_t)(((U32(2) >> (U32(3) & 31)) & U32(4)) + U32(5));
             pc += 6;
             break;
-        case OP_SHL_ADD:
-            S(1) = (uint32_t)((U32(2) << (U32(3) & 31)) + U32(4));
-            pc += 5;
+        case OP_AND_SHL_ADD:
+            S(1) = (uint32_t)(((U32(2) & U32(3)) << (U32(4) & 31)) + U32(5));
+            pc += 6;
             break;
         case OP_AND_SHL:
             S(1) = (uint32_t)((U32(2) & U32(3)) << (U32(4) & 31));
