@@ -65,6 +65,13 @@ enum {
     /* 0x45..0xC4: numeric operators, as in Wasm */
     OP_REF_IS_NULL = 0xD1,   /* d a */
     OP_REF_FUNC = 0xD2,      /* d func */
+    /* an i32.and fused in front of an == or != compare-and-branch (a bit
+     * test, `if (x & m)`: the compare with 0):
+     *                          d x y b target  d = x & y; jump if d == b */
+    OP_AND_BR_EQ = 0xD3,
+    OP_AND_BR_NE = 0xD4,     /* d x y b target  d = x & y; jump if d != b */
+    OP_LOOP_AND_BR_EQ = 0xD5,/* the same, backward, a safe point */
+    OP_LOOP_AND_BR_NE = 0xD6,
     OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
     OP_MEMORY_INIT = 0xE8,   /* seg d s n */
     OP_DATA_DROP = 0xE9,     /* seg */

@@ -306,6 +306,17 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         S(1) = (uint32_t)(U32(2) + U32(3)); \
         if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
         pc += 6; break;
+/* An i32.and, then an == or != compare of its result and a branch:
+ * `op d x y b target`, forward (op) or backward (loop_op). */
+#define AND_BR(op, loop_op, expr) \
+    case op: \
+        S(1) = U32(2) & U32(3); \
+        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        pc += 6; break; \
+    case loop_op: \
+        S(1) = U32(2) & U32(3); \
+        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        pc += 6; break;
 
 /* Bounds-checked memory access at slot k's address + the offset word. */
 #define EA(k) ((uint64_t)U32(k) + pc[3])
@@ -448,6 +459,8 @@ static wasm_result run(wasm_exec *ex)
         BR_CMP(OP_BR_LE_U, U32, <=)
         BR_CMP(OP_BR_GE_S, I32, >=)
         BR_CMP(OP_BR_GE_U, U32, >=)
+        AND_BR(OP_AND_BR_EQ, OP_LOOP_AND_BR_EQ, ==)
+        AND_BR(OP_AND_BR_NE, OP_LOOP_AND_BR_NE, !=)
         case OP_BR_TABLE:
             trap = br_table_jump(&pc, U32(1));
             if (UNLIKELY(trap != WASM_TRAP_NONE))
