@@ -109,6 +109,48 @@ static bool fuse_field_add(cc *c, cc_val va, cc_val vb, uint8_t r)
     return true;
 }
 
+/* If v was computed by the i32.shl or OP_AND_SHL just emitted, removes
+ * it and sets w[] to the three slots of `(a & b) << c`: for a plain
+ * shift, b is a constant of all ones; false when no constant slot is
+ * left for it. */
+static bool unemit_scale(cc *c, cc_val v, uint32_t w[3])
+{
+    uint32_t at = c->last_dst - 1;
+    if (c->last_dst == NO_LABEL || v.kind != VK_TEMP ||
+        c->code[c->last_dst] != v.slot || (SLOT_TEMP | c->last_h) != v.slot)
+        return false;
+    if (c->code[at] == 0x74 && at + 4 == c->ncode) {
+        w[1] = cc_const(c, 0xffffffffu);
+        return w[1] != NO_LABEL &&
+               cc_unemit(c, v, 0x74, 0x74, &w[0], &w[2]) != 0;
+    }
+    if (c->code[at] != OP_AND_SHL || at + 5 != c->ncode)
+        return false;
+    w[2] = c->code[at + 4];
+    return cc_unemit(c, v, OP_AND_SHL, OP_AND_SHL, &w[0], &w[1]) != 0;
+}
+
+/* An i32.add of a scaled index and a base, base + (i << 3) or base +
+ * ((i & 127) << 2): one OP_AND_SHL_ADD (an array element's address; a
+ * load from it then folds it in, op + OP_ADDR_SCALED). */
+static bool fuse_index_add(cc *c, cc_val va, cc_val vb, uint8_t r)
+{
+    uint32_t w[3];
+    cc_val other = vb;
+    if (!unemit_scale(c, va, w)) {
+        if (c->failed || !unemit_scale(c, vb, w))
+            return false;
+        other = va;
+    }
+    cc_op(c, OP_AND_SHL_ADD);
+    cc_push_result(c, r);
+    cc_slot(c, w[0]);
+    cc_slot(c, w[1]);
+    cc_slot(c, w[2]);
+    cc_slot(c, other.slot);
+    return true;
+}
+
 /* Emits `op d a` or `op d a b` after popping operands of type a (and b). */
 static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
 {
@@ -117,7 +159,8 @@ static bool emit_numeric(cc *c, uint32_t op, uint8_t a, uint8_t b, uint8_t r)
         return false;
     if (!cc_pop(c, a, &va))
         return false;
-    if (op == 0x6a && !cc_dead(c) && fuse_field_add(c, va, vb, r))
+    if (op == 0x6a && !cc_dead(c) && (fuse_field_add(c, va, vb, r) ||
+                                      fuse_index_add(c, va, vb, r)))
         return !c->failed;
     if (b && !cc_dead(c) && fuse_pair(c, op, va, vb, r))
         return !c->failed;
@@ -188,12 +231,35 @@ static bool need_memory(cc *c)
     return true;
 }
 
+/* If addr was computed by the OP_AND_SHL_ADD just emitted, removes it
+ * and sets w[] to its four operand slots. */
+static bool unemit_scaled(cc *c, cc_val addr, uint32_t w[4])
+{
+    uint32_t at = c->last_dst - 1;
+    if (c->last_dst == NO_LABEL || at + 6 != c->ncode ||
+        c->code[at] != OP_AND_SHL_ADD)
+        return false;
+    w[2] = c->code[at + 4];
+    w[3] = c->code[at + 5];
+    return cc_unemit(c, addr, OP_AND_SHL_ADD, OP_AND_SHL_ADD, &w[0],
+                     &w[1]) != 0;
+}
+
 /* Emits the address operand(s) of a load or store: an address computed
- * by an i32.add just before is folded in (op + OP_ADDR_ADD, two slots). */
+ * by an i32.add just before is folded in (op + OP_ADDR_ADD, two slots),
+ * and so is one computed by an OP_AND_SHL_ADD into a load (op +
+ * OP_ADDR_SCALED, four slots: an array element). */
 static void emit_address(cc *c, uint8_t op, cc_val addr, bool result,
                          uint8_t type)
 {
-    uint32_t a, b;
+    uint32_t a, b, w[4];
+    if (result && unemit_scaled(c, addr, w)) {
+        cc_op(c, op + OP_ADDR_SCALED);
+        cc_push_result(c, type);
+        for (int i = 0; i < 4; i++)
+            cc_slot(c, w[i]);
+        return;
+    }
     bool fused = cc_unemit(c, addr, 0x6a, 0x6a, &a, &b) != 0;
     cc_op(c, fused ? op + OP_ADDR_ADD : op);
     if (result)

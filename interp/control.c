@@ -164,21 +164,24 @@ uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
 }
 
 /*
- * The superinstruction "i32.add, then compare its result and branch": a
- * loop's `i = i + 1; if (i != n) continue` is one dispatch instead of two.
- * When the op just before (now the last op: cc_unemit took the compare)
- * is an i32.add into slot *a, the compare's first operand, with no label
- * between them, removes it too and returns true with its three slot words
- * in d[]; the caller emits `op+OP_ADD_BR d x y *b target`, which writes d
- * as the add did and then branches as the compare would have.  When the
- * add wrote the second operand instead, *op becomes the mirrored compare
- * (a < b is b > a) and *a, *b swap.
+ * The superinstructions "i32.add, then compare its result and branch"
+ * and "i32.and, then test its result and branch": a loop's `i = i + 1;
+ * if (i != n) continue`, or a bit test `if (flags & F)`, is one dispatch
+ * instead of two.  When the op just before (now the last op: cc_unemit
+ * took the compare) is a `first` (0x6a i32.add or 0x71 i32.and) into
+ * slot *a, the compare's first operand, with no label between them,
+ * removes it too and returns true with its three slot words in d[]; the
+ * caller emits `op+OP_ADD_BR d x y *b target` (or an OP_AND_BR_EQ or
+ * OP_AND_BR_NE with the same words), which writes d as the add or the
+ * and did and then branches as the compare would have.  When it wrote
+ * the second operand instead, *op becomes the mirrored compare (a < b is
+ * b > a; a == b stays) and *a, *b swap.
  */
-static bool unemit_add(cc *c, uint32_t *op, uint32_t *a, uint32_t *b,
-                       uint32_t d[3])
+static bool unemit_operand(cc *c, uint32_t first, uint32_t *op, uint32_t *a,
+                           uint32_t *b, uint32_t d[3])
 {
     uint32_t at = c->cur_op;
-    if (at == NO_LABEL || at + 4 != c->ncode || c->code[at] != 0x6a)
+    if (at == NO_LABEL || at + 4 != c->ncode || c->code[at] != first)
         return false;
     if (c->code[at + 1] != *a) {
         if (c->code[at + 1] != *b)
@@ -198,6 +201,15 @@ static bool unemit_add(cc *c, uint32_t *op, uint32_t *a, uint32_t *b,
     return true;
 }
 
+/* True when the op just emitted, with no label after it, is an i32.and
+ * writing slot s (whose value a branch tests). */
+static bool and_writes(const cc *c, uint32_t s)
+{
+    uint32_t at = c->cur_op;
+    return at != NO_LABEL && at + 4 == c->ncode && c->code[at] == 0x71 &&
+           c->code[at + 1] == s;
+}
+
 /* Emits a jump to frame t taken when cond is nonzero (if_true) or zero,
  * fusing a preceding comparison into the branch when it can. */
 static void emit_cond_jump(cc *c, cc_val cond, bool if_true, cc_ctrl *t)
@@ -211,9 +223,23 @@ static void emit_cond_jump(cc *c, cc_val cond, bool if_true, cc_ctrl *t)
         if_true = !if_true;
     }
     uint32_t add[3];
-    if (op > 0x45 && unemit_add(c, &op, &a, &b, add)) {
+    if (op <= 0x45 && and_writes(c, cond.slot) &&   /* (x & y) != 0 */
+        (b = cc_const(c, 0)) != NO_LABEL) {
+        op = 0x47;
+        a = cond.slot;
+    }
+    if (op > 0x45 && unemit_operand(c, 0x6a, &op, &a, &b, add)) {
         op = (if_true ? fused_op : fused_neg)[op - 0x46];
         cc_op(c, op + (back ? OP_LOOP_ADD_BR : OP_ADD_BR));
+        cc_slot(c, add[0]);
+        cc_slot(c, add[1]);
+        cc_slot(c, add[2]);
+        cc_slot(c, b);
+    } else if ((op == 0x46 || op == 0x47) &&
+               unemit_operand(c, 0x71, &op, &a, &b, add)) {
+        bool eq = (op == 0x46) == if_true;
+        cc_op(c, back ? (eq ? OP_LOOP_AND_BR_EQ : OP_LOOP_AND_BR_NE)
+                      : (eq ? OP_AND_BR_EQ : OP_AND_BR_NE));
         cc_slot(c, add[0]);
         cc_slot(c, add[1]);
         cc_slot(c, add[2]);
@@ -399,7 +425,8 @@ static uint32_t index_bias(cc *c, cc_val *idx)
 
 /*
  * When the op just emitted is an i32 load (0x28, 0x2C..0x2F, or one of
- * them + OP_ADDR_ADD) of br_table's index, with no label between them,
+ * them + OP_ADDR_ADD or + OP_ADDR_SCALED) of br_table's index, with no
+ * label between them,
  * turns it into op + OP_LOAD_BR_TABLE: the load, then the br_table that
  * follows, in one dispatch.  The load still writes its result, so
  * nothing else changes.  A switch on a byte or word read from memory, a
@@ -411,11 +438,13 @@ static void fuse_load_br_table(cc *c, cc_val idx)
     uint32_t at = c->cur_op;
     if (at == NO_LABEL || c->failed)
         return;
-    uint32_t op = c->code[at], load = op & ~(uint32_t)OP_ADDR_ADD;
-    uint32_t len = op & OP_ADDR_ADD ? 5 : 4;
+    uint32_t op = c->code[at], load = op, len = 4;
+    if (op >= 0x28 + OP_ADDR_SCALED && op <= 0x2f + OP_ADDR_SCALED)
+        load = op - OP_ADDR_SCALED, len = 7;
+    else if (op >= 0x28 + OP_ADDR_ADD && op <= 0x2f + OP_ADDR_ADD)
+        load = op - OP_ADDR_ADD, len = 5;
     if ((load != 0x28 && (load < 0x2c || load > 0x2f)) ||
-        op > (0x2f | OP_ADDR_ADD) || at + len != c->ncode ||
-        c->code[at + 1] != idx.slot)
+        at + len != c->ncode || c->code[at + 1] != idx.slot)
         return;
     c->code[at] = op + OP_LOAD_BR_TABLE;
 }

@@ -261,6 +261,17 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         S(1) = (uint32_t)(U32(2) + U32(3)); \
         if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
         pc += 6; break;
+/* An i32.and, then an == or != compare of its result and a branch:
+ * `op d x y b target`, forward (op) or backward (loop_op). */
+#define AND_BR(op, loop_op, expr) \
+    case op: \
+        S(1) = U32(2) & U32(3); \
+        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        pc += 6; break; \
+    case loop_op: \
+        S(1) = U32(2) & U32(3); \
+        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        pc += 6; break;
 
 /* Bounds-checked memory access at slot k's address + the offset word. */
 #define EA(k) ((uint64_t)U32(k) + pc[3])
@@ -286,7 +297,15 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
         memcpy(mem + ea, &v, N); pc += 5; break; }
-#define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv)
+#define EA3 ((uint64_t)(uint32_t)(((U32(2) & U32(3)) << (U32(4) & 31)) + \
+                                  U32(5)) + pc[6])
+#define LOAD3(op, T, N, conv) case op + OP_ADDR_SCALED: { \
+        uint64_t ea = EA3; T v; \
+        trap = mem_check(ea, N, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(&v, mem + ea, N); S(1) = conv; pc += 7; break; }
+#define LOADS(op, T, N, conv) LOAD(op, T, N, conv) LOAD2(op, T, N, conv) \
+        LOAD3(op, T, N, conv)
 /* An i32 load (at address ADDR, LEN words) and the br_table after it,
  * indexed by the loaded value: the load's own result is written as
  * well, then the br_table runs as its case below would. */
@@ -301,7 +320,8 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         if (back) SAFEPOINT(); \
         break; }
 #define LOAD_BR_TABLE(op, T, N) LOAD_BR_TABLE_AT(op, T, N, EA(2), 4) \
-        LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5)
+        LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5) \
+        LOAD_BR_TABLE_AT(op + OP_ADDR_SCALED, T, N, EA3, 7)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
@@ -394,6 +414,8 @@ static wasm_result run(wasm_exec *ex)
         BR_CMP(OP_BR_LE_U, U32, <=)
         BR_CMP(OP_BR_GE_S, I32, >=)
         BR_CMP(OP_BR_GE_U, U32, >=)
+        AND_BR(OP_AND_BR_EQ, OP_LOOP_AND_BR_EQ, ==)
+        AND_BR(OP_AND_BR_NE, OP_LOOP_AND_BR_NE, !=)
         case OP_BR_TABLE:
             trap = br_table_jump(&pc, U32(1));
             if (UNLIKELY(trap != WASM_TRAP_NONE))
@@ -440,6 +462,10 @@ static wasm_result run(wasm_exec *ex)
         }
         case OP_SHR_AND_ADD:
             S(1) = (uint32_t)(((U32(2) >> (U32(3) & 31)) & U32(4)) + U32(5));
+            pc += 6;
+            break;
+        case OP_AND_SHL_ADD:
+            S(1) = (uint32_t)(((U32(2) & U32(3)) << (U32(4) & 31)) + U32(5));
             pc += 6;
             break;
         case OP_AND_SHL:

@@ -54,6 +54,7 @@ enum {
     OP_XOR_MUL64 = 0x1F,     /* d a b c                        d = (a ^ b) * c (i64) */
     OP_AND_SHL = 0x20,       /* d a b c                        d = (a & b) << c (i32) */
     OP_SHR_AND_ADD = 0x21,   /* d a b c e                      d = ((a >> b) & c) + e (i32) */
+    OP_AND_SHL_ADD = 0x22,   /* d a b c e                      d = ((a & b) << c) + e (i32) */
     OP_GLOBAL_GET = 0x23,    /* d g */
     OP_GLOBAL_SET = 0x24,    /* g s */
     OP_TABLE_GET = 0x25,     /* d table idx */
@@ -64,6 +65,13 @@ enum {
     /* 0x45..0xC4: numeric operators, as in Wasm */
     OP_REF_IS_NULL = 0xD1,   /* d a */
     OP_REF_FUNC = 0xD2,      /* d func */
+    /* an i32.and fused in front of an == or != compare-and-branch (a bit
+     * test, `if (x & m)`: the compare with 0):
+     *                          d x y b target  d = x & y; jump if d == b */
+    OP_AND_BR_EQ = 0xD3,
+    OP_AND_BR_NE = 0xD4,     /* d x y b target  d = x & y; jump if d != b */
+    OP_LOOP_AND_BR_EQ = 0xD5,/* the same, backward, a safe point */
+    OP_LOOP_AND_BR_NE = 0xD6,
     OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
     OP_MEMORY_INIT = 0xE8,   /* seg d s n */
     OP_DATA_DROP = 0xE9,     /* seg */
@@ -81,7 +89,12 @@ enum {
      * slots (a folded i32.add):  load  op d a b offset
      *                            store op a b val offset */
     OP_ADDR_ADD = 0x100,
-    /* the i32 loads (0x28, 0x2C..0x2F, and + OP_ADDR_ADD) + OP_LOAD_BR_TABLE:
+    /* loads + OP_ADDR_SCALED: the address is ((a & b) << c) + e, in i32 (a
+     * folded OP_AND_SHL_ADD: an array element, its index scaled by the
+     * element's size):       load  op d a b c e offset */
+    OP_ADDR_SCALED = 0xF0,
+    /* the i32 loads (0x28, 0x2C..0x2F, and + OP_ADDR_ADD or
+     * + OP_ADDR_SCALED) + OP_LOAD_BR_TABLE:
      * the load, then the OP_BR_TABLE or OP_LOOP_BR_TABLE right after it,
      * whose index is the loaded value, in one dispatch (a switch on a
      * value read from memory: a guest interpreter's opcode) */

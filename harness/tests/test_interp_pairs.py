@@ -78,6 +78,20 @@ FUNCS = {
     'shr_and_add_tee': (f'(i32.mul (local.tee $t (i32.add {C} (i32.and (i32.shr_u {A} '
                         f'(i32.const 12)) (i32.const 4080)))) (local.get $t))',
                         lambda a, b, c: ((c + ((a >> 12) & 4080)) ** 2) & M32),
+    # a scaled index added to a base (an element's address), either way
+    # round, with a mask or without, and kept in a local
+    'shl_add_first': (f'(i32.add (i32.shl {A} {B}) {C})',
+                      lambda a, b, c: ((a << (b & 31)) + c) & M32),
+    'shl_add_second': (f'(i32.add {C} (i32.shl {A} (i32.const 3)))',
+                       lambda a, b, c: (c + (a << 3)) & M32),
+    'and_shl_add_first': (f'(i32.add (i32.shl (i32.and {A} {B}) {C}) {B})',
+                          lambda a, b, c: (((a & b) << (c & 31)) + b) & M32),
+    'and_shl_add_second': (f'(i32.add (i32.const 13040) (i32.shl (i32.and {A} '
+                           f'(i32.const 127)) (i32.const 2)))',
+                           lambda a, b, c: (13040 + ((a & 127) << 2)) & M32),
+    'shl_add_tee': (f'(i32.mul (local.tee $t (i32.add {C} (i32.shl {A} {B}))) '
+                    f'(local.get $t))',
+                    lambda a, b, c: ((c + (a << (b & 31))) ** 2) & M32),
     # the local.sets of a rotation, one pair after the other
     'copies': (f'(local.set $t {A}) (local.set $a {B}) (local.set $b {C}) '
                f'(local.set $c (local.get $t)) '
@@ -209,8 +223,91 @@ def test_load_of_a_loaded_address(tmp_path):
                 f'chase({a:#x}, {b:#x}): {line}, want {want:#x}'
 
 
+# A load from base + ((i & m) << k) is one op (op + OP_ADDR_SCALED): each
+# load, a plain shift (a mask of all ones) and a masked one, the sum
+# wrapping around in 32 bits before the offset is added, and addresses at
+# the end of memory and past it, which trap before anything is read.
+SCALED_LOADS = {   # load: (bytes, signed, result bits)
+    'i32.load': (4, False, 32), 'i64.load': (8, False, 64),
+    'f32.load': (4, False, 32), 'f64.load': (8, False, 64),
+    'i32.load8_s': (1, True, 32), 'i32.load8_u': (1, False, 32),
+    'i32.load16_s': (2, True, 32), 'i32.load16_u': (2, False, 32),
+    'i64.load8_s': (1, True, 64), 'i64.load8_u': (1, False, 64),
+    'i64.load16_s': (2, True, 64), 'i64.load16_u': (2, False, 64),
+    'i64.load32_s': (4, True, 64), 'i64.load32_u': (4, False, 64),
+}
+SCALED_INDEX = {   # name: (index expression over $a, model of it)
+    'shl': ('(i32.shl (local.get $a) (i32.const 3))', lambda a: a << 3),
+    'and_shl': ('(i32.shl (i32.and (local.get $a) (i32.const 127)) (i32.const 2))',
+                lambda a: (a & 127) << 2),
+}
+
+
+def scaled_func(name, load, index):
+    bits = SCALED_LOADS[load][2]
+    value = f'({load} offset=16 (i32.add (local.get $c) {index}))'
+    if load.startswith('f'):
+        value = f'(i{bits}.reinterpret_f{bits} {value})'
+    if bits == 64:
+        value = f'(i32.wrap_i64 (i64.xor {value} (i64.shr_u {value} (i64.const 32))))'
+    return f'''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i64.store (i32.const 0) (i64.const 0x8182838485868788))
+    (i64.store (i32.const 8) (i64.const 0x797a7b7c7d7e7f70))
+    (i32.store (i32.const 1040) (local.get $b))
+    {value})'''
+
+
+def scaled_model(load, index, a, b, c):
+    n, signed, bits = SCALED_LOADS[load]
+    mem = bytearray(PAGE)
+    mem[0:16] = (0x8182838485868788 | 0x797a7b7c7d7e7f70 << 64).to_bytes(16, 'little')
+    mem[1040:1044] = b.to_bytes(4, 'little')
+    ea = ((c + index(a)) & M32) + 16
+    if ea + n > PAGE:
+        return 'trap'
+    v = int.from_bytes(mem[ea:ea + n], 'little', signed=signed) % 2**bits
+    if bits == 64:
+        v = (v ^ (v >> 32)) & M32
+    return v
+
+
+def test_load_from_a_scaled_index(tmp_path):
+    names = {f'{load.replace(".", "_")}_{k}': (load, k)
+             for load in SCALED_LOADS for k in SCALED_INDEX}
+    funcs = ''.join(scaled_func(name, load, SCALED_INDEX[k][0])
+                    for name, (load, k) in names.items())
+    (tmp_path / 'x.wat').write_text(f'(module (memory 1){funcs})\n')
+    subprocess.run(['wat2wasm', str(tmp_path / 'x.wat'), '-o',
+                    str(tmp_path / 'x.wasm')], check=True)
+    wasm = str(tmp_path / 'x.wasm')
+    # (a, c): in bounds; the last bytes; past the end; a sum that wraps
+    # around to a small address (0x20000000 << 3 is 0 in 32 bits)
+    cases = [(0, 0), (1, 0), (3, 5), (128, 0), (130, 3), (0, 1024),
+             (0x20000000, 0), (0x20000001, 1016), (0xffffffff, 8),
+             (0xffffffff, 1028), (0, PAGE - 24), (0, PAGE - 20),
+             (0, PAGE - 17), (0, PAGE - 16), (1, PAGE - 24), (0, M32 - 15)]
+    for name, (load, k) in names.items():
+        for a, c in cases:
+            b = 0x5eed0000 + a % 97
+            want = scaled_model(load, SCALED_INDEX[k][1], a, b, c)
+            out = subprocess.run([PROBE, wasm, name, str(s32(a)), str(s32(b)),
+                                  str(s32(c))], capture_output=True, text=True,
+                                 timeout=60)
+            line = (out.stdout.splitlines() or [out.stderr])[0]
+            if want == 'trap':
+                assert line.startswith('trap: out of bounds memory access'), \
+                    f'{name}({a:#x}, {c:#x}): {line}, want the trap'
+            else:
+                assert line == f'result i32 {s32(want)}', \
+                    f'{name}({a:#x}, {c:#x}): {line}, want {want:#x}'
+
+
 # An i32 load feeding a br_table runs as one op: each width and sign, an
-# address that is a sum (OP_ADDR_ADD), an index with a bias folded into
+# address that is a sum (OP_ADDR_ADD) or a scaled index added to a base
+# (OP_ADDR_SCALED; scaled by 1 here, so that the addresses are those of
+# the sum: the scaling has its own test above), an index with a bias folded into
 # the table (i32.sub k), a table whose target goes back to a loop (a safe
 # point), and an address out of bounds, which traps before any jump.
 SWITCH_LOADS = {   # name: (load, bytes, signed)
@@ -249,20 +346,28 @@ SWITCH_LOOP = '''
     (local.get $n))'''
 
 
+SWITCH_ADDRS = {   # the address: a, or a + c computed in two ways
+    '': '(local.get $a)',
+    'sum': '(i32.add (local.get $a) (local.get $c))',
+    'scaled': '(i32.add (i32.shl (local.get $a) (i32.const 0)) (local.get $c))',
+}
+
+
 def switch_cases():
-    """name: (load, bytes, signed, address is a + c, bias)"""
+    """name: (load, bytes, signed, address (SWITCH_ADDRS), bias)"""
     cases = {}
     for key, (load, n, signed) in SWITCH_LOADS.items():
-        cases[f'sw_{key}'] = (load, n, signed, False, 0)
-        cases[f'sw_{key}_sum'] = (load, n, signed, True, 0)
-        cases[f'sw_{key}_bias'] = (load, n, signed, False, 2)
+        cases[f'sw_{key}'] = (load, n, signed, '', 0)
+        cases[f'sw_{key}_sum'] = (load, n, signed, 'sum', 0)
+        cases[f'sw_{key}_scaled'] = (load, n, signed, 'scaled', 0)
+        cases[f'sw_{key}_bias'] = (load, n, signed, '', 2)
     return cases
 
 
-def switch_model(n, signed, sum_addr, bias, a, b, c):
+def switch_model(n, signed, addr, bias, a, b, c):
     mem = bytearray(PAGE)
     mem[64:68] = b.to_bytes(4, 'little')
-    ea = ((a + c) & M32 if sum_addr else a) + 64
+    ea = ((a + c) & M32 if addr else a) + 64
     if ea + n > PAGE:
         return 'trap'
     v = int.from_bytes(mem[ea:ea + n], 'little', signed=signed) & M32
@@ -285,9 +390,8 @@ def loop_model(a, b, c):
 
 def test_load_feeding_a_br_table(tmp_path):
     cases = switch_cases()
-    funcs = ''.join(switch_func(name, load, '(i32.add (local.get $a) (local.get $c))'
-                                if sum_addr else '(local.get $a)', bias)
-                    for name, (load, _, _, sum_addr, bias) in cases.items())
+    funcs = ''.join(switch_func(name, load, SWITCH_ADDRS[addr], bias)
+                    for name, (load, _, _, addr, bias) in cases.items())
     (tmp_path / 's.wat').write_text(f'(module (memory 1){funcs}{SWITCH_LOOP})\n')
     subprocess.run(['wat2wasm', str(tmp_path / 's.wat'), '-o',
                     str(tmp_path / 's.wasm')], check=True)

@@ -67,7 +67,7 @@ void cc_word(cc *c, uint32_t w)
 
 /* Starts an instruction; it ends the window of the local.set peephole.
  * cur_op/prev_op remember where the last two ops start, for fusing them
- * (control.c: unemit_add). */
+ * (control.c: unemit_operand). */
 void cc_op(cc *c, uint32_t op)
 {
     c->last_dst = NO_LABEL;
