@@ -88,6 +88,20 @@ static bool unemit_field(cc *c, cc_val v, uint32_t w[3])
     return cc_unemit(c, v, OP_SHR_AND, OP_SHR_AND, &w[0], &w[1]) != 0;
 }
 
+/* emit_add_of: `op d a b c e`, the fused add of a three-slot value
+ * (w[]) and other, its result of type r pushed; true. */
+static bool emit_add_of(cc *c, uint32_t op, uint8_t r, const uint32_t w[3],
+                        cc_val other)
+{
+    cc_op(c, op);
+    cc_push_result(c, r);
+    cc_slot(c, w[0]);
+    cc_slot(c, w[1]);
+    cc_slot(c, w[2]);
+    cc_slot(c, other.slot);
+    return true;
+}
+
 /* An i32.add of a bit field just extracted by OP_SHR_AND and another
  * value, base + ((i >> 3) & 0xff0): one OP_SHR_AND_ADD (a guest
  * interpreter's operand field scaled into an offset from its base). */
@@ -100,13 +114,7 @@ static bool fuse_field_add(cc *c, cc_val va, cc_val vb, uint8_t r)
             return false;
         other = va;
     }
-    cc_op(c, OP_SHR_AND_ADD);
-    cc_push_result(c, r);
-    cc_slot(c, w[0]);
-    cc_slot(c, w[1]);
-    cc_slot(c, w[2]);
-    cc_slot(c, other.slot);
-    return true;
+    return emit_add_of(c, OP_SHR_AND_ADD, r, w, other);
 }
 
 /* If v was computed by the i32.shl or OP_AND_SHL just emitted, removes
@@ -142,13 +150,7 @@ static bool fuse_index_add(cc *c, cc_val va, cc_val vb, uint8_t r)
             return false;
         other = va;
     }
-    cc_op(c, OP_AND_SHL_ADD);
-    cc_push_result(c, r);
-    cc_slot(c, w[0]);
-    cc_slot(c, w[1]);
-    cc_slot(c, w[2]);
-    cc_slot(c, other.slot);
-    return true;
+    return emit_add_of(c, OP_AND_SHL_ADD, r, w, other);
 }
 
 /* Emits `op d a` or `op d a b` after popping operands of type a (and b). */
