@@ -76,16 +76,26 @@ static bool fuse_pair(cc *c, uint32_t op, cc_val va, cc_val vb, uint8_t r)
     return false;
 }
 
+/* unemit_wide: if v was computed by the op just emitted, `op d w0 ..
+ * w(n-1)` (n >= 2 operand slots), removes it and sets w[0..n) to its
+ * operand slots (cc_unemit takes back the first two). */
+static bool unemit_wide(cc *c, cc_val v, uint32_t op, uint32_t n,
+                        uint32_t *w)
+{
+    uint32_t at = c->last_dst - 1;
+    if (c->last_dst == NO_LABEL || at + 2 + n != c->ncode ||
+        c->code[at] != op)
+        return false;
+    for (uint32_t i = 2; i < n; i++)
+        w[i] = c->code[at + 2 + i];
+    return cc_unemit(c, v, op, op, &w[0], &w[1]) != 0;
+}
+
 /* If v was computed by the OP_SHR_AND just emitted, removes it and sets
  * w[] to its three operand slots. */
 static bool unemit_field(cc *c, cc_val v, uint32_t w[3])
 {
-    uint32_t at = c->last_dst - 1;
-    if (c->last_dst == NO_LABEL || at + 5 != c->ncode ||
-        c->code[at] != OP_SHR_AND)
-        return false;
-    w[2] = c->code[at + 4];
-    return cc_unemit(c, v, OP_SHR_AND, OP_SHR_AND, &w[0], &w[1]) != 0;
+    return unemit_wide(c, v, OP_SHR_AND, 3, w);
 }
 
 /* emit_add_of: `op d a b c e`, the fused add of a three-slot value
@@ -132,10 +142,7 @@ static bool unemit_scale(cc *c, cc_val v, uint32_t w[3])
         return w[1] != NO_LABEL &&
                cc_unemit(c, v, 0x74, 0x74, &w[0], &w[2]) != 0;
     }
-    if (c->code[at] != OP_AND_SHL || at + 5 != c->ncode)
-        return false;
-    w[2] = c->code[at + 4];
-    return cc_unemit(c, v, OP_AND_SHL, OP_AND_SHL, &w[0], &w[1]) != 0;
+    return unemit_wide(c, v, OP_AND_SHL, 3, w);
 }
 
 /* An i32.add of a scaled index and a base, base + (i << 3) or base +
@@ -237,14 +244,7 @@ static bool need_memory(cc *c)
  * and sets w[] to its four operand slots. */
 static bool unemit_scaled(cc *c, cc_val addr, uint32_t w[4])
 {
-    uint32_t at = c->last_dst - 1;
-    if (c->last_dst == NO_LABEL || at + 6 != c->ncode ||
-        c->code[at] != OP_AND_SHL_ADD)
-        return false;
-    w[2] = c->code[at + 4];
-    w[3] = c->code[at + 5];
-    return cc_unemit(c, addr, OP_AND_SHL_ADD, OP_AND_SHL_ADD, &w[0],
-                     &w[1]) != 0;
+    return unemit_wide(c, addr, OP_AND_SHL_ADD, 4, w);
 }
 
 /* Emits the address operand(s) of a load or store: an address computed

@@ -159,6 +159,21 @@ def run(module, name, a, b, c):
     return int(line.split()[2]) & M32
 
 
+def expect(wasm, name, args, want):
+    """name(*args) in wasm traps out of bounds if want is 'trap', else
+    returns the i32 want."""
+    out = subprocess.run([PROBE, wasm, name] + [str(s32(x)) for x in args],
+                         capture_output=True, text=True, timeout=60)
+    line = (out.stdout.splitlines() or [out.stderr])[0]
+    call = f'{name}({", ".join(f"{x:#x}" for x in args)})'
+    if want == 'trap':
+        assert line.startswith('trap: out of bounds memory access'), \
+            f'{call}: {line}, want the trap'
+    else:
+        assert line == f'result i32 {s32(want)}', \
+            f'{call}: {line}, want {want:#x}'
+
+
 @pytest.mark.parametrize('name', list(FUNCS) + ['label'])
 def test_fused_pair_computes_what_the_two_ops_do(module, name):
     model = label_model if name == 'label' else FUNCS[name][1]
@@ -211,16 +226,7 @@ def test_load_of_a_loaded_address(tmp_path):
     for a, b in itertools.product(firsts, seconds):
         c = 0x5eed0000 + a % 97
         want = chase_model(a, b, c)
-        out = subprocess.run([PROBE, wasm, 'chase', str(s32(a)), str(s32(b)),
-                              str(s32(c))], capture_output=True, text=True,
-                             timeout=60)
-        line = (out.stdout.splitlines() or [out.stderr])[0]
-        if want == 'trap':
-            assert line.startswith('trap: out of bounds memory access'), \
-                f'chase({a:#x}, {b:#x}): {line}, want the trap'
-        else:
-            assert line == f'result i32 {s32(want)}', \
-                f'chase({a:#x}, {b:#x}): {line}, want {want:#x}'
+        expect(wasm, 'chase', (a, b, c), want)
 
 
 # A load from base + ((i & m) << k) is one op (op + OP_ADDR_SCALED): each
@@ -292,16 +298,7 @@ def test_load_from_a_scaled_index(tmp_path):
         for a, c in cases:
             b = 0x5eed0000 + a % 97
             want = scaled_model(load, SCALED_INDEX[k][1], a, b, c)
-            out = subprocess.run([PROBE, wasm, name, str(s32(a)), str(s32(b)),
-                                  str(s32(c))], capture_output=True, text=True,
-                                 timeout=60)
-            line = (out.stdout.splitlines() or [out.stderr])[0]
-            if want == 'trap':
-                assert line.startswith('trap: out of bounds memory access'), \
-                    f'{name}({a:#x}, {c:#x}): {line}, want the trap'
-            else:
-                assert line == f'result i32 {s32(want)}', \
-                    f'{name}({a:#x}, {c:#x}): {line}, want {want:#x}'
+            expect(wasm, name, (a, b, c), want)
 
 
 # An i32 load feeding a br_table runs as one op: each width and sign, an
@@ -409,13 +406,4 @@ def test_load_feeding_a_br_table(tmp_path):
             want = loop_model(a, b, c)
         else:
             want = switch_model(*cases[name][1:], a, b, c)
-        out = subprocess.run([PROBE, wasm, name, str(s32(a)), str(s32(b)),
-                              str(s32(c))], capture_output=True, text=True,
-                             timeout=60)
-        line = (out.stdout.splitlines() or [out.stderr])[0]
-        if want == 'trap':
-            assert line.startswith('trap: out of bounds memory access'), \
-                f'{name}({a:#x}, {b:#x}, {c:#x}): {line}, want the trap'
-        else:
-            assert line == f'result i32 {want}', \
-                f'{name}({a:#x}, {b:#x}, {c:#x}): {line}, want {want}'
+        expect(wasm, name, (a, b, c), want)

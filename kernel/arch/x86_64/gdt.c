@@ -11,7 +11,7 @@
 #include "param.h"
 #include "arch/x86_64/x86.h"
 
-/* The 64-bit task-state segment (Intel SDM vol. 3, "64-bit TSS"). */
+/* The 64-bit TSS (Intel SDM vol. 3, "64-bit TSS"). */
 struct tss {
     uint32_t reserved0;
     uint64_t rsp[3];        /* stacks for privilege changes (unused) */

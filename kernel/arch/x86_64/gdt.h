@@ -1,5 +1,5 @@
 /*
- * gdt.h: the global descriptor table and the task-state segment.
+ * gdt.h: the global descriptor table and the TSS.
  *
  * In long mode segments are mostly vestigial, but the CPU still needs a
  * code segment for CS and a TSS, whose interrupt stack table (IST) gives

@@ -104,7 +104,7 @@ static inline void lgdt(const struct dtr *d)
     __asm__ volatile("lgdt %0" : : "m"(*d) : "memory");
 }
 
-/* ltr: load the task register with the TSS selector sel. */
+/* ltr: load TR, the register that names the TSS, with selector sel. */
 static inline void ltr(uint16_t sel)
 {
     __asm__ volatile("ltr %0" : : "r"(sel) : "memory");
