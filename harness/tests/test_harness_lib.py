@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from wisp_harness import BANNER_RE, PROMPT_RE, HarnessError, Wisp
+from wisp_harness.qemu import after_echo
 
 FAKE = str(Path(__file__).with_name("fakeqemu.py"))
 
@@ -32,6 +33,17 @@ def test_cmd_returns_output_without_echo():
         w.sendline("halt")
         assert w.wait_exit() == (1, 0, "clean halt")
     assert "\r" not in w.log and w.log.endswith("WISP-EXIT: 0\n")
+
+
+def test_cmd_output_leaves_out_what_came_before_the_echo():
+    """Another process's line, or the newline ending one it had printed
+    just before the command was sent, is not the command's output."""
+    echo = "cat /tmp/victim\nfirst half\n"
+    assert after_echo(echo, "cat /tmp/victim") == "first half\n"
+    assert after_echo("\n" + echo, "cat /tmp/victim") == "first half\n"
+    assert after_echo("[pid 12 a.wasm] exit 0\n" + echo, "cat /tmp/victim") == "first half\n"
+    assert after_echo("no echo here\n", "cat /tmp/victim") == "no echo here\n"
+    assert after_echo("\nout\n", "") == "out\n"
 
 
 def test_panic_raises_with_the_whole_dump():

@@ -40,6 +40,20 @@ MARKER_RE = re.compile(r"^WISP-EXIT: (\d+)$", re.M)
 # the graders read these lines from the log, cmd() leaves them out.
 LAB_TODO_LINE_RE = re.compile(r"^LAB-TODO: lab \d+: .*\n", re.M)
 
+
+def after_echo(out, line):
+    """What follows the echo of `line` in `out`: the text after the first
+    whole line that ends with it.  `out` itself when no line does (a
+    terminal that does not echo)."""
+    echo = line.rstrip()
+    head, nl, rest = out.partition("\n")
+    while nl:
+        if head.rstrip().endswith(echo):
+            return rest
+        head, nl, rest = rest.partition("\n")
+    return out
+
+
 TAIL_LINES = 20          # lines of serial log quoted in an error message
 PANIC_DRAIN = 3.0        # seconds to keep reading after a panic, for the dump
 
@@ -435,17 +449,15 @@ class Wisp:
         """Send a command line, wait for the next prompt, and return what
         the command printed: the text between the echoed command line and
         the prompt (without carriage returns, and without the LAB-TODO
-        lines of unwritten lab holes, which stay in the log)."""
+        lines of unwritten lab holes, which stay in the log).  Output of
+        other processes that lands before the echo (or the end of a line
+        they had half printed) is not the command's and is left out."""
         while self._read(0):      # output already on its way is not ours
             pass
         self._pos = start = len(self.log)
         self.sendline(line)
         m = self.expect(prompt, timeout)
-        out = self.log[start:m.start()]
-        first, nl, rest = out.partition("\n")
-        if nl and first.rstrip().endswith(line.rstrip()):
-            out = rest
-        return LAB_TODO_LINE_RE.sub("", out)
+        return LAB_TODO_LINE_RE.sub("", after_echo(self.log[start:m.start()], line))
 
     def ipcfast(self, path):
         """`ipcfast on` or `ipcfast off` at the monitor prompt: the IPC fast
