@@ -36,9 +36,8 @@
 #include "proc/ipcdebug.h"
 
 bool ipcfast_on = true;
-
-static bool holding;                    /* between begin and finish */
-static struct proc *held;               /* the wake held back, or NULL */
+bool ipcfast_holding;                   /* see ipcfast.h */
+struct proc *ipcfast_held;
 
 /* ipcfast_begin: see ipcfast.h.  Interrupts are masked from here to the
  * switch, so no interrupt can make a thread runnable between the wake
@@ -51,55 +50,42 @@ bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl)
     return true;
 }
 
-/* ipcfast_enter: see ipcfast.h. */
-void ipcfast_enter(uint64_t *fl)
-{
-    *fl = irq_save();
-    holding = true;
-    held = NULL;
-}
-
 /* ipcfast_leave: see ipcfast.h. */
 void ipcfast_leave(uint64_t fl)
 {
-    holding = false;
+    ipcfast_holding = false;
     irq_restore(fl);
 }
 
-/* ipcfast_hold: see ipcfast.h.  A second wake in one operation (none on
- * the paths taken here, but the rule is general) first wakes the held
- * one, so threads reach the run queue in the slow path's order. */
-bool ipcfast_hold(struct proc *p)
+/* ipcfast_release: see ipcfast.h. */
+void ipcfast_release(void)
 {
-    if (!holding)
-        return false;
-    if (held) {
-        struct proc *first = held;
-        held = NULL;
-        holding = false;
-        waitq_wake_all(&first->ipc_wq);
-        return false;
-    }
-    held = p;
-    return true;
+    struct proc *first = ipcfast_held;
+    ipcfast_held = NULL;
+    ipcfast_holding = false;
+    waitq_wake_all(&first->ipc_wq);
 }
 
 /* ipcfast_finish: see ipcfast.h.  After a handoff p runs again because
  * its partner answered (or a kill woke it): the common case, answered
- * and not killed, returns the result at once, as ipccall_finish would. */
+ * and not killed, returns the result at once, as ipccall_finish would.
+ * (ipcfast_held stays as it is: NULL if it was released, and the next
+ * ipcfast_enter clears it.) */
 uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl)
 {
-    struct proc *woken = held;
-    bool handed = false;
-    holding = false;
-    held = NULL;
-    if (woken && !(handed = r == IPC_BLOCKED &&
-                   sched_handoff(&woken->ipc_wq, &p->ipc_wq)))
+    struct proc *woken = ipcfast_held;
+    ipcfast_holding = false;
+    if (woken && r == IPC_BLOCKED &&
+        sched_handoff(&woken->ipc_wq, &p->ipc_wq)) {
+        irq_restore(fl);
+        if (p->ipc.state == IPC_RUNNING && !p->killed) {
+            ipcdebug_check("after an IPC host call");
+            return (uint32_t)p->ipc.result;
+        }
+        return ipccall_finish(p, r);
+    }
+    if (woken)
         waitq_wake_all(&woken->ipc_wq);
     irq_restore(fl);
-    if (handed && p->ipc.state == IPC_RUNNING && !p->killed) {
-        ipcdebug_check("after an IPC host call");
-        return (uint32_t)p->ipc.result;
-    }
     return ipccall_finish(p, r);
 }

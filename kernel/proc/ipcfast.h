@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ipc/ipc.h"
+#include "arch/x86_64/irq.h"
 #include "proc/proc.h"
 
 /* ipcfast_on: whether call and reply_recv take the fast path (the
@@ -22,18 +23,51 @@ extern bool ipcfast_on;
  * *fl holds the flags, and the first process the operation wakes is
  * held back for ipcfast_finish); false: the slow path, nothing done. */
 bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl);
+/* The fast path's state from ipcfast_enter to ipcfast_finish (or
+ * ipcfast_leave): ipcfast_holding, whether the first wake is held back,
+ * and ipcfast_held, the process whose wake was, or NULL.  Only the
+ * functions of this header and of ipcfast.c touch them. */
+extern bool ipcfast_holding;
+extern struct proc *ipcfast_held;
+
 /* ipcfast_enter: what ipcfast_begin does once the fast path applies,
  * for an operation the caller has already found to qualify (the
  * specialised ones of ipc/fast.c): interrupts masked, *fl their flags,
- * the first wake held back.  ipcfast_finish or ipcfast_leave ends it. */
-void ipcfast_enter(uint64_t *fl);
+ * the first wake held back.  ipcfast_finish or ipcfast_leave ends it.
+ * Inline, as ipcfast_hold: both are on every round trip's path. */
+static inline void ipcfast_enter(uint64_t *fl)
+{
+    *fl = irq_save();
+    ipcfast_holding = true;
+    ipcfast_held = NULL;
+}
+
 /* ipcfast_leave: end what ipcfast_enter began when the operation did
  * nothing after all (IPC_FAST_NO: no wake was held); interrupts as in
  * fl. */
 void ipcfast_leave(uint64_t fl);
+/* ipcfast_release: wake the held process (its thread on the run
+ * queue), now that a second wake came in the same operation; it is no
+ * longer held, nor is any later wake of this operation. */
+void ipcfast_release(void);
+
 /* ipcfast_hold: proc_ipc_wake's first step: true if p's wake is held
- * back for ipcfast_finish (the caller does nothing more). */
-bool ipcfast_hold(struct proc *p);
+ * back for ipcfast_finish (the caller does nothing more).  A second
+ * wake in one operation (none on the paths taken here, but the rule is
+ * general) first wakes the held one, so threads reach the run queue in
+ * the slow path's order. */
+static inline bool ipcfast_hold(struct proc *p)
+{
+    if (!ipcfast_holding)
+        return false;
+    if (ipcfast_held) {
+        ipcfast_release();
+        return false;
+    }
+    ipcfast_held = p;
+    return true;
+}
+
 /* ipcfast_finish: ipccall_finish(p, r) for an operation that started
  * with ipcfast_begin (fl its flags): the process it woke runs at once
  * if p blocks and no other thread is runnable. */

@@ -127,27 +127,27 @@ void sched_block(int state)
 /*
  * sched_handoff: what waitq_wake_all(from) followed by waitq_sleep(to)
  * do when `from` has one sleeper and nothing else is runnable, in one
- * switch: the thread sleeping on `from` runs at once and the current thread sleeps at the
- * tail of `to`, with no pass through the run queue.  With the run queue
- * empty, the thread woken would have been the only one on it and so the
- * one schedule() chose: the outcome is the same, thread for thread,
- * including the new slice.  Refused (false, nothing changed) when some
- * thread is runnable, when `from` has no sleeper or more than one, when the current
- * thread has a thread_interrupt pending (waitq_sleep would return at
- * once) or is the idle thread.  Otherwise returns true once the current
- * thread is woken and chosen again; its wait ends as waitq_sleep's
- * does (a pending interrupt it woke for is consumed).  Interrupts are
- * masked from the test to the switch.
+ * switch: the thread sleeping on `from` runs at once and the current
+ * thread sleeps at the tail of `to`, with no pass through the run
+ * queue.  With the run queue empty, the thread woken would have been
+ * the only one on it and so the one schedule() chose: the outcome is the
+ * same, thread for thread, including the new slice.  Refused (false,
+ * nothing changed) when some thread is runnable, when `from` has no
+ * sleeper or more than one, when the current thread has a
+ * thread_interrupt pending (waitq_sleep would return at once) or is the
+ * idle thread.  Otherwise returns true once the current thread is woken
+ * and chosen again; its wait ends as waitq_sleep's does (a pending
+ * interrupt it woke for is consumed).  Needs interrupts off, from before
+ * whatever made `from`'s sleeper due to wake (so that no interrupt can
+ * have made a thread runnable since), and returns with them still off:
+ * its one caller, the IPC fast path, masks them for the whole host call.
  */
 bool sched_handoff(struct waitq *from, struct waitq *to)
 {
-    uint64_t fl = irq_save();
     struct thread *prev = cur, *next = from->head;
     if (!next || next->next || !waitq_empty(&runq) || prev == idle ||
-        prev->interrupted) {
-        irq_restore(fl);
+        prev->interrupted)
         return false;
-    }
     from->head = from->tail = 0;        /* next was its one sleeper */
     next->waiting_on = 0;
     schedcheck_wake(from, next);        /* SCHED_DEBUG kernels: the trace */
@@ -166,7 +166,6 @@ bool sched_handoff(struct waitq *from, struct waitq *to)
     thread_reap_dead();
     if (prev->intr_woken)
         prev->interrupted = prev->intr_woken = false;   /* consumed */
-    irq_restore(fl);
     return true;
 }
 
