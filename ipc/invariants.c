@@ -206,11 +206,28 @@ static bool check_table(const struct ipc_world *w, const struct ipc_proc *p,
     return true;
 }
 
+/* got_reset: whether g is as ipc_got_reset leaves it (padding aside). */
+static bool got_reset(const struct ipc_got *g)
+{
+    bool zero = !g->word && !g->has_msg && !g->badge && !g->label &&
+                !g->nwords && !g->has_buf && !g->len && !g->copied &&
+                !g->nhandles && !g->n;
+
+    for (int i = 0; i < IPC_MSG_WORDS_MAX; i++)
+        zero = zero && !g->words[i];
+    for (int i = 0; i < IPC_MSG_HANDLES_MAX; i++)
+        zero = zero && !g->handles[i];
+    return zero && g->h == -1 && g->reply == -1;
+}
+
 /*
  * check_blocked: p waits in exactly one place, the one its state says:
  * a sender, caller, receiver or waiter once in the matching queue of
  * the object it is on and in no other; a caller in IPC_REPLY named by
  * its reply object, which one handle holds; running and dead: nowhere.
+ * A blocked process got nothing yet: its got is as ipc_got_reset left
+ * it when its operation began (the fast path's got_words fills it
+ * without resetting it first).
  */
 static bool check_blocked(const struct ipc_world *w, const struct ipc_proc *p,
                           struct ipc_violation *v)
@@ -226,6 +243,9 @@ static bool check_blocked(const struct ipc_world *w, const struct ipc_proc *p,
         return p->on || occurrences(w, p)
             ? fail(v, "a process not blocked is on an object or in a queue",
                    p->pid, -1) : true;
+    if (!got_reset(&p->got))
+        return fail(v, "a blocked process has something in its got",
+                    p->pid, -1);
     if (!p->on || p->on->kind != on_kind[p->state])
         return fail(v, "a blocked process is not on an object of its kind",
                     p->pid, -1);
