@@ -66,24 +66,11 @@ void ipcfast_release(void)
     waitq_wake_all(&first->ipc_wq);
 }
 
-/* ipcfast_finish: see ipcfast.h.  After a handoff p runs again because
- * its partner answered (or a kill woke it): the common case, answered
- * and not killed, returns the result at once, as ipccall_finish would.
- * (ipcfast_held stays as it is: NULL if it was released, and the next
- * ipcfast_enter clears it.) */
-uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl)
+/* ipcfast_wake_held: see ipcfast.h. */
+uint32_t ipcfast_wake_held(struct proc *p, int r, uint64_t fl)
 {
     struct proc *woken = ipcfast_held;
-    ipcfast_holding = false;
-    if (woken && r == IPC_BLOCKED &&
-        sched_handoff(&woken->ipc_wq, &p->ipc_wq)) {
-        irq_restore(fl);
-        if (p->ipc.state == IPC_RUNNING && !p->killed) {
-            ipcdebug_check("after an IPC host call");
-            return (uint32_t)p->ipc.result;
-        }
-        return ipccall_finish(p, r);
-    }
+
     if (woken)
         waitq_wake_all(&woken->ipc_wq);
     irq_restore(fl);

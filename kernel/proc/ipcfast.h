@@ -10,7 +10,10 @@
 #include <stdint.h>
 
 #include "ipc/ipc.h"
+#include "sched.h"
 #include "arch/x86_64/irq.h"
+#include "proc/ipccall.h"
+#include "proc/ipcdebug.h"
 #include "proc/proc.h"
 
 /* ipcfast_on: whether call and reply_recv take the fast path (the
@@ -68,9 +71,33 @@ static inline bool ipcfast_hold(struct proc *p)
     return true;
 }
 
+/* ipcfast_wake_held: the end of ipcfast_finish when there is no
+ * handoff: the held process, if any, woken as the slow path would have
+ * woken it, interrupts as in fl, then ipccall_finish(p, r). */
+uint32_t ipcfast_wake_held(struct proc *p, int r, uint64_t fl);
+
 /* ipcfast_finish: ipccall_finish(p, r) for an operation that started
- * with ipcfast_begin (fl its flags): the process it woke runs at once
- * if p blocks and no other thread is runnable. */
-uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl);
+ * with ipcfast_begin or ipcfast_enter (fl its flags): the process it
+ * woke runs at once if p blocks and no other thread is runnable.  After
+ * a handoff p runs again because its partner answered (or a kill woke
+ * it): the common case, answered and not killed, returns the result at
+ * once, as ipccall_finish would.  Inline, so that on the round trip's
+ * path it costs no frame of its own.  (ipcfast_held stays as it is:
+ * NULL if it was released, and the next ipcfast_enter clears it.) */
+static inline uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl)
+{
+    struct proc *woken = ipcfast_held;
+
+    ipcfast_holding = false;
+    if (!woken || r != IPC_BLOCKED ||
+        !sched_handoff(&woken->ipc_wq, &p->ipc_wq))
+        return ipcfast_wake_held(p, r, fl);
+    irq_restore(fl);
+    if (p->ipc.state == IPC_RUNNING && !p->killed) {
+        ipcdebug_check("after an IPC host call");
+        return (uint32_t)p->ipc.result;
+    }
+    return ipccall_finish(p, r);
+}
 
 #endif
