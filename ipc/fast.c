@@ -14,7 +14,11 @@
  * reset, the receiver's got filled as ipc_transfer fills it, the reply
  * object taken from the spare and installed, the same wake through the
  * same hook), so every result, slot, count and trace is the one the
- * general operation gives.  ipc/tests/fast.c compares the two.
+ * general operation gives.  One liberty: the wake comes last, after
+ * what the operation does to its own process.  A wake hook only takes
+ * note (the woken thread runs once the operation is over), so nothing
+ * can tell, and nothing need be kept across the hook's call.
+ * ipc/tests/fast.c compares the two.
  */
 #include "ipc/core.h"
 #include "kernel/labtodo.h"

@@ -14,7 +14,11 @@
  * reset, the receiver's got filled as ipc_transfer fills it, the reply
  * object taken from the spare and installed, the same wake through the
  * same hook), so every result, slot, count and trace is the one the
- * general operation gives.  ipc/tests/fast.c compares the two.
+ * general operation gives.  One liberty: the wake comes last, after
+ * what the operation does to its own process.  A wake hook only takes
+ * note (the woken thread runs once the operation is over), so nothing
+ * can tell, and nothing need be kept across the hook's call.
+ * ipc/tests/fast.c compares the two.
  */
 #include "ipc/core.h"
 #include "kernel/labtodo.h"
@@ -127,10 +131,10 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     p->state = IPC_REPLY;
     p->on = reply;
     p->badge = 0;
-    ipc_wake(r, IPC_OK);
     p->result = IPC_BLOCKED;                    /* ipc_ret, via */
     p->via = slot;
     ipc_fast_stats.calls++;
+    ipc_wake(r, IPC_OK);                        /* last: see the top */
     return IPC_BLOCKED;
     // LAB 6 BUG fast_call_loses_the_badge
     // struct ipc_handle *h = ipc_handle_of(p, slot, IPC_KIND_EP);
@@ -155,10 +159,10 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     // p->state = IPC_REPLY;
     // p->on = reply;
     // p->badge = 0;
-    // ipc_wake(r, IPC_OK);
     // p->result = IPC_BLOCKED;                    /* ipc_ret, via */
     // p->via = slot;
     // ipc_fast_stats.calls++;
+    // ipc_wake(r, IPC_OK);                        /* last: see above */
     // return IPC_BLOCKED;
     // LAB 6 STUB declines every call (IPC_FAST_NO), so each takes the general operation: the same results, more instructions
     // (void)p, (void)slot, (void)m, (void)rb, (void)got_words,
@@ -199,7 +203,6 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
     ipc_got_reset(&p->got);
     reply_used(p, rslot, reply);                /* its handle, object */
     got_words(&caller->got, 0, m);
-    ipc_wake(caller, IPC_OK);
     p->rbuf = *rb;                              /* do_recv */
     p->state = IPC_RECV;
     p->on = ep;
@@ -207,6 +210,7 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
     p->result = IPC_BLOCKED;
     p->via = slot;
     ipc_fast_stats.reply_recvs++;
+    ipc_wake(caller, IPC_OK);                   /* ipc_reply's, last */
     return IPC_BLOCKED;
     // LAB 6 STUB declines every reply_recv (IPC_FAST_NO), so each takes the general operations: the same results, more instructions
     // (void)p, (void)rslot, (void)m, (void)slot, (void)rb, (void)reply_used;
