@@ -63,6 +63,16 @@ static void corruptions(void)
     reply->caller = P(2);
     CHECK(why[0] != '\0');
 
+    P(2)->got.words[7] = 1;                 /* a caller got something */
+    why = broken(3);
+    P(2)->got.words[7] = 0;
+    CHECK(why[0] != '\0');
+
+    P(3)->got.reply = 0;                    /* ... and so did a sender */
+    why = broken(3);
+    P(3)->got.reply = -1;
+    CHECK(why[0] != '\0');
+
     ep->recvq = ep->sendq;                  /* both queues non-empty */
     why = broken(3);
     ep->recvq = (struct ipc_queue){ NULL, NULL };

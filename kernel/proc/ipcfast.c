@@ -29,11 +29,9 @@
  */
 #include "proc/ipcfast.h"
 
-#include "sched.h"
 #include "waitq.h"
 #include "arch/x86_64/irq.h"
 #include "proc/ipccall.h"
-#include "proc/ipcdebug.h"
 
 bool ipcfast_on = true;
 bool ipcfast_holding;                   /* see ipcfast.h */
