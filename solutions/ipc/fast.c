@@ -162,7 +162,7 @@ int ipc_fast_call(struct ipc_proc *p, uint32_t slot,
     // p->result = IPC_BLOCKED;                    /* ipc_ret, via */
     // p->via = slot;
     // ipc_fast_stats.calls++;
-    // ipc_wake(r, IPC_OK);                        /* last: see above */
+    // ipc_wake(r, IPC_OK);                        /* last: see the top */
     // return IPC_BLOCKED;
     // LAB 6 STUB declines every call (IPC_FAST_NO), so each takes the general operation: the same results, more instructions
     // (void)p, (void)slot, (void)m, (void)rb, (void)got_words,
