@@ -169,17 +169,28 @@ host_status(wasm_status st, const wasm_host_call *call, wasm_result *res)
 /*
  * host_call_raw: calls raw host function f (wasm.h) on slots[0..], where
  * its arguments are and its results go: no conversion, no buffer, so it
- * is inlined into the call path of the loop.  Returns its status; *res
- * as host_status sets it.
+ * is inlined into the call path of the loop.  What f sees is the exec's
+ * own ex->raw_call, of which a call sets only the four fields that
+ * change (exec, exec_ctx, args and results stay as wasm_exec_new and
+ * wasm_exec_set_hook left them); a trap's message is cleared once read,
+ * so the next call starts without one.  Returns f's status; *res as
+ * host_status sets it.
  */
 WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
                                     uint64_t *slots, wasm_instance *caller,
-                                    wasm_result *res)
+                                    wasm_memory *memory, wasm_result *res)
 {
-    wasm_host_call call = { ex, caller, f->env, NULL, NULL, NULL, 0, slots,
-                            ex->hook_ctx };
-    wasm_status st = f->host(&call);
-    return UNLIKELY(st != WASM_OK) ? host_status(st, &call, res) : st;
+    wasm_host_call *call = &ex->raw_call;
+    call->caller = caller;
+    call->memory = memory;
+    call->env = f->env;
+    call->slots = slots;
+    wasm_status st = f->host(call);
+    if (UNLIKELY(st != WASM_OK)) {
+        st = host_status(st, call, res);
+        call->trap_message = NULL;
+    }
+    return st;
 }
 
 /*
@@ -192,10 +203,10 @@ WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
  */
 static __attribute__((noinline)) wasm_status
 host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
-          wasm_instance *caller, wasm_result *res)
+          wasm_instance *caller, wasm_memory *memory, wasm_result *res)
 {
     if (f->raw)
-        return host_call_raw(ex, f, slots, caller, res);
+        return host_call_raw(ex, f, slots, caller, memory, res);
     const wasm_functype *ft = f->type;
     size_t n = (size_t)ft->nparams + ft->nresults;
     wasm_value buf[WL_HOST_VALUES], *in = buf;
@@ -210,7 +221,7 @@ host_call(wasm_exec *ex, wasm_func *f, uint64_t *slots,
     for (uint32_t i = 0; i < ft->nresults; i++)
         out[i] = slot_value(ft->results[i], 0);
     wasm_host_call call = { ex, caller, f->env, in, out, NULL, 0, NULL,
-                            ex->hook_ctx };
+                            ex->hook_ctx, memory };
     wasm_status st = f->host(&call);
     if (st == WASM_OK) {
         for (uint32_t i = 0; i < ft->nresults; i++)
@@ -525,10 +536,12 @@ static wasm_result run(wasm_exec *ex)
             goto call;
         call:
             if (UNLIKELY(callee->host != NULL)) {
-                SAVE();
+                /* No SAVE(): only a resume reads the saved state, and a
+                 * host call ends in a result, a trap or an exit, never
+                 * a pause. */
                 wasm_status st = callee->raw
-                    ? host_call_raw(ex, callee, nfp, inst, &res)
-                    : host_call(ex, callee, nfp, inst, &res);
+                    ? host_call_raw(ex, callee, nfp, inst, inst->mem0, &res)
+                    : host_call(ex, callee, nfp, inst, inst->mem0, &res);
                 if (st == WASM_EXITED) {
                     res.status = st;
                     goto leave;
@@ -772,6 +785,7 @@ wasm_exec *wasm_exec_new(const wasm_runtime *rt)
     ex->stack_end = ex->stack + slots;
     ex->max_depth = (uint32_t)depth;
     ex->state = EX_IDLE;
+    ex->raw_call.exec = ex;             /* the rest zero: no hook yet */
     return ex;
 }
 
@@ -791,6 +805,7 @@ void wasm_exec_set_hook(wasm_exec *ex, wasm_fuel_hook hook, void *ctx)
 {
     ex->hook = hook;
     ex->hook_ctx = ctx;
+    ex->raw_call.exec_ctx = ctx;
 }
 
 /* Sets the fuel; takes effect at the next slow safe point or call. */
@@ -865,7 +880,7 @@ wasm_result wasm_call(wasm_exec *ex, wasm_func *f, const wasm_value *args,
     if (f->host) {
         wasm_result res = { WASM_OK, WASM_TRAP_NONE, NULL, f->index, 0 };
         ex->state = EX_RUNNING;
-        res.status = host_call(ex, f, ex->stack, NULL, &res);
+        res.status = host_call(ex, f, ex->stack, NULL, NULL, &res);
         ex->state = res.status == WASM_OK ? EX_DONE : EX_IDLE;
         return res;
     }

@@ -261,7 +261,9 @@ const wasm_module *wasm_instance_module(const wasm_instance *inst);
  * are the function type's), and returns WASM_OK, WASM_TRAPPED (after
  * setting trap_message) or WASM_EXITED (after setting exit_code).
  * `caller` is the instance whose code made the call (NULL when the host
- * function is called directly through wasm_call).
+ * function is called directly through wasm_call), `memory` its memory 0
+ * (NULL then, or when it has none): what the host function's guest
+ * pointers point into, at hand without a lookup.
  *
  * A raw host function (wasm_func_new_host_raw) sees the values as the
  * interpreter keeps them instead, with no conversion: args and results
@@ -284,6 +286,7 @@ typedef struct {
     int32_t exit_code;
     uint64_t *slots;
     void *exec_ctx;
+    wasm_memory *memory;
 } wasm_host_call;
 
 typedef wasm_status (*wasm_host_fn)(wasm_host_call *call);

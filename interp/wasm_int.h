@@ -350,6 +350,8 @@ struct wasm_exec {
     uint32_t chunk;             /* safe points granted at the last refill */
     wasm_func *bt_func;         /* after a trap: the trapping function */
     uint32_t bt_depth;          /* ... and the frames below it */
+    wasm_host_call raw_call;    /* what a raw host function sees: exec.c,
+                                   host_call_raw */
 };
 
 /* exec.c: more stack for a call (see there) */

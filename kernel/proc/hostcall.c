@@ -57,8 +57,7 @@ void *host_range(wasm_memory *mem, uint32_t off, uint64_t len)
  */
 void *host_mem(wasm_host_call *c, uint32_t off, uint64_t len)
 {
-    return host_range(c->caller ? wasm_instance_memory(c->caller) : NULL,
-                      off, len);
+    return host_range(c->memory, off, len);
 }
 
 /* host_put32: store v little-endian at guest address off; 0 or
@@ -132,31 +131,21 @@ static const int nwisp = sizeof wisp_entries / sizeof wisp_entries[0];
 /* ---- the trampoline and the table ---------------------------------------- */
 
 /*
- * host_tramp: the wasm_host_fn of every host function but proc_exit, a
- * raw one (interp/wasm.h): the arguments are the interpreter's own
- * slots, read in place by host_arg32/host_arg64, and the result goes
- * back in slot 0, so a host call converts no value.  It runs the
- * entry's implementation for the calling process and turns its result
- * into the i32 the guest sees, or into a trap that ends the process.
- * A killed process's calls do nothing: they trap "killed" (its IPC has
- * ended already: proc_kill).
+ * host_tramp: the wasm_host_fn of every host function but proc_exit and
+ * those with one of their own (host_entry: ipccall_own), a raw one
+ * (interp/wasm.h): the arguments are the interpreter's own slots, read
+ * in place by host_arg32/host_arg64, and the result goes back in slot
+ * 0, so a host call converts no value.  It runs the entry's
+ * implementation for the calling process (host_run).
  */
 static wasm_status host_tramp(wasm_host_call *c)
 {
     const struct host_entry *e = c->env;
-    struct proc *p = c->exec_ctx;           /* engine.c: the hook's ctx */
-    uint32_t r = p->killed ? HOST_KILLED : e->impl(p, c);
-    if (r == HOST_FAULT || r == HOST_KILLED) {
-        c->trap_message = r == HOST_FAULT ? "bad host-call pointer"
-                                          : "killed";
-        return WASM_TRAPPED;
-    }
-    c->slots[0] = r;
-    return WASM_OK;
+    return host_run(c, e->impl);
 }
 
-/* exit_tramp: the host function of proc_exit(code), the entry without
- * an implementation: the program ends with that exit code. */
+/* exit_tramp: the host function of proc_exit(code), the entry with
+ * no implementation: the program ends with that exit code. */
 static wasm_status exit_tramp(wasm_host_call *c)
 {
     c->exit_code = (int32_t)host_arg32(c, 0);
@@ -258,9 +247,10 @@ bool hostcall_init(void)
         wasm_valtype ps[8], rs[8];
         wasm_functype t;
         host_sig(e->sig, &t, ps, rs);
-        host_funcs[i] = wasm_func_new_host_raw(&host_rt, &t, e->impl
-                                               ? host_tramp : exit_tramp,
-                                               (void *)e);
+        wasm_host_fn fn = !e->impl ? exit_tramp : ipccall_own(e->impl);
+        if (!fn)
+            fn = host_tramp;
+        host_funcs[i] = wasm_func_new_host_raw(&host_rt, &t, fn, (void *)e);
         if (!host_funcs[i])
             return false;
     }

@@ -29,7 +29,10 @@ typedef uint32_t (*host_impl)(struct proc *p, wasm_host_call *c);
 
 /* One host function: import module and name, signature ("params:results",
  * i = i32, I = i64) and implementation (NULL: proc_exit, which
- * hostcall.c's exit_tramp runs). */
+ * hostcall.c's exit_tramp runs).  hostcall.c's host_tramp runs the
+ * implementation, except for the few calls so hot that the trampoline's
+ * call level counts: those have their own host function, made with
+ * host_run (ipccall.h: ipccall_own). */
 struct host_entry {
     const char *module;
     const char *name;
@@ -55,6 +58,30 @@ static inline uint64_t host_arg64(const wasm_host_call *c, int i)
 {
     return c->slots[i];
 }
+
+/*
+ * host_run: a host call of implementation impl from the program of
+ * process c->exec_ctx (engine.c makes it the hook's context): the
+ * trampoline's work, inline, so that a call's own host function (see
+ * host_entry) is host_run with a constant impl, which the compiler
+ * inlines.  impl's result goes back as the i32 the guest sees, in slot
+ * 0; HOST_FAULT and HOST_KILLED become a trap that ends the process.  A
+ * killed process's calls do nothing: they trap "killed" (its IPC has
+ * ended already: proc_kill).
+ */
+static inline wasm_status host_run(wasm_host_call *c, host_impl impl)
+{
+    struct proc *p = c->exec_ctx;
+    uint32_t r = p->killed ? HOST_KILLED : impl(p, c);
+    if (r == HOST_FAULT || r == HOST_KILLED) {
+        c->trap_message = r == HOST_FAULT ? "bad host-call pointer"
+                                          : "killed";
+        return WASM_TRAPPED;
+    }
+    c->slots[0] = r;
+    return WASM_OK;
+}
+
 uint64_t host_now_ns(void);
 /* host_pause: what a host call does between two chunks of work whose
  * size a guest chose (HOST_CHUNK bytes of output, ...): HOST_KILLED if

@@ -54,6 +54,9 @@ _Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
 #define GRANT_SLOT 0xffffu              /* the slot bits of a grant */
 #define SPAWN_BADGE_PID 0x20000u        /* WISP_SPAWN_BADGE_PID */
 #define IPC_EBADMODE 0                  /* a mode the core rejects */
+/* The hot calls' implementations: the table names them, but they run
+ * inlined into their own host functions (ipccall_own). */
+#define HOT inline __attribute__((always_inline))
 
 /* ---- blocking and waking --------------------------------------------- */
 
@@ -307,7 +310,7 @@ struct hot_args {
 static inline bool hot_get(wasm_host_call *c, uint32_t ma, uint32_t ia,
                            struct hot_args *a)
 {
-    a->mem = c->caller ? wasm_instance_memory(c->caller) : NULL;
+    a->mem = c->memory;
     a->gm = host_range(a->mem, ma, sizeof(struct g_msg));
     a->gin = host_range(a->mem, ia, sizeof(struct g_in));
     return a->gm && a->gin;
@@ -352,7 +355,7 @@ static inline uint32_t hot_end(struct proc *p, int op, bool fast,
  * reply_recv take the fast path when it applies (ipcfast.c): in their
  * plain case the specialised operation of ipc/fast.c, on what
  * fast_decode read; otherwise the general one. */
-static uint32_t w_call(struct proc *p, wasm_host_call *c)
+static HOT uint32_t w_call(struct proc *p, wasm_host_call *c)
 {
     struct hot_args a;
     struct ipc_fast_msg fm;
@@ -376,7 +379,7 @@ static uint32_t w_call(struct proc *p, wasm_host_call *c)
 }
 
 /* reply_recv(r, msg, h, in) -> errno: reply, then recv's result. */
-static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
+static HOT uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
 {
     struct hot_args a;
     struct ipc_fast_msg fm;
@@ -398,6 +401,26 @@ static uint32_t w_reply_recv(struct proc *p, wasm_host_call *c)
     bool fast = ipcfast_begin(&m, &fl);
     return hot_end(p, ipc_reply_recv(&p->ipc, rs, &m, h, &rb), fast, fl,
                    &a);
+}
+
+/* The host functions of call and reply_recv: each its own trampoline,
+ * with the implementation inlined into it (host_run). */
+static wasm_status call_host(wasm_host_call *c)
+{
+    return host_run(c, w_call);
+}
+
+static wasm_status reply_recv_host(wasm_host_call *c)
+{
+    return host_run(c, w_reply_recv);
+}
+
+/* ipccall_own: see ipccall.h. */
+wasm_host_fn ipccall_own(host_impl impl)
+{
+    if (impl == w_call)
+        return call_host;
+    return impl == w_reply_recv ? reply_recv_host : NULL;
 }
 
 /* ---- the calls: notifications ------------------------------------------ */

@@ -14,6 +14,12 @@
  * kill ended the wait.  Sleeps p's thread meanwhile. */
 uint32_t ipccall_finish(struct proc *p, int r);
 
+/* ipccall_own: the host function of the IPC call whose implementation
+ * is impl, if it has its own (call and reply_recv, the hot path: the
+ * trampoline's work inlined into it, host_run); NULL for the others,
+ * which hostcall.c's host_tramp runs. */
+wasm_host_fn ipccall_own(host_impl impl);
+
 extern const struct host_entry ipc_entries[];
 extern const int ipc_nentries;
 
