@@ -74,6 +74,7 @@ bool cc_fail(cc *c, wasm_error_kind kind, const char *msg);
 bool cc_grow(cc *c, void **buf, uint32_t *cap, size_t elem, uint32_t need);
 bool cc_dead(const cc *c);
 void cc_op(cc *c, uint32_t op);
+void cc_fuse_last_two(cc *c);
 void cc_word(cc *c, uint32_t w);
 void cc_slot(cc *c, uint32_t slot);
 void cc_push(cc *c, uint8_t type, uint8_t kind, uint32_t slot);

@@ -552,7 +552,8 @@ static bool copies_before(cc *c, uint32_t local)
 /* local.set / local.tee.  When the value was just computed into its
  * temporary, the instruction that computed it is retargeted to write the
  * local directly (no copy), with copies_before when operands on the
- * stack still name the local. */
+ * stack still name the local.  A local set to its own value (local.get
+ * x, local.set x) costs nothing. */
 static bool local_set(cc *c, bool tee)
 {
     uint32_t x;
@@ -560,7 +561,7 @@ static bool local_set(cc *c, bool tee)
     if (!index_imm(c, c->nlocals, "unknown local", &x) ||
         !cc_pop(c, c->ltypes[x], &v))
         return false;
-    if (!cc_dead(c)) {
+    if (!cc_dead(c) && !(v.kind == VK_LOCAL && v.slot == x)) {
         if (v.kind == VK_TEMP && c->last_dst != NO_LABEL &&
             c->code[c->last_dst] == v.slot && c->last_h == c->h &&
             (!local_referenced(c, x) || copies_before(c, x))) {

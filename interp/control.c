@@ -34,6 +34,7 @@ static void bind(cc *c, uint32_t *chain)
     }
     *chain = NO_LABEL;
     c->last_dst = NO_LABEL;
+    cc_fuse_last_two(c);
     c->cur_op = NO_LABEL;            /* no op may be fused across a label */
 }
 

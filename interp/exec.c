@@ -447,6 +447,33 @@ static wasm_result run(wasm_exec *ex)
             S(3) = S(4);
             pc += 5;
             break;
+        case OP_COPY_BR_UNLESS:       /* pc[3] is the branch's op */
+            S(1) = S(2);
+            pc += U32(4) ? 6 : 5 + (int32_t)pc[5];
+            break;
+        case OP_COPY_LOOP_BR_IF:
+            S(1) = S(2);
+            if (!U32(4)) { pc += 6; break; }
+            pc += 5 + (int32_t)pc[5];
+            SAFEPOINT();
+            break;
+        case OP_ADD2:                 /* pc[4] is the second add's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            S(5) = (uint32_t)(U32(6) + U32(7));
+            pc += 8;
+            break;
+        case OP_COPY_LOAD: {          /* pc[3] is the load's op */
+            S(1) = S(2);
+            uint64_t ea = (uint64_t)U32(5) + pc[6];
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(4) = v;
+            pc += 7;
+            break;
+        }
         case OP_ADD_ADD:
             S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
             pc += 5;

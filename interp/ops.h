@@ -72,6 +72,12 @@ enum {
     OP_AND_BR_NE = 0xD4,     /* d x y b target  d = x & y; jump if d != b */
     OP_LOOP_AND_BR_EQ = 0xD5,/* the same, backward, a safe point */
     OP_LOOP_AND_BR_NE = 0xD6,
+    /* two ops in a row, the second keeping its own words (its op word
+     * skipped):                d s 0x28 d2 a off   COPY, then i32.load */
+    OP_COPY_LOAD = 0xD7,
+    OP_ADD2 = 0xD8,          /* d a b 0x6a d2 a2 b2   two i32.adds in turn */
+    OP_COPY_BR_UNLESS = 0xD9,/* d s 0x03 cond target  COPY, then BR_UNLESS */
+    OP_COPY_LOOP_BR_IF = 0xDA,/* d s 0x0C cond target COPY, then LOOP_BR_IF */
     OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
     OP_MEMORY_INIT = 0xE8,   /* seg d s n */
     OP_DATA_DROP = 0xE9,     /* seg */

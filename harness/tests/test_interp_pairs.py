@@ -3,8 +3,10 @@ an i32.add feeding another (either operand), an i32.shr_u feeding an
 i32.and (either operand), an i32.and feeding an i32.shl (its first
 operand), an i64.xor feeding an i64.mul (either operand), an i32.shr_u
 and i32.and pair feeding an i32.add (either operand),
-and two COPYs in a row (local.sets, and the
-moves of a branch), but never across a label a branch lands on; and a
+two COPYs in a row (local.sets, and the
+moves of a branch), two i32.adds in a row, and a COPY then an i32.load,
+a forward br_unless or a loop's br_if, but never across a label a branch
+lands on; a local set to itself; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
 front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
@@ -92,6 +94,32 @@ FUNCS = {
     'shl_add_tee': (f'(i32.mul (local.tee $t (i32.add {C} (i32.shl {A} {B}))) '
                     f'(local.get $t))',
                     lambda a, b, c: ((c + (a << (b & 31))) ** 2) & M32),
+    # two i32.adds in a row (OP_ADD2), independent, the second reading the
+    # first's result, and the second writing an operand of the first
+    'adds_apart': (f'(local.set $t (i32.add {A} {B})) (local.set $a (i32.add {B} {C})) '
+                   f'(i32.sub (local.get $t) {A})',
+                   lambda a, b, c: (a + b - b - c) & M32),
+    'adds_chained': (f'(local.set $t (i32.add {A} {B})) (local.set $a (i32.add (local.get $t) {C})) '
+                     f'(i32.mul (local.get $t) {A})',
+                     lambda a, b, c: ((a + b) * (a + b + c)) & M32),
+    'adds_overwrite': (f'(local.set $a (i32.add {A} {B})) (local.set $b (i32.add {A} {A})) '
+                       f'(i32.sub (local.get $b) {C})',
+                       lambda a, b, c: (2 * (a + b) - c) & M32),
+    # a COPY, then a forward branch (the copy of a local still on the
+    # stack, in front of an if) or a loop's conditional back-edge
+    'copy_if': (f'{A} (if {C} (then (local.set $a (i32.const 7)))) {A} i32.add',
+                lambda a, b, c: (a + (7 if c else a)) & M32),
+    'copy_loop': (f'(local.set $c (i32.add (i32.and {C} (i32.const 7)) (i32.const 1))) '
+                  f'(loop $l (local.set $t (i32.add (local.get $t) {A})) '
+                  f'(local.set $c (i32.sub {C} (i32.const 1))) '
+                  f'(local.set $b (local.get $t)) (br_if $l {C}) '
+                  f'(local.set $a (i32.mul {A} (i32.const 3)))) '
+                  f'(i32.add {B} {A})',
+                  lambda a, b, c: (a * ((c & 7) + 1) + 3 * a) & M32),
+    # a local set to its own value costs nothing, and stays right
+    'set_itself': (f'{A} (local.set $a {A}) (local.set $b (local.get $b)) {A} {B} '
+                   f'i32.sub i32.sub',
+                   lambda a, b, c: (a - (a - b)) & M32),
     # the local.sets of a rotation, one pair after the other
     'copies': (f'(local.set $t {A}) (local.set $a {B}) (local.set $b {C}) '
                f'(local.set $c (local.get $t)) '
@@ -214,6 +242,47 @@ def chase_model(a, b, c):
     if ea + 4 > PAGE:
         return 'trap'
     return int.from_bytes(mem[ea:ea + 4], 'little')
+
+
+# A COPY (a local.set of another local) right before an i32.load is one
+# op (OP_COPY_LOAD): the copy happens first, so a load whose address is
+# the local just set reads the new address, and an address out of bounds
+# traps as the load would.
+COPY_LOAD = '''
+(module
+  (memory 1)
+  (func (export "copy_load") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32)
+    (i32.store (i32.const 100) (local.get $b))
+    (local.set $t (local.get $a))
+    (i32.add (i32.load offset=4 (local.get $t)) (local.get $t)))
+  (func (export "copy_other") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32)
+    (i32.store (i32.const 100) (local.get $b))
+    (local.set $t (local.get $c))
+    (i32.sub (i32.load offset=4 (local.get $a)) (local.get $t))))
+'''
+
+
+def copy_load_model(name, a, b, c):
+    mem = bytearray(PAGE)
+    mem[100:104] = b.to_bytes(4, 'little')
+    ea = a + 4
+    if ea + 4 > PAGE:
+        return 'trap'
+    v = int.from_bytes(mem[ea:ea + 4], 'little')
+    return (v + a) & M32 if name == 'copy_load' else (v - c) & M32
+
+
+def test_copy_then_load(tmp_path):
+    (tmp_path / 'k.wat').write_text(COPY_LOAD)
+    subprocess.run(['wat2wasm', str(tmp_path / 'k.wat'), '-o',
+                    str(tmp_path / 'k.wasm')], check=True)
+    wasm = str(tmp_path / 'k.wasm')
+    for name in ('copy_load', 'copy_other'):
+        for a in (96, 95, 98, 0, PAGE - 8, PAGE - 7, 0xfffffffc, M32):
+            b, c = 0x5eed0000 + a % 97, 0x1234 + a % 5
+            expect(wasm, name, (a, b, c), copy_load_model(name, a, b, c))
 
 
 def test_load_of_a_loaded_address(tmp_path):

@@ -65,11 +65,49 @@ void cc_word(cc *c, uint32_t w)
     c->code[c->ncode++] = w;
 }
 
+/*
+ * cc_fuse_last_two: as a new op starts, or a label is placed, the two
+ * ops before are final (every fusion that takes an op back takes the
+ * last one, and none looks back across a label), so a pair of them with
+ * no label between (cur_op is NO_LABEL after one) may become
+ * one superinstruction: a COPY, then a plain i32.load, a forward
+ * BR_UNLESS or a LOOP_BR_IF, or two i32.adds in a row.  Only the first
+ * op word changes: the second op keeps its words, its op word now
+ * skipped, so no position the compiler has recorded moves (not even a
+ * branch's target word, still waiting in a chain for its label).
+ * prev_op is then forgotten, so nothing can take the second op back from
+ * under the fused one.
+ */
+void cc_fuse_last_two(cc *c)
+{
+    static const struct {
+        uint16_t first, first_len, second, second_len, fused;
+    } pairs[] = {
+        { OP_COPY, 3, 0x28, 4, OP_COPY_LOAD },
+        { OP_COPY, 3, OP_BR_UNLESS, 3, OP_COPY_BR_UNLESS },
+        { OP_COPY, 3, OP_LOOP_BR_IF, 3, OP_COPY_LOOP_BR_IF },
+        { 0x6a, 4, 0x6a, 4, OP_ADD2 },
+    };
+    uint32_t p = c->prev_op, q = c->cur_op;
+    if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
+        return;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (c->code[p] == pairs[i].first && p + pairs[i].first_len == q &&
+            c->code[q] == pairs[i].second &&
+            q + pairs[i].second_len == c->ncode) {
+            c->code[p] = pairs[i].fused;
+            c->cur_op = NO_LABEL;
+            return;
+        }
+    }
+}
+
 /* Starts an instruction; it ends the window of the local.set peephole.
  * cur_op/prev_op remember where the last two ops start, for fusing them
- * (control.c: unemit_operand). */
+ * (control.c: unemit_operand; cc_fuse_last_two). */
 void cc_op(cc *c, uint32_t op)
 {
+    cc_fuse_last_two(c);
     c->last_dst = NO_LABEL;
     c->prev_op = c->cur_op;
     c->cur_op = c->ncode;
