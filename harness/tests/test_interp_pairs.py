@@ -10,8 +10,11 @@ lands on; a local set to itself; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
 front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
-of each width feeding a br_table, in bounds and out.  Each
-function runs through build/host/wasm-probe on values at the edges (the
+of each width feeding a br_table, in bounds and out; and a load whose
+value a store of the same width stores at once (a field copy), with
+either access out of bounds.  Each function runs through
+build/host/wasm-probe (the field copies through build/host/spectest,
+which checks the memory after each call) on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
 import itertools
