@@ -78,6 +78,12 @@ enum {
     OP_ADD2 = 0xD8,          /* d a b 0x6a d2 a2 b2   two i32.adds in turn */
     OP_COPY_BR_UNLESS = 0xD9,/* d s 0x03 cond target  COPY, then BR_UNLESS */
     OP_COPY_LOOP_BR_IF = 0xDA,/* d s 0x0C cond target COPY, then LOOP_BR_IF */
+    /* a load, then a store of the loaded value (a field copy, mem[b +
+     * off2] = mem[a + off]); the load still writes d:
+     *                          d a off 0x36 b d off2   i32.load, i32.store */
+    OP_LOAD_STORE = 0xDB,
+    OP_LOAD_STORE64 = 0xDC,  /* d a off 0x37 b d off2   i64.load, i64.store */
+    OP_LOAD_STORE8 = 0xDD,   /* d a off 0x3A b d off2   i32.load8_u, i32.store8 */
     OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
     OP_MEMORY_INIT = 0xE8,   /* seg d s n */
     OP_DATA_DROP = 0xE9,     /* seg */

@@ -10,11 +10,15 @@ lands on; a local set to itself; and a
 local.set or local.tee of a local still on the stack, whose copy moves in
 front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
-of each width feeding a br_table, in bounds and out.  Each
-function runs through build/host/wasm-probe on values at the edges (the
+of each width feeding a br_table, in bounds and out; and a load whose
+value a store of the same width stores at once (a field copy), with
+either access out of bounds.  Each function runs through
+build/host/wasm-probe (the field copies through build/host/spectest,
+which checks the memory after each call) on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
 import itertools
+import json
 import os
 import subprocess
 
@@ -22,6 +26,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE = os.path.join(ROOT, 'build', 'host', 'wasm-probe')
+SPECTEST = os.path.join(ROOT, 'build', 'host', 'spectest')
 M32 = 0xffffffff
 EDGES = [0, 1, 3, 31, 32, 33, 0x7fffffff, 0x80000000, 0xfffffffe, M32]
 
@@ -476,3 +481,127 @@ def test_load_feeding_a_br_table(tmp_path):
         else:
             want = switch_model(*cases[name][1:], a, b, c)
         expect(wasm, name, (a, b, c), want)
+
+
+# A load whose value a store of the same width stores right away (a field
+# copy, mem[b + 8] = mem[a + 4]: i32, i64 and byte) is one op: the load is
+# checked, and traps, first, and on a trap nothing is stored, not even
+# the bytes of a store that would end past the memory.  The value kept in
+# a local (local.tee) is still written; a branch that lands on the store
+# (a block's result) keeps the two ops apart.  The copies run one after
+# the other on one instance, through build/host/spectest, which checks
+# the memory after each one (a trap included) against a Python model.
+FIELD_COPIES = {   # name: (load, store, bytes)
+    'copy32': ('i32.load', 'i32.store', 4),
+    'copy64': ('i64.load', 'i64.store', 8),
+    'copy8': ('i32.load8_u', 'i32.store8', 1),
+}
+
+
+def field_copy_module():
+    """The copies, a tee'd one, one a branch lands on, and peek."""
+    funcs = ''.join(f'''
+  (func (export "{name}") (param $a i32) (param $b i32)
+    local.get $b
+    local.get $a
+    {load} offset=4
+    {store} offset=8)''' for name, (load, store, _) in FIELD_COPIES.items())
+    data = bytes((i * 7 + 3) & 0xff for i in range(256))
+    text = ''.join(f'\\{x:02x}' for x in data)
+    return f'''(module
+  (memory 1)
+  (data (i32.const 0) "{text}")
+  (data (i32.const {PAGE - 16}) "{text[:48]}"){funcs}
+  (func (export "copy32_tee") (param $a i32) (param $b i32) (result i32)
+        (local $t i32)
+    local.get $b
+    local.get $a
+    i32.load offset=4
+    local.tee $t
+    i32.store offset=8
+    (i32.add (local.get $t) (i32.const 1)))
+  (func (export "copy32_branch") (param $a i32) (param $b i32) (param $c i32)
+    local.get $b
+    (block (result i32)
+      (br_if 0 (i32.const 0x5eed) (local.get $c))
+      drop
+      (i32.load offset=4 (local.get $a)))
+    i32.store offset=8)
+  (func (export "peek") (param $a i32) (result i64)
+    (i64.load (local.get $a))))
+''', data
+
+
+def field_copy_calls():
+    """(name, args): each copy in bounds, at the last bytes, its load or
+    its store past the end (partly or wholly), both; the others."""
+    calls = []
+    for name, (_, _, n) in FIELD_COPIES.items():
+        for a, b in [(0, 64), (100, 104), (8, 0), (PAGE - 4 - n, 16),
+                     (16, PAGE - 8 - n), (PAGE - 4 - n + 1, 32),
+                     (32, PAGE - 8 - n + 1), (M32, 40), (40, M32),
+                     (PAGE - 4 - n + 1, PAGE - 8 - n + 1), (PAGE - 20, 200)]:
+            calls.append((name, (a, b)))
+    for a, b in [(12, 80), (PAGE - 7, 0), (0, PAGE - 10), (PAGE - 8, 88)]:
+        calls.append(('copy32_tee', (a, b)))
+    for a, b, c in [(20, 120, 0), (24, 124, 1), (PAGE - 7, 128, 0),
+                    (PAGE - 7, 132, 1), (28, PAGE - 10, 1), (28, PAGE - 10, 0)]:
+        calls.append(('copy32_branch', (a, b, c)))
+    return calls
+
+
+def field_copy_model(mem, name, args):
+    """Runs the call on the model memory: the result ('trap', None or
+    the tee'd value + 1), the memory changed only by a copy that ends."""
+    a, b = args[0], args[1]
+    n = FIELD_COPIES[name][2] if name in FIELD_COPIES else 4
+    if name == 'copy32_branch' and args[2]:
+        v = 0x5eed
+    else:
+        if a + 4 + n > PAGE:
+            return 'trap'
+        v = int.from_bytes(mem[a + 4:a + 4 + n], 'little')
+    if b + 8 + n > PAGE:
+        return 'trap'
+    mem[b + 8:b + 8 + n] = v.to_bytes(n, 'little')
+    return (v + 1) & M32 if name == 'copy32_tee' else None
+
+
+def test_field_copy(tmp_path):
+    text, data = field_copy_module()
+    (tmp_path / 'f.wat').write_text(text)
+    subprocess.run(['wat2wasm', str(tmp_path / 'f.wat'), '-o',
+                    str(tmp_path / 'f.wasm')], check=True)
+    mem = bytearray(PAGE)
+    mem[0:256] = data
+    mem[PAGE - 16:PAGE] = data[:16]
+
+    def call(name, args):
+        return {'type': 'invoke', 'field': name,
+                'args': [{'type': 'i32', 'value': str(x)} for x in args]}
+
+    commands = [{'type': 'module', 'line': 1, 'filename': 'f.wasm'}]
+    for name, args in field_copy_calls():
+        want = field_copy_model(mem, name, args)
+        if want == 'trap':
+            commands.append({'type': 'assert_trap', 'action': call(name, args),
+                             'text': 'out of bounds memory access'})
+        else:
+            commands.append({'type': 'assert_return', 'action': call(name, args),
+                             'expected': [] if want is None else
+                             [{'type': 'i32', 'value': str(want)}]})
+        # every destination the copies use, and the last bytes
+        for p in sorted({0, 64, 72, 96, 104, 112, 120, 128, 136, 200, 208,
+                         PAGE - 24, PAGE - 16, PAGE - 8}):
+            commands.append({'type': 'assert_return', 'action': call('peek', (p,)),
+                             'expected': [{'type': 'i64', 'value': str(
+                                 int.from_bytes(mem[p:p + 8], 'little'))}]})
+    for i, cmd in enumerate(commands):
+        cmd['line'] = i + 1
+    script = tmp_path / 'field.json'
+    script.write_text(json.dumps({'source_filename': 'field.wast',
+                                  'commands': commands}))
+    run = subprocess.run([SPECTEST, '--suite', str(tmp_path), '--spec-dir',
+                          str(tmp_path), str(script)], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0 and ' 0 failed' in run.stdout, run.stdout + run.stderr

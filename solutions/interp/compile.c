@@ -71,7 +71,10 @@ void cc_word(cc *c, uint32_t w)
  * last one, and none looks back across a label), so a pair of them with
  * no label between (cur_op is NO_LABEL after one) may become
  * one superinstruction: a COPY, then a plain i32.load, a forward
- * BR_UNLESS or a LOOP_BR_IF, or two i32.adds in a row.  Only the first
+ * BR_UNLESS or a LOOP_BR_IF; two i32.adds in a row; or a plain load
+ * whose result a plain store of the same width stores (a field copy:
+ * an i32, an i64 or a byte; `feeds` names the store's value word, which
+ * must be the load's destination word).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
@@ -81,12 +84,15 @@ void cc_word(cc *c, uint32_t w)
 void cc_fuse_last_two(cc *c)
 {
     static const struct {
-        uint16_t first, first_len, second, second_len, fused;
+        uint16_t first, first_len, second, second_len, feeds, fused;
     } pairs[] = {
-        { OP_COPY, 3, 0x28, 4, OP_COPY_LOAD },
-        { OP_COPY, 3, OP_BR_UNLESS, 3, OP_COPY_BR_UNLESS },
-        { OP_COPY, 3, OP_LOOP_BR_IF, 3, OP_COPY_LOOP_BR_IF },
-        { 0x6a, 4, 0x6a, 4, OP_ADD2 },
+        { OP_COPY, 3, 0x28, 4, 0, OP_COPY_LOAD },
+        { OP_COPY, 3, OP_BR_UNLESS, 3, 0, OP_COPY_BR_UNLESS },
+        { OP_COPY, 3, OP_LOOP_BR_IF, 3, 0, OP_COPY_LOOP_BR_IF },
+        { 0x6a, 4, 0x6a, 4, 0, OP_ADD2 },
+        { 0x28, 4, 0x36, 4, 2, OP_LOAD_STORE },
+        { 0x29, 4, 0x37, 4, 2, OP_LOAD_STORE64 },
+        { 0x2d, 4, 0x3a, 4, 2, OP_LOAD_STORE8 },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
@@ -94,7 +100,9 @@ void cc_fuse_last_two(cc *c)
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         if (c->code[p] == pairs[i].first && p + pairs[i].first_len == q &&
             c->code[q] == pairs[i].second &&
-            q + pairs[i].second_len == c->ncode) {
+            q + pairs[i].second_len == c->ncode &&
+            (!pairs[i].feeds ||
+             c->code[q + pairs[i].feeds] == c->code[p + 1])) {
             c->code[p] = pairs[i].fused;
             c->cur_op = NO_LABEL;
             return;

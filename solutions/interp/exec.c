@@ -381,6 +381,18 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         LOAD_BR_TABLE_AT(op + OP_ADDR_ADD, T, N, EA2, 5) \
         LOAD_BR_TABLE_AT(op + OP_ADDR_SCALED, T, N, EA3, 7)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
+/* A load, then a store of its value (`op d a off store b d off2`, the
+ * store's op word skipped): the load is checked, and traps, first; the
+ * store is checked before a byte is written, as its own. */
+#define LOAD_STORE(op, T, N) case op: { \
+        uint64_t ea = EA(2); T v; \
+        trap = mem_check(ea, N, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(&v, mem + ea, N); S(1) = v; \
+        ea = (uint64_t)U32(5) + pc[7]; \
+        trap = mem_check(ea, N, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(mem + ea, &v, N); pc += 8; break; }
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
 #define LOAD_MEM() do { \
@@ -680,6 +692,9 @@ static wasm_result run(wasm_exec *ex)
         STORES(0x3c, uint8_t, 1)
         STORES(0x3d, uint16_t, 2)
         STORES(0x3e, uint32_t, 4)
+        LOAD_STORE(OP_LOAD_STORE, uint32_t, 4)
+        LOAD_STORE(OP_LOAD_STORE64, uint64_t, 8)
+        LOAD_STORE(OP_LOAD_STORE8, uint8_t, 1)
         LOAD_BR_TABLE(0x28, uint32_t, 4)
         LOAD_BR_TABLE(0x2c, int8_t, 1)
         LOAD_BR_TABLE(0x2d, uint8_t, 1)
