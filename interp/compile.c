@@ -98,9 +98,12 @@ void cc_fuse_last_two(cc *c)
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
         return;
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (c->code[p] == pairs[i].first && p + pairs[i].first_len == q &&
-            c->code[q] == pairs[i].second &&
+        /* The lengths first: an op started in code that turned out
+         * unreachable (a jump at the end of a dead arm) has no words, so
+         * q may be ncode itself, with no word there to read. */
+        if (p + pairs[i].first_len == q &&
             q + pairs[i].second_len == c->ncode &&
+            c->code[p] == pairs[i].first && c->code[q] == pairs[i].second &&
             (!pairs[i].feeds ||
              c->code[q + pairs[i].feeds] == c->code[p + 1])) {
             c->code[p] = pairs[i].fused;

@@ -84,6 +84,13 @@ enum {
     OP_LOAD_STORE = 0xDB,
     OP_LOAD_STORE64 = 0xDC,  /* d a off 0x37 b d off2   i64.load, i64.store */
     OP_LOAD_STORE8 = 0xDD,   /* d a off 0x3A b d off2   i32.load8_u, i32.store8 */
+    /* a call of an imported function with one result, then the COPY of
+     * that result to d (its op word and words inside this op: a
+     * local.set after the call names its local there).  A raw host
+     * function runs at once and the COPY is done in place; any other
+     * callee is called as by OP_CALL, returning to the COPY:
+     *                          func argbase 0x0A d argbase */
+    OP_CALL_IMPORT = 0xDE,
     OP_TRUNC_SAT = 0xE0,     /* 0xE0 + the 0xFC sub-opcode 0..7: d a */
     OP_MEMORY_INIT = 0xE8,   /* seg d s n */
     OP_DATA_DROP = 0xE9,     /* seg */

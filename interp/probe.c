@@ -15,10 +15,12 @@
  *     --slots N         value_stack_slots
  *     --no-alloc-in-call  the allocator refuses everything once the call
  *                       starts (so the stacks cannot grow)
+ *     --raw             the imports are raw host functions (wasm.h), as
+ *                       the kernel's are
  *
  * Every function import is a host function: "env.exit" exits with its
- * first argument, anything else returns the sum of its integer arguments
- * as its first result.  Output lines: "result <type> <value>" per result,
+ * first argument, "env.trap" traps ("host trap"), anything else returns
+ * the sum of its integer arguments as its first result.  Output lines: "result <type> <value>" per result,
  * "trap: <message> in func N", "exit N", "pauses N", "hook-calls N".
  * Exit status: 0 done, 3 trap, 4 exit, 2 load/link error ("<kind> at
  * offset N: <message>").
@@ -56,7 +58,19 @@ static wasm_hook_action hook(wasm_exec *ex, void *ctx)
     return h->pause ? WASM_HOOK_PAUSE : WASM_HOOK_CONTINUE;
 }
 
-/* Host import: env.exit exits, others sum their integer arguments. */
+/* The env of env.trap's host function (env.exit's is NULL; any other
+ * import's, a copy of its type). */
+static const wasm_functype trap_env;
+
+/* host_trap: env.trap's outcome, raw or not. */
+static wasm_status host_trap(wasm_host_call *call)
+{
+    call->trap_message = "host trap";
+    return WASM_TRAPPED;
+}
+
+/* Host import: env.exit exits, env.trap traps, others sum their integer
+ * arguments. */
 static wasm_status host(wasm_host_call *call)
 {
     const wasm_functype *ft = call->env;
@@ -64,6 +78,8 @@ static wasm_status host(wasm_host_call *call)
         call->exit_code = (int32_t)call->args[0].of.i32;
         return WASM_EXITED;
     }
+    if (ft == &trap_env)
+        return host_trap(call);
     uint64_t sum = 0;
     for (uint32_t i = 0; i < ft->nparams; i++)
         sum += call->args[i].type == WASM_I32 ? call->args[i].of.i32
@@ -71,6 +87,26 @@ static wasm_status host(wasm_host_call *call)
     if (ft->nresults)
         call->results[0].of.i64 = call->results[0].type == WASM_I32
                                       ? (uint32_t)sum : sum;
+    return WASM_OK;
+}
+
+/* The same as a raw host function (--raw): the arguments and the result
+ * in the interpreter's slots. */
+static wasm_status host_raw(wasm_host_call *call)
+{
+    const wasm_functype *ft = call->env;
+    if (ft == NULL) {
+        call->exit_code = (int32_t)call->slots[0];
+        return WASM_EXITED;
+    }
+    if (ft == &trap_env)
+        return host_trap(call);
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        sum += ft->params[i] == WASM_I32 ? (uint32_t)call->slots[i]
+                                         : call->slots[i];
+    if (ft->nresults)
+        call->slots[0] = ft->results[0] == WASM_I32 ? (uint32_t)sum : sum;
     return WASM_OK;
 }
 
@@ -98,8 +134,10 @@ static uint8_t *slurp(const char *path, size_t *len)
 static const char *kinds[] = { "ok", "malformed", "invalid", "unlinkable",
                                "uninstantiable", "nomem" };
 
-/* Host functions for every function import (other kinds: link error). */
-static wasm_extern *make_imports(const wasm_runtime *rt, const wasm_module *m)
+/* Host functions for every function import (other kinds: link error),
+ * raw ones if raw. */
+static wasm_extern *make_imports(const wasm_runtime *rt, const wasm_module *m,
+                                 bool raw)
 {
     uint32_t n = wasm_module_import_count(m);
     wasm_extern *ims = calloc(n + 1, sizeof *ims);
@@ -112,8 +150,12 @@ static wasm_extern *make_imports(const wasm_runtime *rt, const wasm_module *m)
         const wasm_functype *ft = &d.func;
         wasm_functype *copy = malloc(sizeof *copy);
         *copy = *ft;
-        bool is_exit = !strcmp(d.module, "env") && !strcmp(d.name, "exit");
-        ims[i].of.func = wasm_func_new_host(rt, ft, host, is_exit ? NULL : copy);
+        bool env = !strcmp(d.module, "env");
+        void *ctx = env && !strcmp(d.name, "exit") ? NULL
+                  : env && !strcmp(d.name, "trap") ? (void *)&trap_env
+                                                   : copy;
+        ims[i].of.func = raw ? wasm_func_new_host_raw(rt, ft, host_raw, ctx)
+                             : wasm_func_new_host(rt, ft, host, ctx);
     }
     return ims;
 }
@@ -196,6 +238,7 @@ int main(int argc, char **argv)
     wasm_runtime rt;
     wasm_allocator a = host_allocator();
     bool interrupt = false, no_alloc_in_call = false, load = false;
+    bool raw = false;
     a.alloc = probe_alloc;
     wasm_runtime_init(&rt, a);
     int i = 1;
@@ -204,6 +247,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--interrupt")) interrupt = true;
         else if (!strcmp(argv[i], "--no-alloc-in-call")) no_alloc_in_call = true;
         else if (!strcmp(argv[i], "--load")) load = true;
+        else if (!strcmp(argv[i], "--raw")) raw = true;
         else if (i + 1 >= argc) break;
         else if (!strcmp(argv[i], "--fuel")) h.fuel = strtoull(argv[++i], 0, 0);
         else if (!strcmp(argv[i], "--stop-after")) h.stop_after = atoi(argv[++i]);
@@ -223,7 +267,7 @@ int main(int argc, char **argv)
     wasm_module *m = wasm_module_load(&rt, bytes, len, &err);
     wasm_instance *inst = NULL;
     if (m)
-        inst = wasm_instantiate(&rt, m, make_imports(&rt, m),
+        inst = wasm_instantiate(&rt, m, make_imports(&rt, m, raw),
                                 wasm_module_import_count(m), &err);
     if (!inst) {
         printf("%s at offset %u: %s\n", kinds[err.kind], err.offset,

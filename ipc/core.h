@@ -105,7 +105,7 @@ int ipc_check_msg(struct ipc_proc *p, const struct ipc_msg *m, bool grant_ok);
 int ipc_check_recv(struct ipc_proc *p, const struct ipc_rbuf *rb);
 /* ipc_got_reset: no field applies (h and reply -1, the rest zero).
  * Every operation starts with it, so it is inline, and written field by
- * field: a memset of the struct's 96 bytes compiles to `rep stosq`, one
+ * field: a memset of the struct's 92 bytes compiles to `rep stosq`, one
  * instruction per 8 bytes plus its setup, where these compile to a
  * dozen stores.  (Its padding is never written, so it stays the zero of
  * the process's fresh memory.) */

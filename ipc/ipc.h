@@ -194,19 +194,22 @@ struct ipc_rbuf {
 };
 
 /*
- * What an operation gives its caller beyond the result code, in the
- * order of spec/ipc.md "Messages"; only the fields that apply are set
- * (the others are zero, reply and h are -1).
+ * What an operation gives its caller beyond the result code; only the
+ * fields that apply are set (the others are zero, reply and h are -1).
+ * A message's fields, badge to reply, are u32s in the order of
+ * spec/ipc.md "Messages", which is also the order of the guest's
+ * wisp_in: so the kernel copies them out as one block (ipccall.c:
+ * in_put, whose static asserts tie the two layouts).
  */
 struct ipc_got {
     int32_t h;                      /* ep_create, ntfn_create, dup, give:
                                        the new slot */
     uint32_t word;                  /* wait: the notification word */
-    bool has_msg;                   /* a message was received: */
-    uint32_t badge, label;
+    bool has_msg;                   /* a message was received */
+    bool has_buf;                   /* ... and the sender had a buffer */
+    uint32_t badge, label;          /* the message: */
     uint32_t nwords, words[IPC_MSG_WORDS_MAX];
-    bool has_buf;                   /* the sender had a buffer: */
-    uint32_t len, copied;           /* its length, and the bytes copied */
+    uint32_t len, copied;           /* the buffer's length, bytes copied */
     uint32_t nhandles;              /* granted handles: their new slots */
     uint32_t handles[IPC_MSG_HANDLES_MAX];
     int32_t reply;                  /* a call: the reply handle's slot */

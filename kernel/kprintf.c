@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "fmt.h"
+#include "kstring.h"
 #include "labtodo.h"
 #include "param.h"
 #include "serial.h"
@@ -18,6 +19,12 @@ static struct {
     const char *name;
 } todo_waiting[LAB_TODO_WAIT_MAX];
 static int todo_nwaiting;
+/* The holes whose LAB-TODO line was printed or is waiting (lab_todo_say). */
+static struct {
+    int lab;
+    const char *name;
+} todo_said[LAB_TODO_SAID_MAX];
+static int todo_nsaid;
 static bool console_mid_line;   /* characters printed since the last \n */
 
 static void todo_print_waiting(void);
@@ -72,15 +79,36 @@ static void todo_print_waiting(void)
                 todo_waiting[i].lab, todo_waiting[i].name);
 }
 
+/* todo_first: whether hole `name` of lab `lab` is said for the first
+ * time, and if so, note it (while there is room: then a repeat is
+ * possible, never a line lost).  A stub in a header's inline function
+ * (host_range's) is one stub per file that runs it, each with its own
+ * LAB_TODO flag: this makes them say it once between them. */
+static bool todo_first(int lab, const char *name)
+{
+    for (int i = 0; i < todo_nsaid; i++)
+        if (todo_said[i].lab == lab && strcmp(todo_said[i].name, name) == 0)
+            return false;
+    if (todo_nsaid < LAB_TODO_SAID_MAX) {
+        todo_said[todo_nsaid].lab = lab;
+        todo_said[todo_nsaid].name = name;
+        todo_nsaid++;
+    }
+    return true;
+}
+
 /*
  * lab_todo_say: the kernel's LAB-TODO line (labtodo.h), printed by a lab
- * hole's stub the first time it runs.  It always gets a line of its own,
- * so it never splits a line the harness or a user is reading: in the
- * middle of a line it waits for that line's \n (up to LAB_TODO_WAIT_MAX
- * lines wait; more are printed at once).
+ * hole's stub the first time it runs, once per hole (todo_first).  It
+ * always gets a line of its own, so it never splits a line the harness
+ * or a user is reading: in the middle of a line it waits for that
+ * line's \n (up to LAB_TODO_WAIT_MAX lines wait; more are printed at
+ * once).
  */
 void lab_todo_say(int lab, const char *name)
 {
+    if (!todo_first(lab, name))
+        return;
     if (console_mid_line && todo_nwaiting < LAB_TODO_WAIT_MAX) {
         todo_waiting[todo_nwaiting].lab = lab;
         todo_waiting[todo_nwaiting].name = name;

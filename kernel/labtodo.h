@@ -22,7 +22,9 @@ void lab_todo_say(int lab, const char *name);
 
 /* LAB_TODO: say, the first time this stub runs, that it is a stub.  The
  * flag is set before printing, so a stub inside the printing code itself
- * (kprintf's formatting) does not recurse. */
+ * (kprintf's formatting) does not recurse.  A stub in a header's inline
+ * function has a flag in each file that runs it: the kernel's
+ * lab_todo_say prints each hole's line once all the same. */
 #define LAB_TODO(lab, name)                                                   \
     do {                                                                      \
         static bool lab_todo_said_;                                           \

@@ -20,35 +20,10 @@
 #include <stdbool.h>
 
 #include "kstring.h"
-#include "labtodo.h"
 #include "sched.h"
 #include "thread.h"
 #include "timer.h"
 #include "mm/kmalloc.h"
-
-/*
- * host_range: a kernel pointer to bytes [off, off + len) of linear memory
- * mem, or NULL if any byte of the range lies outside the memory's
- * wasm_memory_size(mem) bytes, or if mem is NULL (a program without a
- * memory).  The guest chose off (any u32) and often len too: len may be
- * a guest's count times an element size, up to 2^38, and may be 0, when
- * the range is inside if it starts inside or just at the end ([size,
- * size) is, [size + 1, size + 1) is not).  The check must hold for
- * every value: no sum in it may wrap (a range that wraps past 2^32 or
- * 2^64 ends "before" it starts).  Every pointer a host call or IPC
- * follows into a program's memory comes from here (host_mem,
- * proc_ipc_mem): it is the kernel's half of isolation, where the
- * engine's own bounds checks on loads and stores end.
- */
-void *host_range(wasm_memory *mem, uint32_t off, uint64_t len)
-{
-    // LAB 8: your code here (host_range)
-    LAB_TODO(8, "host_range");
-    (void)len;
-    if (!mem || off > wasm_memory_size(mem))
-        return NULL;
-    return wasm_memory_data(mem) + off;
-}
 
 /*
  * host_mem: a kernel pointer to guest bytes [off, off+len) of the calling

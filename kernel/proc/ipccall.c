@@ -156,12 +156,6 @@ static char *rbuf_get(wasm_host_call *c, uint32_t a, struct ipc_rbuf *rb)
     return src;
 }
 
-/* put32: v as the little-endian u32 at guest bytes at (any alignment). */
-static inline void put32(char *at, uint32_t v)
-{
-    memcpy(at, &v, 4);
-}
-
 /* rd32: the little-endian u32 at guest bytes at (any alignment). */
 static inline uint32_t rd32(const char *at)
 {
@@ -173,21 +167,33 @@ static inline uint32_t rd32(const char *at)
 #define GM(field) offsetof(struct g_msg, field)
 #define GI(field) offsetof(struct g_in, field)
 
+/* The wisp_in's out-fields, badge to reply, lie in struct ipc_got as
+ * in the guest's struct (ipc/ipc.h), so in_put copies them as one
+ * block.  Each field, checked: */
+#define GOT_AS_IN(field)                                                  \
+    _Static_assert(offsetof(struct ipc_got, field) -                      \
+                   offsetof(struct ipc_got, badge) ==                     \
+                   GI(field) - GI(badge) &&                               \
+                   sizeof ((struct ipc_got *)0)->field ==                 \
+                   sizeof ((struct g_in *)0)->field, "ipc_got." #field)
+GOT_AS_IN(badge);
+GOT_AS_IN(label);
+GOT_AS_IN(nwords);
+GOT_AS_IN(words);
+GOT_AS_IN(len);
+GOT_AS_IN(copied);
+GOT_AS_IN(nhandles);
+GOT_AS_IN(handles);
+GOT_AS_IN(reply);
+_Static_assert(GI(reply) + 4 == sizeof(struct g_in), "reply ends wisp_in");
+#define IN_OUT_BYTES (sizeof(struct g_in) - GI(badge))
+
 /* in_put: what p received (p->ipc.got) into the wisp_in at gin, from
- * rbuf_get; its in-fields stay.  Field by field, straight into the
- * guest: every field but buf and cap is written. */
-static void in_put(struct proc *p, char *gin)
+ * rbuf_get; its in-fields stay.  Every field but buf and cap is
+ * written, in one copy straight into the guest (see GOT_AS_IN). */
+static inline void in_put(struct proc *p, char *gin)
 {
-    const struct ipc_got *got = &p->ipc.got;
-    put32(gin + GI(badge), got->badge);
-    put32(gin + GI(label), got->label);
-    put32(gin + GI(nwords), got->nwords);
-    memcpy(gin + GI(words), got->words, sizeof got->words);
-    put32(gin + GI(len), got->len);
-    put32(gin + GI(copied), got->copied);
-    put32(gin + GI(nhandles), got->nhandles);
-    memcpy(gin + GI(handles), got->handles, sizeof got->handles);
-    put32(gin + GI(reply), (uint32_t)got->reply);
+    memcpy(gin + GI(badge), &p->ipc.got.badge, IN_OUT_BYTES);
 }
 
 /* put_out: for a call that makes a slot: store it at out on success. */

@@ -711,8 +711,21 @@ bool cc_end(cc *c)
     return true;
 }
 
+/* call_import_result: the end of an OP_CALL_IMPORT whose words so far
+ * are `func argbase`: the COPY of its one result, of type `type`, from
+ * argbase to its temporary, pushed as the op's result, so that a
+ * local.set right after it retargets the copy to the local (ops.h). */
+static void call_import_result(cc *c, uint8_t type, uint32_t base)
+{
+    cc_word(c, OP_COPY);
+    cc_push_result(c, type);
+    cc_slot(c, SLOT_TEMP | base);
+}
+
 /* call / call_indirect: the arguments are materialized so that they form
- * the start of the callee's frame; the results come back in their place. */
+ * the start of the callee's frame; the results come back in their place.
+ * A call of an import with one result is an OP_CALL_IMPORT: most are
+ * host calls, which run without a frame of their own. */
 bool cc_call(cc *c, const wasm_functype *ft, uint32_t op, uint32_t a,
              uint32_t b)
 {
@@ -725,6 +738,8 @@ bool cc_call(cc *c, const wasm_functype *ft, uint32_t op, uint32_t a,
     uint32_t base = c->h - ft->nparams;
     for (uint32_t i = base; i < c->h; i++)
         cc_materialize(c, i);
+    if (op == OP_CALL && a < c->m->nfunc_imports && ft->nresults == 1)
+        op = OP_CALL_IMPORT;
     cc_op(c, op);
     cc_word(c, a);
     if (op == OP_CALL_INDIRECT) {
@@ -733,6 +748,10 @@ bool cc_call(cc *c, const wasm_functype *ft, uint32_t op, uint32_t a,
     }
     cc_slot(c, SLOT_TEMP | base);
     c->h = base;
+    if (op == OP_CALL_IMPORT) {
+        call_import_result(c, (uint8_t)ft->results[0], base);
+        return !c->failed;
+    }
     for (uint32_t i = 0; i < ft->nresults; i++)
         cc_push(c, (uint8_t)ft->results[i], VK_TEMP, 0);
     c->last_dst = NO_LABEL;

@@ -661,6 +661,30 @@ static wasm_result run(wasm_exec *ex)
             SAFEPOINT();
             break;
         // book: call
+        // book: call_import
+        case OP_CALL_IMPORT:          /* func argbase, then COPY d argbase */
+            callee = inst->funcs[pc[1]];
+            nfp = fp + pc[2];
+            if (UNLIKELY(!callee->raw)) {
+                pc += 3;              /* the COPY runs once it returns */
+                goto call;
+            }
+            {
+                wasm_status st = host_call_raw(ex, callee, nfp, inst,
+                                               inst->mem0, &res);
+                if (UNLIKELY(st != WASM_OK)) {
+                    if (st != WASM_EXITED)
+                        goto host_trapped;
+                    res.status = st;
+                    goto leave;
+                }
+            }
+            S(4) = nfp[0];            /* the COPY's work, done here */
+            pc += 6;
+            LOAD_MEM();
+            SAFEPOINT();
+            break;
+        // book: call_import
         case OP_GLOBAL_GET:
             S(1) = inst->globals[pc[2]]->bits;
             pc += 3;
