@@ -133,12 +133,7 @@ bool sched_handoff(struct waitq *from, struct waitq *to)
     schedcheck_wake(from, next);        /* SCHED_DEBUG kernels: the trace */
     schedcheck_push(&runq, next);       /* the slow path's would have */
     prev->waiting_on = to;
-    prev->next = 0;                     /* waitq_push(to, prev), inline */
-    if (to->tail)
-        to->tail->next = prev;
-    else
-        to->head = prev;
-    to->tail = prev;
+    waitq_append(to, prev);             /* waitq_push(to, prev), inline */
     schedcheck_push(to, prev);
     prev->state = THREAD_SLEEPING;
     schedcheck_block(prev, THREAD_SLEEPING);

@@ -48,6 +48,20 @@ struct thread {
 };
 // book: struct_thread
 
+/* waitq_append: t to the tail of q, linked through t->next (waitq_push
+ * without its SCHED_DEBUG record; inline here, where struct thread is
+ * complete, for the IPC fast path's switch).  Interrupts off; t on no
+ * queue. */
+static inline void waitq_append(struct waitq *q, struct thread *t)
+{
+    t->next = 0;
+    if (q->tail)
+        q->tail->next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
 /* thread_create: a new runnable thread that calls fn(arg); returning
  * from fn is thread_exit(0).  name is copied (truncated to fit).  NULL
  * if out of memory.  The creator must thread_join it, or thread_detach

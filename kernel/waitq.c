@@ -22,12 +22,7 @@ void waitq_init(struct waitq *q)
 /* waitq_push: append t to q.  Needs interrupts off; t on no queue. */
 void waitq_push(struct waitq *q, struct thread *t)
 {
-    t->next = 0;
-    if (q->tail)
-        q->tail->next = t;
-    else
-        q->head = t;
-    q->tail = t;
+    waitq_append(q, t);
     schedcheck_push(q, t);
 }
 
