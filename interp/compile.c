@@ -71,15 +71,20 @@ void cc_word(cc *c, uint32_t w)
  * last one, and none looks back across a label), so a pair of them with
  * no label between (cur_op is NO_LABEL after one) may become
  * one superinstruction: a COPY, then a plain i32.load, a forward
- * BR_UNLESS or a LOOP_BR_IF; two i32.adds in a row; or a plain load
+ * BR_UNLESS or a LOOP_BR_IF; two i32.adds in a row; a plain load
  * whose result a plain store of the same width stores (a field copy:
  * an i32, an i64 or a byte; `feeds` names the store's value word, which
- * must be the load's destination word).  Only the first
+ * must be the load's destination word); an f64.load, then an f64.mul or
+ * an f64.add.  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
- * prev_op is then forgotten, so nothing can take the second op back from
- * under the fused one.
+ * The fused op is then the last op (cur_op): the second op is no longer
+ * one of its own, so nothing can take it back from under the fused one,
+ * and the fused op may pair with the op after it in turn (a rule whose
+ * first op is a fused one: OP_COPY_LOAD, then the load and br_table of a
+ * guest interpreter's dispatch; an f64.load and f64.add, then the
+ * f64.store of the sum).
  */
 void cc_fuse_last_two(cc *c)
 {
@@ -93,6 +98,12 @@ void cc_fuse_last_two(cc *c)
         { 0x28, 4, 0x36, 4, 2, OP_LOAD_STORE },
         { 0x29, 4, 0x37, 4, 2, OP_LOAD_STORE64 },
         { 0x2d, 4, 0x3a, 4, 2, OP_LOAD_STORE8 },
+        { 0x2b, 4, 0xa2, 4, 0, OP_LOAD_MUL_F64 },
+        { 0x2b + OP_ADDR_ADD, 5, 0xa2, 4, 0, OP_LOAD2_MUL_F64 },
+        { 0x2b, 4, 0xa0, 4, 0, OP_LOAD_ADD_F64 },
+        { OP_LOAD_ADD_F64, 8, 0x39, 4, 0, OP_LOAD_ADD_STORE_F64 },
+        { OP_COPY_LOAD, 7, 0x28 + OP_ADDR_SCALED + OP_LOAD_BR_TABLE, 7, 0,
+          OP_COPY_LOAD_BR_TABLE },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
@@ -104,7 +115,8 @@ void cc_fuse_last_two(cc *c)
             (!pairs[i].feeds ||
              c->code[q + pairs[i].feeds] == c->code[p + 1])) {
             c->code[p] = pairs[i].fused;
-            c->cur_op = NO_LABEL;
+            c->cur_op = p;
+            c->prev_op = c->prev2_op = NO_LABEL;
             return;
         }
     }
@@ -112,11 +124,14 @@ void cc_fuse_last_two(cc *c)
 
 /* Starts an instruction; it ends the window of the local.set peephole.
  * cur_op/prev_op remember where the last two ops start, for fusing them
- * (control.c: unemit_operand; cc_fuse_last_two). */
+ * (control.c: unemit_operand; cc_fuse_last_two), and prev2_op the one
+ * before, which becomes prev_op again when cc_unemit takes the last op
+ * back. */
 void cc_op(cc *c, uint32_t op)
 {
     cc_fuse_last_two(c);
     c->last_dst = NO_LABEL;
+    c->prev2_op = c->prev_op;
     c->prev_op = c->cur_op;
     c->cur_op = c->ncode;
     cc_word(c, op);
@@ -375,7 +390,7 @@ static void cc_free(cc *c)
 bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r)
 {
     cc c = { .m = m, .r = r, .op_at = r->p, .last_dst = NO_LABEL,
-             .cur_op = NO_LABEL, .prev_op = NO_LABEL };
+             .cur_op = NO_LABEL, .prev_op = NO_LABEL, .prev2_op = NO_LABEL };
     const wasm_functype *ft = &m->types[m->func_types[fidx]].ft;
     wasm_error *err = r->err, local = { 0 };
     bool ok = read_locals(&c, ft);

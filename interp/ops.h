@@ -116,6 +116,21 @@ enum {
      * + OP_LOOP_ADD_BR: the same, backward, a safe point. */
     OP_ADD_BR = 0x1D0,
     OP_LOOP_ADD_BR = 0x1E0,
+    /* three more ops fused once final, as OP_COPY_LOAD (an op's words,
+     * then the next op's, its op word skipped); an f64 load, then an f64
+     * multiply or add (a dot product's step, `c += a * b`), and that
+     * add then storing (`c[j] += ...`):
+     *                          d a off 0xa2 d2 x y      f64.load, f64.mul */
+    OP_LOAD_MUL_F64 = 0x140,
+    OP_LOAD2_MUL_F64 = 0x141,/* d a b off 0xa2 d2 x y   f64.load (+ OP_ADDR_ADD), f64.mul */
+    OP_LOAD_ADD_F64 = 0x142, /* d a off 0xa0 d2 x y     f64.load, f64.add */
+    OP_LOAD_ADD_STORE_F64 = 0x143, /* d a off 0xa0 d2 x y 0x39 b v off2
+                              *                          ..., then f64.store */
+    /* OP_COPY_LOAD, then an i32.load + OP_ADDR_SCALED + OP_LOAD_BR_TABLE
+     * (a guest interpreter's whole dispatch: its program counter
+     * advanced, its instruction read, the handler looked up and jumped
+     * to):                 d s 0x28 d2 a off 0x1b8 d3 a b c e off3 ... */
+    OP_COPY_LOAD_BR_TABLE = 0x144,
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

@@ -12,14 +12,18 @@ front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
 of each width feeding a br_table, in bounds and out; and a load whose
 value a store of the same width stores at once (a field copy), with
-either access out of bounds.  Each function runs through
-build/host/wasm-probe (the field copies through build/host/spectest,
+either access out of bounds; an f64.load then an f64.mul, or an f64.add
+and the f64.store of the sum, each access out of bounds in turn; and a
+copy, an i32.load and a load at a scaled index feeding a br_table (a
+guest interpreter's dispatch).  Each function runs through
+build/host/wasm-probe (the field copies and the f64 ops through build/host/spectest,
 which checks the memory after each call) on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
 import itertools
 import json
 import os
+import struct
 import subprocess
 
 import pytest
@@ -605,3 +609,206 @@ def test_field_copy(tmp_path):
                           str(tmp_path), str(script)], capture_output=True,
                          text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0 and ' 0 failed' in run.stdout, run.stdout + run.stderr
+
+
+# An f64.load, then an f64.mul (OP_LOAD_MUL_F64, or OP_LOAD2_MUL_F64 with
+# the address a sum), and an f64.load, then an f64.add and the f64.store
+# of the sum (OP_LOAD_ADD_F64, then OP_LOAD_ADD_STORE_F64): the step of a
+# matrix product, mem[c + 8] = 3.5 * mem[a + 16] + mem[b + 8], each
+# access checked, and trapping, in turn: nothing is stored when any of
+# them is out of bounds.  The memory holds finite doubles only (no NaN,
+# whose bits Wasm leaves open); spectest checks it after every call.
+AXPY = '''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+    local.get $c
+    {x}
+    f64.const 3.5
+    f64.mul
+    local.get $b
+    f64.load offset=8
+    f64.add
+    f64.store offset=8)'''
+AXPY_X = {   # name: (the load of x, its address from a and c)
+    'axpy': ('(f64.load offset=16 (local.get $a))', lambda a, c: a),
+    'axpy_sum': ('(f64.load offset=16 (i32.add (local.get $a) (local.get $c)))',
+                 lambda a, c: (a + c) & M32),
+}
+
+
+def axpy_module():
+    """The two axpy steps, a load and add whose sum is returned, peek."""
+    funcs = ''.join(AXPY.format(name=name, x=x) for name, (x, _) in AXPY_X.items())
+    data = b''.join(struct.pack('<d', (i + 1) * 0.75 - 3.0) for i in range(64))
+    text = ''.join(f'\\{x:02x}' for x in data)
+    return f'''(module
+  (memory 1)
+  (data (i32.const 0) "{text}")
+  (data (i32.const {PAGE - 64}) "{text[:192]}"){funcs}
+  (func (export "load_add") (param $a i32) (result f64)
+    (f64.add (f64.load offset=8 (local.get $a)) (f64.const 0.25)))
+  (func (export "peek") (param $a i32) (result i64)
+    (i64.load (local.get $a))))
+''', data
+
+
+def axpy_model(mem, name, a, b, c):
+    """The call on the model memory: 'trap', None, or load_add's f64."""
+    def load(ea):
+        return None if ea + 8 > PAGE else struct.unpack('<d', mem[ea:ea + 8])[0]
+    if name == 'load_add':
+        x = load(a + 8)
+        return 'trap' if x is None else x + 0.25
+    x = load(AXPY_X[name][1](a, c) + 16)
+    if x is None:
+        return 'trap'
+    y = load(b + 8)
+    if y is None or c + 8 + 8 > PAGE:
+        return 'trap'
+    mem[c + 8:c + 16] = struct.pack('<d', 3.5 * x + y)
+    return None
+
+
+def test_f64_load_mul_add_store(tmp_path):
+    text, data = axpy_module()
+    (tmp_path / 'x.wat').write_text(text)
+    subprocess.run(['wat2wasm', str(tmp_path / 'x.wat'), '-o',
+                    str(tmp_path / 'x.wasm')], check=True)
+    mem = bytearray(PAGE)
+    mem[0:len(data)] = data
+    mem[PAGE - 64:PAGE] = data[:64]
+    # effective addresses of x, y and the store: in bounds (8-aligned, so
+    # every double read is one the data put there), at the last 8 bytes,
+    # and past the end
+    edge = [PAGE - 8, PAGE - 7, PAGE, M32]
+    eas = [(16, 16, 24), (32, 8, 32), (280, 136, 208), (16, 8, 8),
+           (PAGE - 16, PAGE - 8, PAGE - 8)]
+    eas += [(e, 16, 40) for e in edge] + [(16, e, 48) for e in edge]
+    eas += [(16, 24, e) for e in edge]
+    calls = []
+    for name in AXPY_X:
+        for xe, ye, se in eas:
+            c = (se - 8) & M32
+            a = (xe - 16 - (c if name == 'axpy_sum' else 0)) & M32
+            calls.append((name, a, (ye - 8) & M32, c))
+    calls += [('load_add', a, 0, 0) for a in (0, 40, PAGE - 16, PAGE - 15, M32)]
+
+    def call(name, args):
+        return {'type': 'invoke', 'field': name,
+                'args': [{'type': 'i32', 'value': str(x)} for x in args]}
+
+    commands = [{'type': 'module', 'line': 1, 'filename': 'x.wasm'}]
+    for name, a, b, c in calls:
+        args = (a,) if name == 'load_add' else (a, b, c)
+        want = axpy_model(mem, name, a, b, c)
+        if want == 'trap':
+            commands.append({'type': 'assert_trap', 'action': call(name, args),
+                             'text': 'out of bounds memory access'})
+        else:
+            commands.append({'type': 'assert_return', 'action': call(name, args),
+                             'expected': [] if want is None else [{'type': 'f64', 'value': str(
+                                 struct.unpack('<Q', struct.pack('<d', want))[0])}]})
+        for p in sorted({0, 8, 16, 24, 40, 48, 56, 64, 136, 208, PAGE - 24,
+                         PAGE - 16, PAGE - 8}):
+            commands.append({'type': 'assert_return', 'action': call('peek', (p,)),
+                             'expected': [{'type': 'i64', 'value': str(
+                                 int.from_bytes(mem[p:p + 8], 'little'))}]})
+    for i, cmd in enumerate(commands):
+        cmd['line'] = i + 1
+    script = tmp_path / 'axpy.json'
+    script.write_text(json.dumps({'source_filename': 'axpy.wast',
+                                  'commands': commands}))
+    run = subprocess.run([SPECTEST, '--suite', str(tmp_path), '--spec-dir',
+                          str(tmp_path), str(script)], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0 and ' 0 failed' in run.stdout, run.stdout + run.stderr
+
+
+# A guest interpreter's dispatch in one op (OP_COPY_LOAD_BR_TABLE): a
+# copy (its program counter kept), the load of its instruction, and the
+# load of the handler's index from a table, base + ((i & 127) << 2),
+# which a br_table (with a bias, or in a loop) takes.  Every local the
+# three ops write is written, and either load out of bounds traps.
+DISPATCH = '''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32) (local $v i32)
+    (i32.store (i32.const 256) (local.get $b))
+    (local.set $t (local.get $a))
+    (local.set $v (i32.load offset=4 (local.get $t)))
+    (block $d (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $d {index}))
+       (return (i32.add (i32.const 10) {rest})))
+      (return (i32.add (i32.const 11) {rest})))
+     (return (i32.add (i32.const 12) {rest})))
+    (i32.add (i32.const 13) {rest}))'''
+DISPATCH_REST = '(i32.add (i32.shl (local.get $v) (i32.const 4)) (local.get $t))'
+DISPATCH_TABLE = ('(i32.load offset=512 (i32.add (local.get $c) (i32.shl '
+                  '(i32.and (local.get $v) (i32.const 127)) (i32.const 2))))')
+DISPATCH_LOOP = '''
+  (func (export "dispatch_loop") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $n i32)
+    (i32.store (i32.const 256) (local.get $b))
+    (loop $l
+      (block $x
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $n (local.get $a))
+        (br_table $l $x (i32.load offset=512 (i32.add (local.get $c)
+          (i32.shl (i32.and (i32.load (local.get $a)) (i32.const 127))
+                   (i32.const 2)))))))
+    (local.get $n))'''
+
+
+def dispatch_model(name, mem, a, b, c):
+    if name == 'dispatch_loop':
+        while True:
+            a = (a + 4) & M32
+            if a + 4 > PAGE:
+                return 'trap'
+            v = int.from_bytes(mem[a:a + 4], 'little')
+            ea = ((c + ((v & 127) << 2)) & M32) + 512
+            if ea + 4 > PAGE:
+                return 'trap'
+            if int.from_bytes(mem[ea:ea + 4], 'little') != 0:
+                return a
+    if a + 8 > PAGE:
+        return 'trap'
+    v = int.from_bytes(mem[a + 4:a + 8], 'little')
+    ea = ((c + ((v & 127) << 2)) & M32) + 512
+    if ea + 4 > PAGE:
+        return 'trap'
+    i = int.from_bytes(mem[ea:ea + 4], 'little')
+    if name == 'dispatch_bias':
+        i = (i - 2) & M32
+    return (10 + min(i, 3) + (v << 4) + a) & M32
+
+
+def test_copy_load_feeding_a_br_table(tmp_path):
+    funcs = ''.join(DISPATCH.format(name=name, index=index, rest=DISPATCH_REST)
+                    for name, index in [
+                        ('dispatch', DISPATCH_TABLE),
+                        ('dispatch_bias', f'(i32.sub {DISPATCH_TABLE} (i32.const 2))')])
+    # the table: entry k holds k % 5 (k < 128); the program words at 0
+    table = b''.join((k % 5).to_bytes(4, 'little') for k in range(128))
+    words = [3, 0x81, 2, 5, 4, 0x7f, 1, 0x100, 0, 6, 9]
+    prog = b''.join(w.to_bytes(4, 'little') for w in words)
+    data = ''.join(f'\\{x:02x}' for x in table)
+    pdata = ''.join(f'\\{x:02x}' for x in prog)
+    (tmp_path / 'd.wat').write_text(f'''(module (memory 1)
+  (data (i32.const 0) "{pdata}")
+  (data (i32.const 512) "{data}")
+  (data (i32.const {PAGE - 8}) "\\05\\00\\00\\00\\01\\00\\00\\00"){funcs}{DISPATCH_LOOP})\n''')
+    subprocess.run(['wat2wasm', str(tmp_path / 'd.wat'), '-o',
+                    str(tmp_path / 'd.wasm')], check=True)
+    wasm = str(tmp_path / 'd.wasm')
+    mem = bytearray(PAGE)
+    mem[0:len(prog)] = prog
+    mem[512:512 + len(table)] = table
+    mem[PAGE - 8:PAGE] = bytes([5, 0, 0, 0, 1, 0, 0, 0])
+    for name in ('dispatch', 'dispatch_bias', 'dispatch_loop'):
+        for a in range(0, 44, 4):
+            for b, c in [(0, 0), (0x1234, 4), (7, 0xfffffffc)]:
+                m = bytearray(mem)
+                m[256:260] = b.to_bytes(4, 'little')
+                expect(wasm, name, (a, b, c), dispatch_model(name, m, a, b, c))
+        for a, c in [(PAGE - 12, 0), (PAGE - 8, 0), (PAGE - 7, 0), (M32, 0),
+                     (0, PAGE - 512), (0, PAGE - 516), (0, M32 - 600)]:
+            expect(wasm, name, (a, 0, c), dispatch_model(name, mem, a, 0, c))
