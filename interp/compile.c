@@ -75,7 +75,10 @@ void cc_word(cc *c, uint32_t w)
  * whose result a plain store of the same width stores (a field copy:
  * an i32, an i64 or a byte; `feeds` names the store's value word, which
  * must be the load's destination word); an f64.load, then an f64.mul or
- * an f64.add.  Only the first
+ * an f64.add; an i32.add or i32.and, then an i32.load8_u (a string
+ * walked byte by byte); an i32.add or an i32.load, then a loop's
+ * BR_IF (a counter or a pointer advanced, then the back edge); two
+ * i32.stores (a struct's fields set).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
@@ -104,6 +107,11 @@ void cc_fuse_last_two(cc *c)
         { OP_LOAD_ADD_F64, 8, 0x39, 4, 0, OP_LOAD_ADD_STORE_F64 },
         { OP_COPY_LOAD, 7, 0x28 + OP_ADDR_SCALED + OP_LOAD_BR_TABLE, 7, 0,
           OP_COPY_LOAD_BR_TABLE },
+        { 0x6a, 4, 0x2d, 4, 0, OP_ADD_LOAD8 },
+        { 0x71, 4, 0x2d, 4, 0, OP_AND_LOAD8 },
+        { 0x6a, 4, OP_LOOP_BR_IF, 3, 0, OP_ADD_LOOP_BR_IF },
+        { 0x28, 4, OP_LOOP_BR_IF, 3, 0, OP_LOAD_LOOP_BR_IF },
+        { 0x36, 4, 0x36, 4, 0, OP_STORE2 },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)

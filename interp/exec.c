@@ -531,6 +531,55 @@ static wasm_result run(wasm_exec *ex)
             pc += 12;
             break;
         }
+        case OP_ADD_LOAD8:            /* pc[4] is the load's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            goto load8_second;
+        case OP_AND_LOAD8:
+            S(1) = U32(2) & U32(3);
+        load8_second: {
+            uint64_t ea = (uint64_t)U32(6) + pc[7];
+            trap = mem_check(ea, 1, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            S(5) = mem[ea];
+            pc += 8;
+            break;
+        }
+        case OP_ADD_LOOP_BR_IF:       /* pc[4] is the branch's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            if (!U32(5)) { pc += 7; break; }
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
+        case OP_LOAD_LOOP_BR_IF: {    /* pc[4] is the branch's op */
+            uint64_t ea = EA(2);
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(1) = v;
+            if (!U32(5)) { pc += 7; break; }
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
+        }
+        case OP_STORE2: {             /* pc[4] is the second store's op */
+            uint64_t ea = EA(1);
+            uint32_t v = U32(2);
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(mem + ea, &v, 4);
+            ea = (uint64_t)U32(5) + pc[7];
+            v = U32(6);
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(mem + ea, &v, 4);
+            pc += 8;
+            break;
+        }
         case OP_ADD_ADD:
             S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
             pc += 5;

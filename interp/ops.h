@@ -131,6 +131,13 @@ enum {
      * advanced, its instruction read, the handler looked up and jumped
      * to):                 d s 0x28 d2 a off 0x1b8 d3 a b c e off3 ... */
     OP_COPY_LOAD_BR_TABLE = 0x144,
+    /* more ops fused once final, the second keeping its words:
+     *                          d a b 0x2d d2 a2 off    i32.add, i32.load8_u */
+    OP_ADD_LOAD8 = 0x145,
+    OP_AND_LOAD8 = 0x146,    /* d a b 0x2d d2 a2 off    i32.and, i32.load8_u */
+    OP_ADD_LOOP_BR_IF = 0x147,/* d a b 0x0c cond target i32.add, OP_LOOP_BR_IF */
+    OP_LOAD_LOOP_BR_IF = 0x148,/* d a off 0x0c cond target i32.load, OP_LOOP_BR_IF */
+    OP_STORE2 = 0x149,       /* a v off 0x36 a2 v2 off2 two i32.stores in turn */
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

@@ -125,6 +125,16 @@ FUNCS = {
                   f'(local.set $a (i32.mul {A} (i32.const 3)))) '
                   f'(i32.add {B} {A})',
                   lambda a, b, c: (a * ((c & 7) + 1) + 3 * a) & M32),
+    # an i32.add, then a loop's br_if (OP_ADD_LOOP_BR_IF), taken and not
+    'add_loop': (f'(local.set $c (i32.add (i32.and {C} (i32.const 7)) (i32.const 1))) '
+                 f'(loop $l (local.set $b (i32.mul {B} (i32.const 3))) '
+                 f'(local.set $c (i32.add {C} (i32.const -1))) (br_if $l {C})) '
+                 f'(i32.add {B} {C})',
+                 lambda a, b, c: (b * 3 ** ((c & 7) + 1)) & M32),
+    # a copy, a forward br_unless and the i32.add it falls through to,
+    # jumping and not
+    'copy_if_add': (f'{A} (if {C} (then (local.set $a (i32.add {A} {B})))) {A} i32.add',
+                    lambda a, b, c: (a + ((a + b) if c else a)) & M32),
     # a local set to its own value costs nothing, and stays right
     'set_itself': (f'{A} (local.set $a {A}) (local.set $b (local.get $b)) {A} {B} '
                    f'i32.sub i32.sub',
@@ -812,3 +822,101 @@ def test_copy_load_feeding_a_br_table(tmp_path):
         for a, c in [(PAGE - 12, 0), (PAGE - 8, 0), (PAGE - 7, 0), (M32, 0),
                      (0, PAGE - 512), (0, PAGE - 516), (0, M32 - 600)]:
             expect(wasm, name, (a, 0, c), dispatch_model(name, mem, a, 0, c))
+
+
+# An i32.add or i32.and, then an i32.load8_u (OP_ADD_LOAD8, OP_AND_LOAD8:
+# a string walked byte by byte), the load's address the add's result or
+# another; an i32.load, then a loop's br_if on the value (a linked list
+# walked, OP_LOAD_LOOP_BR_IF); two i32.stores in a row (OP_STORE2), the
+# second over the first's bytes or apart.  Each access out of bounds
+# traps as the op's own would.
+BYTE_FUNCS = {
+    'add_load8': f'(local.set $t (i32.add {A} {B})) '
+                 f'(i32.add (i32.load8_u offset=3 {C}) (i32.shl (local.get $t) (i32.const 8)))',
+    'add_load8_self': f'(local.set $c (i32.add {C} {B})) '
+                      f'(i32.add (i32.load8_u (local.get $c)) (i32.shl {C} (i32.const 8)))',
+    'and_load8': f'(local.set $t (i32.and {A} {B})) '
+                 f'(i32.add (i32.load8_u offset=1 {C}) (i32.shl (local.get $t) (i32.const 8)))',
+    'walk': '(loop $l (local.set $t (i32.add (local.get $t) (i32.const 1))) '
+            '(br_if $l (local.tee $a (i32.load offset=4 (local.get $a))))) '
+            '(i32.add (local.get $t) (i32.shl (local.get $b) (i32.const 8)))',
+    'store2': f'(i32.store offset=4 {A} {B}) (i32.store offset=8 {C} {A}) '
+              f'(i32.add (i32.load offset=4 {A}) (i32.load offset=8 {C}))',
+    'store2_over': f'(i32.store offset=4 {A} {B}) (i32.store offset=6 {A} {C}) '
+                   f'(i32.load offset=4 {A})',
+}
+
+
+def byte_memory():
+    """The initial memory: bytes (i * 7 + 3) & 0xff at 0 and at the end,
+    and a list at 64: node k (address 64 + 16k, k < 6) points to the next,
+    the last to 0."""
+    mem = bytearray(PAGE)
+    for i in range(256):
+        mem[i] = mem[PAGE - 256 + i] = (i * 7 + 3) & 0xff
+    for k in range(6):
+        nxt = 64 + 16 * (k + 1) if k < 5 else 0
+        mem[64 + 16 * k + 4:64 + 16 * k + 8] = nxt.to_bytes(4, 'little')
+    return mem
+
+
+def byte_model(mem, name, a, b, c):
+    mem = bytearray(mem)
+
+    def rd(ea, n):
+        return None if ea + n > PAGE else int.from_bytes(mem[ea:ea + n], 'little')
+
+    def wr(ea, v):
+        if ea + 4 > PAGE:
+            return False
+        mem[ea:ea + 4] = (v & M32).to_bytes(4, 'little')
+        return True
+    if name in ('add_load8', 'and_load8'):
+        t = (a + b) & M32 if name == 'add_load8' else a & b
+        v = rd(c + (3 if name == 'add_load8' else 1), 1)
+        return 'trap' if v is None else (v + (t << 8)) & M32
+    if name == 'add_load8_self':
+        c = (c + b) & M32
+        v = rd(c, 1)
+        return 'trap' if v is None else (v + (c << 8)) & M32
+    if name == 'walk':
+        t = 0
+        while True:
+            t += 1
+            a = rd(a + 4, 4)
+            if a is None:
+                return 'trap'
+            if a == 0:
+                return (t + (b << 8)) & M32
+    if name == 'store2':
+        if not wr(a + 4, b) or not wr(c + 8, a):
+            return 'trap'
+        return (rd(a + 4, 4) + rd(c + 8, 4)) & M32
+    if not wr(a + 4, b) or not wr(a + 6, c):
+        return 'trap'
+    return rd(a + 4, 4)
+
+
+def test_byte_loads_list_walk_and_two_stores(tmp_path):
+    mem = byte_memory()
+    data = ''.join(f'\\{x:02x}' for x in mem[:256])
+    tail = ''.join(f'\\{x:02x}' for x in mem[PAGE - 256:])
+    funcs = ''.join(func(n, body) for n, body in BYTE_FUNCS.items())
+    (tmp_path / 'b.wat').write_text(f'''(module (memory 1)
+  (data (i32.const 0) "{data}")
+  (data (i32.const {PAGE - 256}) "{tail}"){funcs})\n''')
+    subprocess.run(['wat2wasm', str(tmp_path / 'b.wat'), '-o',
+                    str(tmp_path / 'b.wasm')], check=True)
+    wasm = str(tmp_path / 'b.wasm')
+    edge = [0, 5, 200, PAGE - 9, PAGE - 8, PAGE - 7, PAGE - 4, PAGE - 3,
+            PAGE - 2, PAGE - 1, PAGE, M32 - 2, M32]
+    for name in BYTE_FUNCS:
+        args = [(a, b, c) for c in edge for a, b in [(0x1234, 0xff0f), (M32, 2)]]
+        args += [(a, 0x55, c) for a in edge for c in (16, PAGE - 12)]
+        if name == 'walk':
+            args = [(a, 9, 0) for a in (64, 80, 144, 60, 0, 8, PAGE - 8,
+                                        PAGE - 7, M32)]
+        elif name == 'add_load8_self':
+            args += [(0, b, c) for b in (1, 2, M32) for c in (PAGE - 2, 1)]
+        for a, b, c in args:
+            expect(wasm, name, (a, b, c), byte_model(mem, name, a, b, c))
