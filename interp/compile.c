@@ -78,7 +78,8 @@ void cc_word(cc *c, uint32_t w)
  * an f64.add; an i32.add or i32.and, then an i32.load8_u (a string
  * walked byte by byte); an i32.add or an i32.load, then a loop's
  * BR_IF (a counter or a pointer advanced, then the back edge); two
- * i32.stores (a struct's fields set).  Only the first
+ * i32.stores (a struct's fields set); a COPY or two, then a BR or a
+ * LOOP_BR (a branch's moves, and its jump).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
@@ -112,6 +113,9 @@ void cc_fuse_last_two(cc *c)
         { 0x6a, 4, OP_LOOP_BR_IF, 3, 0, OP_ADD_LOOP_BR_IF },
         { 0x28, 4, OP_LOOP_BR_IF, 3, 0, OP_LOAD_LOOP_BR_IF },
         { 0x36, 4, 0x36, 4, 0, OP_STORE2 },
+        { OP_COPY, 3, OP_BR, 2, 0, OP_COPY_BR },
+        { OP_COPY, 3, OP_LOOP_BR, 2, 0, OP_COPY_LOOP_BR },
+        { OP_COPY2, 5, OP_LOOP_BR, 2, 0, OP_COPY2_LOOP_BR },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
@@ -297,10 +301,14 @@ void cc_push_local(cc *c, uint32_t local)
 }
 
 /* After br, br_table, return or unreachable: the rest of the frame is
- * unreachable and its stack polymorphic. */
+ * unreachable and its stack polymorphic.  The last two ops are final
+ * then (nothing is emitted until a label), so they may fuse (the moves
+ * of a br and its jump). */
 void cc_set_unreachable(cc *c)
 {
     cc_ctrl *t = &c->cs[c->nc - 1];
+    cc_fuse_last_two(c);
+    c->cur_op = c->prev_op = c->prev2_op = NO_LABEL;
     t->unreachable = true;
     c->h = t->height;
     c->last_dst = NO_LABEL;

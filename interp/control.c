@@ -384,6 +384,8 @@ static bool br_table_targets(cc *c, uint32_t n, uint32_t *labels,
         if (!(labels[i] & 0x80000000u) || c->failed)
             continue;
         c->code[labels[i + n + 1]] = c->ncode - labels[i + n + 1];
+        cc_fuse_last_two(c);         /* a label: the br_table lands here */
+        c->cur_op = c->prev_op = c->prev2_op = NO_LABEL;
         emit_taken(c, &c->cs[c->nc - 1 - (labels[i] & 0x7fffffffu)], arity);
     }
     return back;

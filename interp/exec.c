@@ -580,6 +580,21 @@ static wasm_result run(wasm_exec *ex)
             pc += 8;
             break;
         }
+        case OP_COPY_BR:              /* pc[3] is the jump's op */
+            S(1) = S(2);
+            pc += 4 + (int32_t)pc[4];
+            break;
+        case OP_COPY_LOOP_BR:
+            S(1) = S(2);
+            pc += 4 + (int32_t)pc[4];
+            SAFEPOINT();
+            break;
+        case OP_COPY2_LOOP_BR:        /* pc[5] is the jump's op */
+            S(1) = S(2);
+            S(3) = S(4);
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
         case OP_ADD_ADD:
             S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
             pc += 5;

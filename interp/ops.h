@@ -138,6 +138,11 @@ enum {
     OP_ADD_LOOP_BR_IF = 0x147,/* d a b 0x0c cond target i32.add, OP_LOOP_BR_IF */
     OP_LOAD_LOOP_BR_IF = 0x148,/* d a off 0x0c cond target i32.load, OP_LOOP_BR_IF */
     OP_STORE2 = 0x149,       /* a v off 0x36 a2 v2 off2 two i32.stores in turn */
+    /* the moves of a branch, then its jump:
+     *                          d s 0x01 target            COPY, then BR */
+    OP_COPY_BR = 0x14A,
+    OP_COPY_LOOP_BR = 0x14B, /* d s 0x0b target            COPY, then LOOP_BR */
+    OP_COPY2_LOOP_BR = 0x14C,/* d s d2 s2 0x0b target      COPY2, then LOOP_BR */
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

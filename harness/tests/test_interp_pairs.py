@@ -3,6 +3,7 @@ an i32.add feeding another (either operand), an i32.shr_u feeding an
 i32.and (either operand), an i32.and feeding an i32.shl (its first
 operand), an i64.xor feeding an i64.mul (either operand), an i32.shr_u
 and i32.and pair feeding an i32.add (either operand),
+a COPY or two then a br or a loop's br (the moves of a branch),
 two COPYs in a row (local.sets, and the
 moves of a branch), two i32.adds in a row, and a COPY then an i32.load,
 a forward br_unless or a loop's br_if, but never across a label a branch
@@ -135,6 +136,24 @@ FUNCS = {
     # jumping and not
     'copy_if_add': (f'{A} (if {C} (then (local.set $a (i32.add {A} {B})))) {A} i32.add',
                     lambda a, b, c: (a + ((a + b) if c else a)) & M32),
+    # a copy, then a br (OP_COPY_BR) or a loop's br (OP_COPY_LOOP_BR), and
+    # two copies, then a loop's br (OP_COPY2_LOOP_BR)
+    'copy_br': (f'(block $x (local.set $t {A}) (br_if $x {C}) (local.set $t {B}) (br $x)) '
+                f'(i32.sub (local.get $t) {C})',
+                lambda a, b, c: ((a if c else b) - c) & M32),
+    'copy_loop_br': (f'(local.set $c (i32.and {C} (i32.const 7))) '
+                     f'(block $d (loop $l (br_if $d (i32.eqz {C})) '
+                     f'(local.set $c (i32.add {C} (i32.const -1))) '
+                     f'(local.set $a (i32.add {A} {B})) (local.set $b {A}) (br $l))) '
+                     f'(i32.add {A} {B})',
+                     lambda a, b, c: fib_steps(a, b, c & 7, False)),
+    'copy2_loop_br': (f'(local.set $c (i32.and {C} (i32.const 7))) '
+                      f'(block $d (loop $l (br_if $d (i32.eqz {C})) '
+                      f'(local.set $c (i32.add {C} (i32.const -1))) '
+                      f'(local.set $a (i32.add {A} {B})) (local.set $t {B}) '
+                      f'(local.set $b {A}) (br $l))) '
+                      f'(i32.add (i32.add {A} {B}) (local.get $t))',
+                      lambda a, b, c: fib_steps(a, b, c & 7, True)),
     # a local set to its own value costs nothing, and stays right
     'set_itself': (f'{A} (local.set $a {A}) (local.set $b (local.get $b)) {A} {B} '
                    f'i32.sub i32.sub',
@@ -145,6 +164,15 @@ FUNCS = {
                f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
                lambda a, b, c: (b * 3 + c - a) & M32),
 }
+
+
+def fib_steps(a, b, n, keep):
+    """n times a, b = a + b, a + b (t = the old b when keep); a + b (+ t)."""
+    t = 0
+    for _ in range(n):
+        t, a = b, (a + b) & M32
+        b = a
+    return (a + b + (t if keep else 0)) & M32
 
 
 def sx(x):
