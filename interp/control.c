@@ -641,6 +641,7 @@ bool cc_end(cc *c)
         return cc_fail(c, WASM_ERR_INVALID, "type mismatch");
     if (t == &c->cs[0]) {
         emit_return(c, t->nresults);
+        cc_fuse_last_two(c);         /* the function's last two ops */
         c->nc--;
         return true;
     }

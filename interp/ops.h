@@ -143,6 +143,10 @@ enum {
     OP_COPY_BR = 0x14A,
     OP_COPY_LOOP_BR = 0x14B, /* d s 0x0b target            COPY, then LOOP_BR */
     OP_COPY2_LOOP_BR = 0x14C,/* d s d2 s2 0x0b target      COPY2, then LOOP_BR */
+    /* an argument computed, then the call; a sum, then the return:
+     *                          d a b 0x08 func argbase    i32.add, then CALL */
+    OP_ADD_CALL = 0x14D,
+    OP_ADD64_RETURN1 = 0x14E,/* d a b 0x06 s               i64.add, then RETURN1 */
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

@@ -16,7 +16,8 @@ value a store of the same width stores at once (a field copy), with
 either access out of bounds; an f64.load then an f64.mul, or an f64.add
 and the f64.store of the sum, each access out of bounds in turn; and a
 copy, an i32.load and a load at a scaled index feeding a br_table (a
-guest interpreter's dispatch).  Each function runs through
+guest interpreter's dispatch); an i32.add then a call, an i64.add then
+a return, the call stack running out through the fused call.  Each function runs through
 build/host/wasm-probe (the field copies and the f64 ops through build/host/spectest,
 which checks the memory after each call) on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
@@ -948,3 +949,50 @@ def test_byte_loads_list_walk_and_two_stores(tmp_path):
             args += [(0, b, c) for b in (1, 2, M32) for c in (PAGE - 2, 1)]
         for a, b, c in args:
             expect(wasm, name, (a, b, c), byte_model(mem, name, a, b, c))
+
+
+# An i32.add computing a call's argument, then the call (OP_ADD_CALL), and
+# an i64.add, then the return of the sum (OP_ADD64_RETURN1): the recursive
+# Fibonacci, its sum also kept in a local on one path, a call through the
+# fused op that recurses without end (the call stack runs out: a trap, as
+# the plain call's), and a sum returned from inside a block.
+RECURSE = '''(module
+  (func $fib (export "fib") (param $n i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i32.wrap_i64 (call $fib64 (local.get $n))))
+  (func $fib64 (param $n i32) (result i64) (local $t i64)
+    (if (i32.lt_u (local.get $n) (i32.const 2))
+      (then (return (i64.extend_i32_u (local.get $n)))))
+    (local.set $t (call $fib64 (i32.add (local.get $n) (i32.const -1))))
+    (i64.add (local.get $t) (call $fib64 (i32.add (local.get $n) (i32.const -2)))))
+  (func (export "forever") (param $n i32) (param $b i32) (param $c i32)
+        (result i32)
+    (call $rec (local.get $n)))
+  (func $rec (param $n i32) (result i32)
+    (call $rec (i32.add (local.get $n) (i32.const 1))))
+  (func (export "sum") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (i32.wrap_i64 (block (result i64)
+      (if (local.get $c)
+        (then (return (i32.wrap_i64 (i64.add (i64.extend_i32_u (local.get $a))
+                                             (i64.extend_i32_s (local.get $b)))))))
+      (i64.const 7)))))
+'''
+
+
+def test_add_then_call_and_add_then_return(tmp_path):
+    (tmp_path / 'r.wat').write_text(RECURSE)
+    subprocess.run(['wat2wasm', str(tmp_path / 'r.wat'), '-o',
+                    str(tmp_path / 'r.wasm')], check=True)
+    wasm = str(tmp_path / 'r.wasm')
+    fib = [0, 1]
+    while len(fib) < 24:
+        fib.append(fib[-1] + fib[-2])
+    for n in (0, 1, 2, 3, 10, 23):
+        expect(wasm, 'fib', (n, 0, 0), fib[n] & M32)
+    for a, b, c in [(5, 7, 1), (M32, 1, 1), (M32, M32, 2), (3, 4, 0)]:
+        want = (a + sx(b)) & M32 if c else 7
+        expect(wasm, 'sum', (a, b, c), want)
+    out = subprocess.run([PROBE, wasm, 'forever', '1', '1', '0'],
+                         capture_output=True, text=True, timeout=60)
+    line = (out.stdout.splitlines() or [out.stderr])[0]
+    assert line.startswith('trap: call stack exhausted'), line

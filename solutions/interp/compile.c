@@ -79,7 +79,9 @@ void cc_word(cc *c, uint32_t w)
  * walked byte by byte); an i32.add or an i32.load, then a loop's
  * BR_IF (a counter or a pointer advanced, then the back edge); two
  * i32.stores (a struct's fields set); a COPY or two, then a BR or a
- * LOOP_BR (a branch's moves, and its jump).  Only the first
+ * LOOP_BR (a branch's moves, and its jump); an i32.add, then a CALL (an
+ * argument computed, `f(n - 1)`); an i64.add, then a RETURN1 (`return a
+ * + b`).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
@@ -116,6 +118,8 @@ void cc_fuse_last_two(cc *c)
         { OP_COPY, 3, OP_BR, 2, 0, OP_COPY_BR },
         { OP_COPY, 3, OP_LOOP_BR, 2, 0, OP_COPY_LOOP_BR },
         { OP_COPY2, 5, OP_LOOP_BR, 2, 0, OP_COPY2_LOOP_BR },
+        { 0x6a, 4, OP_CALL, 3, 0, OP_ADD_CALL },
+        { 0x7c, 4, OP_RETURN1, 2, 0, OP_ADD64_RETURN1 },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)

@@ -642,6 +642,16 @@ static wasm_result run(wasm_exec *ex)
             pc += 6 + (int32_t)pc[6];
             SAFEPOINT();
             break;
+        case OP_ADD_CALL:             /* pc[4] is the call's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            callee = inst->funcs[pc[5]];
+            nfp = fp + pc[6];
+            pc += 7;
+            goto call;
+        case OP_ADD64_RETURN1:        /* pc[4] is the return's op */
+            S(1) = S(2) + S(3);
+            fp[0] = S(5);
+            goto ret;
         case OP_ADD_ADD:
             S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
             pc += 5;
