@@ -124,10 +124,12 @@ void cc_fuse_last_two(cc *c)
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
         return;
+    /* positions first: in code compiled as unreachable, cur_op and
+     * prev_op may name ops never written, at or past ncode */
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (c->code[p] == pairs[i].first && p + pairs[i].first_len == q &&
-            c->code[q] == pairs[i].second &&
+        if (p + pairs[i].first_len == q &&
             q + pairs[i].second_len == c->ncode &&
+            c->code[p] == pairs[i].first && c->code[q] == pairs[i].second &&
             (!pairs[i].feeds ||
              c->code[q + pairs[i].feeds] == c->code[p + 1])) {
             c->code[p] = pairs[i].fused;
