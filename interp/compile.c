@@ -71,15 +71,26 @@ void cc_word(cc *c, uint32_t w)
  * last one, and none looks back across a label), so a pair of them with
  * no label between (cur_op is NO_LABEL after one) may become
  * one superinstruction: a COPY, then a plain i32.load, a forward
- * BR_UNLESS or a LOOP_BR_IF; two i32.adds in a row; or a plain load
+ * BR_UNLESS or a LOOP_BR_IF; two i32.adds in a row; a plain load
  * whose result a plain store of the same width stores (a field copy:
  * an i32, an i64 or a byte; `feeds` names the store's value word, which
- * must be the load's destination word).  Only the first
+ * must be the load's destination word); an f64.load, then an f64.mul or
+ * an f64.add; an i32.add or i32.and, then an i32.load8_u (a string
+ * walked byte by byte); an i32.add or an i32.load, then a loop's
+ * BR_IF (a counter or a pointer advanced, then the back edge); two
+ * i32.stores (a struct's fields set); a COPY or two, then a BR or a
+ * LOOP_BR (a branch's moves, and its jump); an i32.add, then a CALL (an
+ * argument computed, `f(n - 1)`); an i64.add, then a RETURN1 (`return a
+ * + b`).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
- * prev_op is then forgotten, so nothing can take the second op back from
- * under the fused one.
+ * The fused op is then the last op (cur_op): the second op is no longer
+ * one of its own, so nothing can take it back from under the fused one,
+ * and the fused op may pair with the op after it in turn (a rule whose
+ * first op is a fused one: OP_COPY_LOAD, then the load and br_table of a
+ * guest interpreter's dispatch; an f64.load and f64.add, then the
+ * f64.store of the sum).
  */
 void cc_fuse_last_two(cc *c)
 {
@@ -93,21 +104,37 @@ void cc_fuse_last_two(cc *c)
         { 0x28, 4, 0x36, 4, 2, OP_LOAD_STORE },
         { 0x29, 4, 0x37, 4, 2, OP_LOAD_STORE64 },
         { 0x2d, 4, 0x3a, 4, 2, OP_LOAD_STORE8 },
+        { 0x2b, 4, 0xa2, 4, 0, OP_LOAD_MUL_F64 },
+        { 0x2b + OP_ADDR_ADD, 5, 0xa2, 4, 0, OP_LOAD2_MUL_F64 },
+        { 0x2b, 4, 0xa0, 4, 0, OP_LOAD_ADD_F64 },
+        { OP_LOAD_ADD_F64, 8, 0x39, 4, 0, OP_LOAD_ADD_STORE_F64 },
+        { OP_COPY_LOAD, 7, 0x28 + OP_ADDR_SCALED + OP_LOAD_BR_TABLE, 7, 0,
+          OP_COPY_LOAD_BR_TABLE },
+        { 0x6a, 4, 0x2d, 4, 0, OP_ADD_LOAD8 },
+        { 0x71, 4, 0x2d, 4, 0, OP_AND_LOAD8 },
+        { 0x6a, 4, OP_LOOP_BR_IF, 3, 0, OP_ADD_LOOP_BR_IF },
+        { 0x28, 4, OP_LOOP_BR_IF, 3, 0, OP_LOAD_LOOP_BR_IF },
+        { 0x36, 4, 0x36, 4, 0, OP_STORE2 },
+        { OP_COPY, 3, OP_BR, 2, 0, OP_COPY_BR },
+        { OP_COPY, 3, OP_LOOP_BR, 2, 0, OP_COPY_LOOP_BR },
+        { OP_COPY2, 5, OP_LOOP_BR, 2, 0, OP_COPY2_LOOP_BR },
+        { 0x6a, 4, OP_CALL, 3, 0, OP_ADD_CALL },
+        { 0x7c, 4, OP_RETURN1, 2, 0, OP_ADD64_RETURN1 },
     };
     uint32_t p = c->prev_op, q = c->cur_op;
     if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
         return;
+    /* positions first: in code compiled as unreachable, cur_op and
+     * prev_op may name ops never written, at or past ncode */
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        /* The lengths first: an op started in code that turned out
-         * unreachable (a jump at the end of a dead arm) has no words, so
-         * q may be ncode itself, with no word there to read. */
         if (p + pairs[i].first_len == q &&
             q + pairs[i].second_len == c->ncode &&
             c->code[p] == pairs[i].first && c->code[q] == pairs[i].second &&
             (!pairs[i].feeds ||
              c->code[q + pairs[i].feeds] == c->code[p + 1])) {
             c->code[p] = pairs[i].fused;
-            c->cur_op = NO_LABEL;
+            c->cur_op = p;
+            c->prev_op = c->prev2_op = NO_LABEL;
             return;
         }
     }
@@ -115,11 +142,14 @@ void cc_fuse_last_two(cc *c)
 
 /* Starts an instruction; it ends the window of the local.set peephole.
  * cur_op/prev_op remember where the last two ops start, for fusing them
- * (control.c: unemit_operand; cc_fuse_last_two). */
+ * (control.c: unemit_operand; cc_fuse_last_two), and prev2_op the one
+ * before, which becomes prev_op again when cc_unemit takes the last op
+ * back. */
 void cc_op(cc *c, uint32_t op)
 {
     cc_fuse_last_two(c);
     c->last_dst = NO_LABEL;
+    c->prev2_op = c->prev_op;
     c->prev_op = c->cur_op;
     c->cur_op = c->ncode;
     cc_word(c, op);
@@ -277,10 +307,14 @@ void cc_push_local(cc *c, uint32_t local)
 }
 
 /* After br, br_table, return or unreachable: the rest of the frame is
- * unreachable and its stack polymorphic. */
+ * unreachable and its stack polymorphic.  The last two ops are final
+ * then (nothing is emitted until a label), so they may fuse (the moves
+ * of a br and its jump). */
 void cc_set_unreachable(cc *c)
 {
     cc_ctrl *t = &c->cs[c->nc - 1];
+    cc_fuse_last_two(c);
+    c->cur_op = c->prev_op = c->prev2_op = NO_LABEL;
     t->unreachable = true;
     c->h = t->height;
     c->last_dst = NO_LABEL;
@@ -378,7 +412,7 @@ static void cc_free(cc *c)
 bool wl_compile(wasm_module *m, uint32_t fidx, wl_reader *r)
 {
     cc c = { .m = m, .r = r, .op_at = r->p, .last_dst = NO_LABEL,
-             .cur_op = NO_LABEL, .prev_op = NO_LABEL };
+             .cur_op = NO_LABEL, .prev_op = NO_LABEL, .prev2_op = NO_LABEL };
     const wasm_functype *ft = &m->types[m->func_types[fidx]].ft;
     wasm_error *err = r->err, local = { 0 };
     bool ok = read_locals(&c, ft);

@@ -64,6 +64,7 @@ typedef struct {
     uint32_t last_h;        /* the height that result was pushed at */
     uint32_t cur_op;        /* position of the last op, or NO_LABEL after a */
     uint32_t prev_op;       /* label; the op before it (superinstructions) */
+    uint32_t prev2_op;      /* and the op before that (cc_unemit goes back) */
     cc_val *scr;            /* scratch for popped operands */
     uint32_t capscr;
     bool failed;

@@ -123,6 +123,37 @@ enum {
      * + OP_LOOP_ADD_BR: the same, backward, a safe point. */
     OP_ADD_BR = 0x1D0,
     OP_LOOP_ADD_BR = 0x1E0,
+    /* three more ops fused once final, as OP_COPY_LOAD (an op's words,
+     * then the next op's, its op word skipped); an f64 load, then an f64
+     * multiply or add (a dot product's step, `c += a * b`), and that
+     * add then storing (`c[j] += ...`):
+     *                          d a off 0xa2 d2 x y      f64.load, f64.mul */
+    OP_LOAD_MUL_F64 = 0x140,
+    OP_LOAD2_MUL_F64 = 0x141,/* d a b off 0xa2 d2 x y   f64.load (+ OP_ADDR_ADD), f64.mul */
+    OP_LOAD_ADD_F64 = 0x142, /* d a off 0xa0 d2 x y     f64.load, f64.add */
+    OP_LOAD_ADD_STORE_F64 = 0x143, /* d a off 0xa0 d2 x y 0x39 b v off2
+                              *                          ..., then f64.store */
+    /* OP_COPY_LOAD, then an i32.load + OP_ADDR_SCALED + OP_LOAD_BR_TABLE
+     * (a guest interpreter's whole dispatch: its program counter
+     * advanced, its instruction read, the handler looked up and jumped
+     * to):                 d s 0x28 d2 a off 0x1b8 d3 a b c e off3 ... */
+    OP_COPY_LOAD_BR_TABLE = 0x144,
+    /* more ops fused once final, the second keeping its words:
+     *                          d a b 0x2d d2 a2 off    i32.add, i32.load8_u */
+    OP_ADD_LOAD8 = 0x145,
+    OP_AND_LOAD8 = 0x146,    /* d a b 0x2d d2 a2 off    i32.and, i32.load8_u */
+    OP_ADD_LOOP_BR_IF = 0x147,/* d a b 0x0c cond target i32.add, OP_LOOP_BR_IF */
+    OP_LOAD_LOOP_BR_IF = 0x148,/* d a off 0x0c cond target i32.load, OP_LOOP_BR_IF */
+    OP_STORE2 = 0x149,       /* a v off 0x36 a2 v2 off2 two i32.stores in turn */
+    /* the moves of a branch, then its jump:
+     *                          d s 0x01 target            COPY, then BR */
+    OP_COPY_BR = 0x14A,
+    OP_COPY_LOOP_BR = 0x14B, /* d s 0x0b target            COPY, then LOOP_BR */
+    OP_COPY2_LOOP_BR = 0x14C,/* d s d2 s2 0x0b target      COPY2, then LOOP_BR */
+    /* an argument computed, then the call; a sum, then the return:
+     *                          d a b 0x08 func argbase    i32.add, then CALL */
+    OP_ADD_CALL = 0x14D,
+    OP_ADD64_RETURN1 = 0x14E,/* d a b 0x06 s               i64.add, then RETURN1 */
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

@@ -3,6 +3,7 @@ an i32.add feeding another (either operand), an i32.shr_u feeding an
 i32.and (either operand), an i32.and feeding an i32.shl (its first
 operand), an i64.xor feeding an i64.mul (either operand), an i32.shr_u
 and i32.and pair feeding an i32.add (either operand),
+a COPY or two then a br or a loop's br (the moves of a branch),
 two COPYs in a row (local.sets, and the
 moves of a branch), two i32.adds in a row, and a COPY then an i32.load,
 a forward br_unless or a loop's br_if, but never across a label a branch
@@ -12,14 +13,19 @@ front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
 of each width feeding a br_table, in bounds and out; and a load whose
 value a store of the same width stores at once (a field copy), with
-either access out of bounds.  Each function runs through
-build/host/wasm-probe (the field copies through build/host/spectest,
+either access out of bounds; an f64.load then an f64.mul, or an f64.add
+and the f64.store of the sum, each access out of bounds in turn; and a
+copy, an i32.load and a load at a scaled index feeding a br_table (a
+guest interpreter's dispatch); an i32.add then a call, an i64.add then
+a return, the call stack running out through the fused call.  Each function runs through
+build/host/wasm-probe (the field copies and the f64 ops through build/host/spectest,
 which checks the memory after each call) on values at the edges (the
 32-bit wrap-around, shift counts of 32 and more, which Wasm takes modulo
 32) and is checked against a Python model of the Wasm semantics."""
 import itertools
 import json
 import os
+import struct
 import subprocess
 
 import pytest
@@ -121,6 +127,34 @@ FUNCS = {
                   f'(local.set $a (i32.mul {A} (i32.const 3)))) '
                   f'(i32.add {B} {A})',
                   lambda a, b, c: (a * ((c & 7) + 1) + 3 * a) & M32),
+    # an i32.add, then a loop's br_if (OP_ADD_LOOP_BR_IF), taken and not
+    'add_loop': (f'(local.set $c (i32.add (i32.and {C} (i32.const 7)) (i32.const 1))) '
+                 f'(loop $l (local.set $b (i32.mul {B} (i32.const 3))) '
+                 f'(local.set $c (i32.add {C} (i32.const -1))) (br_if $l {C})) '
+                 f'(i32.add {B} {C})',
+                 lambda a, b, c: (b * 3 ** ((c & 7) + 1)) & M32),
+    # a copy, a forward br_unless and the i32.add it falls through to,
+    # jumping and not
+    'copy_if_add': (f'{A} (if {C} (then (local.set $a (i32.add {A} {B})))) {A} i32.add',
+                    lambda a, b, c: (a + ((a + b) if c else a)) & M32),
+    # a copy, then a br (OP_COPY_BR) or a loop's br (OP_COPY_LOOP_BR), and
+    # two copies, then a loop's br (OP_COPY2_LOOP_BR)
+    'copy_br': (f'(block $x (local.set $t {A}) (br_if $x {C}) (local.set $t {B}) (br $x)) '
+                f'(i32.sub (local.get $t) {C})',
+                lambda a, b, c: ((a if c else b) - c) & M32),
+    'copy_loop_br': (f'(local.set $c (i32.and {C} (i32.const 7))) '
+                     f'(block $d (loop $l (br_if $d (i32.eqz {C})) '
+                     f'(local.set $c (i32.add {C} (i32.const -1))) '
+                     f'(local.set $a (i32.add {A} {B})) (local.set $b {A}) (br $l))) '
+                     f'(i32.add {A} {B})',
+                     lambda a, b, c: fib_steps(a, b, c & 7, False)),
+    'copy2_loop_br': (f'(local.set $c (i32.and {C} (i32.const 7))) '
+                      f'(block $d (loop $l (br_if $d (i32.eqz {C})) '
+                      f'(local.set $c (i32.add {C} (i32.const -1))) '
+                      f'(local.set $a (i32.add {A} {B})) (local.set $t {B}) '
+                      f'(local.set $b {A}) (br $l))) '
+                      f'(i32.add (i32.add {A} {B}) (local.get $t))',
+                      lambda a, b, c: fib_steps(a, b, c & 7, True)),
     # a local set to its own value costs nothing, and stays right
     'set_itself': (f'{A} (local.set $a {A}) (local.set $b (local.get $b)) {A} {B} '
                    f'i32.sub i32.sub',
@@ -131,6 +165,15 @@ FUNCS = {
                f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
                lambda a, b, c: (b * 3 + c - a) & M32),
 }
+
+
+def fib_steps(a, b, n, keep):
+    """n times a, b = a + b, a + b (t = the old b when keep); a + b (+ t)."""
+    t = 0
+    for _ in range(n):
+        t, a = b, (a + b) & M32
+        b = a
+    return (a + b + (t if keep else 0)) & M32
 
 
 def sx(x):
@@ -605,3 +648,351 @@ def test_field_copy(tmp_path):
                           str(tmp_path), str(script)], capture_output=True,
                          text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0 and ' 0 failed' in run.stdout, run.stdout + run.stderr
+
+
+# An f64.load, then an f64.mul (OP_LOAD_MUL_F64, or OP_LOAD2_MUL_F64 with
+# the address a sum), and an f64.load, then an f64.add and the f64.store
+# of the sum (OP_LOAD_ADD_F64, then OP_LOAD_ADD_STORE_F64): the step of a
+# matrix product, mem[c + 8] = 3.5 * mem[a + 16] + mem[b + 8], each
+# access checked, and trapping, in turn: nothing is stored when any of
+# them is out of bounds.  The memory holds finite doubles only (no NaN,
+# whose bits Wasm leaves open); spectest checks it after every call.
+AXPY = '''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+    local.get $c
+    {x}
+    f64.const 3.5
+    f64.mul
+    local.get $b
+    f64.load offset=8
+    f64.add
+    f64.store offset=8)'''
+AXPY_X = {   # name: (the load of x, its address from a and c)
+    'axpy': ('(f64.load offset=16 (local.get $a))', lambda a, c: a),
+    'axpy_sum': ('(f64.load offset=16 (i32.add (local.get $a) (local.get $c)))',
+                 lambda a, c: (a + c) & M32),
+}
+
+
+def axpy_module():
+    """The two axpy steps, a load and add whose sum is returned, peek."""
+    funcs = ''.join(AXPY.format(name=name, x=x) for name, (x, _) in AXPY_X.items())
+    data = b''.join(struct.pack('<d', (i + 1) * 0.75 - 3.0) for i in range(64))
+    text = ''.join(f'\\{x:02x}' for x in data)
+    return f'''(module
+  (memory 1)
+  (data (i32.const 0) "{text}")
+  (data (i32.const {PAGE - 64}) "{text[:192]}"){funcs}
+  (func (export "load_add") (param $a i32) (result f64)
+    (f64.add (f64.load offset=8 (local.get $a)) (f64.const 0.25)))
+  (func (export "peek") (param $a i32) (result i64)
+    (i64.load (local.get $a))))
+''', data
+
+
+def axpy_model(mem, name, a, b, c):
+    """The call on the model memory: 'trap', None, or load_add's f64."""
+    def load(ea):
+        return None if ea + 8 > PAGE else struct.unpack('<d', mem[ea:ea + 8])[0]
+    if name == 'load_add':
+        x = load(a + 8)
+        return 'trap' if x is None else x + 0.25
+    x = load(AXPY_X[name][1](a, c) + 16)
+    if x is None:
+        return 'trap'
+    y = load(b + 8)
+    if y is None or c + 8 + 8 > PAGE:
+        return 'trap'
+    mem[c + 8:c + 16] = struct.pack('<d', 3.5 * x + y)
+    return None
+
+
+def test_f64_load_mul_add_store(tmp_path):
+    text, data = axpy_module()
+    (tmp_path / 'x.wat').write_text(text)
+    subprocess.run(['wat2wasm', str(tmp_path / 'x.wat'), '-o',
+                    str(tmp_path / 'x.wasm')], check=True)
+    mem = bytearray(PAGE)
+    mem[0:len(data)] = data
+    mem[PAGE - 64:PAGE] = data[:64]
+    # effective addresses of x, y and the store: in bounds (8-aligned, so
+    # every double read is one the data put there), at the last 8 bytes,
+    # and past the end
+    edge = [PAGE - 8, PAGE - 7, PAGE, M32]
+    eas = [(16, 16, 24), (32, 8, 32), (280, 136, 208), (16, 8, 8),
+           (PAGE - 16, PAGE - 8, PAGE - 8)]
+    eas += [(e, 16, 40) for e in edge] + [(16, e, 48) for e in edge]
+    eas += [(16, 24, e) for e in edge]
+    calls = []
+    for name in AXPY_X:
+        for xe, ye, se in eas:
+            c = (se - 8) & M32
+            a = (xe - 16 - (c if name == 'axpy_sum' else 0)) & M32
+            calls.append((name, a, (ye - 8) & M32, c))
+    calls += [('load_add', a, 0, 0) for a in (0, 40, PAGE - 16, PAGE - 15, M32)]
+
+    def call(name, args):
+        return {'type': 'invoke', 'field': name,
+                'args': [{'type': 'i32', 'value': str(x)} for x in args]}
+
+    commands = [{'type': 'module', 'line': 1, 'filename': 'x.wasm'}]
+    for name, a, b, c in calls:
+        args = (a,) if name == 'load_add' else (a, b, c)
+        want = axpy_model(mem, name, a, b, c)
+        if want == 'trap':
+            commands.append({'type': 'assert_trap', 'action': call(name, args),
+                             'text': 'out of bounds memory access'})
+        else:
+            commands.append({'type': 'assert_return', 'action': call(name, args),
+                             'expected': [] if want is None else [{'type': 'f64', 'value': str(
+                                 struct.unpack('<Q', struct.pack('<d', want))[0])}]})
+        for p in sorted({0, 8, 16, 24, 40, 48, 56, 64, 136, 208, PAGE - 24,
+                         PAGE - 16, PAGE - 8}):
+            commands.append({'type': 'assert_return', 'action': call('peek', (p,)),
+                             'expected': [{'type': 'i64', 'value': str(
+                                 int.from_bytes(mem[p:p + 8], 'little'))}]})
+    for i, cmd in enumerate(commands):
+        cmd['line'] = i + 1
+    script = tmp_path / 'axpy.json'
+    script.write_text(json.dumps({'source_filename': 'axpy.wast',
+                                  'commands': commands}))
+    run = subprocess.run([SPECTEST, '--suite', str(tmp_path), '--spec-dir',
+                          str(tmp_path), str(script)], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0 and ' 0 failed' in run.stdout, run.stdout + run.stderr
+
+
+# A guest interpreter's dispatch in one op (OP_COPY_LOAD_BR_TABLE): a
+# copy (its program counter kept), the load of its instruction, and the
+# load of the handler's index from a table, base + ((i & 127) << 2),
+# which a br_table (with a bias, or in a loop) takes.  Every local the
+# three ops write is written, and either load out of bounds traps.
+DISPATCH = '''
+  (func (export "{name}") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $t i32) (local $v i32)
+    (i32.store (i32.const 256) (local.get $b))
+    (local.set $t (local.get $a))
+    (local.set $v (i32.load offset=4 (local.get $t)))
+    (block $d (block $t2 (block $t1 (block $t0
+        (br_table $t0 $t1 $t2 $d {index}))
+       (return (i32.add (i32.const 10) {rest})))
+      (return (i32.add (i32.const 11) {rest})))
+     (return (i32.add (i32.const 12) {rest})))
+    (i32.add (i32.const 13) {rest}))'''
+DISPATCH_REST = '(i32.add (i32.shl (local.get $v) (i32.const 4)) (local.get $t))'
+DISPATCH_TABLE = ('(i32.load offset=512 (i32.add (local.get $c) (i32.shl '
+                  '(i32.and (local.get $v) (i32.const 127)) (i32.const 2))))')
+DISPATCH_LOOP = '''
+  (func (export "dispatch_loop") (param $a i32) (param $b i32) (param $c i32)
+        (result i32) (local $n i32)
+    (i32.store (i32.const 256) (local.get $b))
+    (loop $l
+      (block $x
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $n (local.get $a))
+        (br_table $l $x (i32.load offset=512 (i32.add (local.get $c)
+          (i32.shl (i32.and (i32.load (local.get $a)) (i32.const 127))
+                   (i32.const 2)))))))
+    (local.get $n))'''
+
+
+def dispatch_model(name, mem, a, b, c):
+    if name == 'dispatch_loop':
+        while True:
+            a = (a + 4) & M32
+            if a + 4 > PAGE:
+                return 'trap'
+            v = int.from_bytes(mem[a:a + 4], 'little')
+            ea = ((c + ((v & 127) << 2)) & M32) + 512
+            if ea + 4 > PAGE:
+                return 'trap'
+            if int.from_bytes(mem[ea:ea + 4], 'little') != 0:
+                return a
+    if a + 8 > PAGE:
+        return 'trap'
+    v = int.from_bytes(mem[a + 4:a + 8], 'little')
+    ea = ((c + ((v & 127) << 2)) & M32) + 512
+    if ea + 4 > PAGE:
+        return 'trap'
+    i = int.from_bytes(mem[ea:ea + 4], 'little')
+    if name == 'dispatch_bias':
+        i = (i - 2) & M32
+    return (10 + min(i, 3) + (v << 4) + a) & M32
+
+
+def test_copy_load_feeding_a_br_table(tmp_path):
+    funcs = ''.join(DISPATCH.format(name=name, index=index, rest=DISPATCH_REST)
+                    for name, index in [
+                        ('dispatch', DISPATCH_TABLE),
+                        ('dispatch_bias', f'(i32.sub {DISPATCH_TABLE} (i32.const 2))')])
+    # the table: entry k holds k % 5 (k < 128); the program words at 0
+    table = b''.join((k % 5).to_bytes(4, 'little') for k in range(128))
+    words = [3, 0x81, 2, 5, 4, 0x7f, 1, 0x100, 0, 6, 9]
+    prog = b''.join(w.to_bytes(4, 'little') for w in words)
+    data = ''.join(f'\\{x:02x}' for x in table)
+    pdata = ''.join(f'\\{x:02x}' for x in prog)
+    (tmp_path / 'd.wat').write_text(f'''(module (memory 1)
+  (data (i32.const 0) "{pdata}")
+  (data (i32.const 512) "{data}")
+  (data (i32.const {PAGE - 8}) "\\05\\00\\00\\00\\01\\00\\00\\00"){funcs}{DISPATCH_LOOP})\n''')
+    subprocess.run(['wat2wasm', str(tmp_path / 'd.wat'), '-o',
+                    str(tmp_path / 'd.wasm')], check=True)
+    wasm = str(tmp_path / 'd.wasm')
+    mem = bytearray(PAGE)
+    mem[0:len(prog)] = prog
+    mem[512:512 + len(table)] = table
+    mem[PAGE - 8:PAGE] = bytes([5, 0, 0, 0, 1, 0, 0, 0])
+    for name in ('dispatch', 'dispatch_bias', 'dispatch_loop'):
+        for a in range(0, 44, 4):
+            for b, c in [(0, 0), (0x1234, 4), (7, 0xfffffffc)]:
+                m = bytearray(mem)
+                m[256:260] = b.to_bytes(4, 'little')
+                expect(wasm, name, (a, b, c), dispatch_model(name, m, a, b, c))
+        for a, c in [(PAGE - 12, 0), (PAGE - 8, 0), (PAGE - 7, 0), (M32, 0),
+                     (0, PAGE - 512), (0, PAGE - 516), (0, M32 - 600)]:
+            expect(wasm, name, (a, 0, c), dispatch_model(name, mem, a, 0, c))
+
+
+# An i32.add or i32.and, then an i32.load8_u (OP_ADD_LOAD8, OP_AND_LOAD8:
+# a string walked byte by byte), the load's address the add's result or
+# another; an i32.load, then a loop's br_if on the value (a linked list
+# walked, OP_LOAD_LOOP_BR_IF); two i32.stores in a row (OP_STORE2), the
+# second over the first's bytes or apart.  Each access out of bounds
+# traps as the op's own would.
+BYTE_FUNCS = {
+    'add_load8': f'(local.set $t (i32.add {A} {B})) '
+                 f'(i32.add (i32.load8_u offset=3 {C}) (i32.shl (local.get $t) (i32.const 8)))',
+    'add_load8_self': f'(local.set $c (i32.add {C} {B})) '
+                      f'(i32.add (i32.load8_u (local.get $c)) (i32.shl {C} (i32.const 8)))',
+    'and_load8': f'(local.set $t (i32.and {A} {B})) '
+                 f'(i32.add (i32.load8_u offset=1 {C}) (i32.shl (local.get $t) (i32.const 8)))',
+    'walk': '(loop $l (local.set $t (i32.add (local.get $t) (i32.const 1))) '
+            '(br_if $l (local.tee $a (i32.load offset=4 (local.get $a))))) '
+            '(i32.add (local.get $t) (i32.shl (local.get $b) (i32.const 8)))',
+    'store2': f'(i32.store offset=4 {A} {B}) (i32.store offset=8 {C} {A}) '
+              f'(i32.add (i32.load offset=4 {A}) (i32.load offset=8 {C}))',
+    'store2_over': f'(i32.store offset=4 {A} {B}) (i32.store offset=6 {A} {C}) '
+                   f'(i32.load offset=4 {A})',
+}
+
+
+def byte_memory():
+    """The initial memory: bytes (i * 7 + 3) & 0xff at 0 and at the end,
+    and a list at 64: node k (address 64 + 16k, k < 6) points to the next,
+    the last to 0."""
+    mem = bytearray(PAGE)
+    for i in range(256):
+        mem[i] = mem[PAGE - 256 + i] = (i * 7 + 3) & 0xff
+    for k in range(6):
+        nxt = 64 + 16 * (k + 1) if k < 5 else 0
+        mem[64 + 16 * k + 4:64 + 16 * k + 8] = nxt.to_bytes(4, 'little')
+    return mem
+
+
+def byte_model(mem, name, a, b, c):
+    mem = bytearray(mem)
+
+    def rd(ea, n):
+        return None if ea + n > PAGE else int.from_bytes(mem[ea:ea + n], 'little')
+
+    def wr(ea, v):
+        if ea + 4 > PAGE:
+            return False
+        mem[ea:ea + 4] = (v & M32).to_bytes(4, 'little')
+        return True
+    if name in ('add_load8', 'and_load8'):
+        t = (a + b) & M32 if name == 'add_load8' else a & b
+        v = rd(c + (3 if name == 'add_load8' else 1), 1)
+        return 'trap' if v is None else (v + (t << 8)) & M32
+    if name == 'add_load8_self':
+        c = (c + b) & M32
+        v = rd(c, 1)
+        return 'trap' if v is None else (v + (c << 8)) & M32
+    if name == 'walk':
+        t = 0
+        while True:
+            t += 1
+            a = rd(a + 4, 4)
+            if a is None:
+                return 'trap'
+            if a == 0:
+                return (t + (b << 8)) & M32
+    if name == 'store2':
+        if not wr(a + 4, b) or not wr(c + 8, a):
+            return 'trap'
+        return (rd(a + 4, 4) + rd(c + 8, 4)) & M32
+    if not wr(a + 4, b) or not wr(a + 6, c):
+        return 'trap'
+    return rd(a + 4, 4)
+
+
+def test_byte_loads_list_walk_and_two_stores(tmp_path):
+    mem = byte_memory()
+    data = ''.join(f'\\{x:02x}' for x in mem[:256])
+    tail = ''.join(f'\\{x:02x}' for x in mem[PAGE - 256:])
+    funcs = ''.join(func(n, body) for n, body in BYTE_FUNCS.items())
+    (tmp_path / 'b.wat').write_text(f'''(module (memory 1)
+  (data (i32.const 0) "{data}")
+  (data (i32.const {PAGE - 256}) "{tail}"){funcs})\n''')
+    subprocess.run(['wat2wasm', str(tmp_path / 'b.wat'), '-o',
+                    str(tmp_path / 'b.wasm')], check=True)
+    wasm = str(tmp_path / 'b.wasm')
+    edge = [0, 5, 200, PAGE - 9, PAGE - 8, PAGE - 7, PAGE - 4, PAGE - 3,
+            PAGE - 2, PAGE - 1, PAGE, M32 - 2, M32]
+    for name in BYTE_FUNCS:
+        args = [(a, b, c) for c in edge for a, b in [(0x1234, 0xff0f), (M32, 2)]]
+        args += [(a, 0x55, c) for a in edge for c in (16, PAGE - 12)]
+        if name == 'walk':
+            args = [(a, 9, 0) for a in (64, 80, 144, 60, 0, 8, PAGE - 8,
+                                        PAGE - 7, M32)]
+        elif name == 'add_load8_self':
+            args += [(0, b, c) for b in (1, 2, M32) for c in (PAGE - 2, 1)]
+        for a, b, c in args:
+            expect(wasm, name, (a, b, c), byte_model(mem, name, a, b, c))
+
+
+# An i32.add computing a call's argument, then the call (OP_ADD_CALL), and
+# an i64.add, then the return of the sum (OP_ADD64_RETURN1): the recursive
+# Fibonacci, its sum also kept in a local on one path, a call through the
+# fused op that recurses without end (the call stack runs out: a trap, as
+# the plain call's), and a sum returned from inside a block.
+RECURSE = '''(module
+  (func $fib (export "fib") (param $n i32) (param $b i32) (param $c i32)
+        (result i32)
+    (i32.wrap_i64 (call $fib64 (local.get $n))))
+  (func $fib64 (param $n i32) (result i64) (local $t i64)
+    (if (i32.lt_u (local.get $n) (i32.const 2))
+      (then (return (i64.extend_i32_u (local.get $n)))))
+    (local.set $t (call $fib64 (i32.add (local.get $n) (i32.const -1))))
+    (i64.add (local.get $t) (call $fib64 (i32.add (local.get $n) (i32.const -2)))))
+  (func (export "forever") (param $n i32) (param $b i32) (param $c i32)
+        (result i32)
+    (call $rec (local.get $n)))
+  (func $rec (param $n i32) (result i32)
+    (call $rec (i32.add (local.get $n) (i32.const 1))))
+  (func (export "sum") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (i32.wrap_i64 (block (result i64)
+      (if (local.get $c)
+        (then (return (i32.wrap_i64 (i64.add (i64.extend_i32_u (local.get $a))
+                                             (i64.extend_i32_s (local.get $b)))))))
+      (i64.const 7)))))
+'''
+
+
+def test_add_then_call_and_add_then_return(tmp_path):
+    (tmp_path / 'r.wat').write_text(RECURSE)
+    subprocess.run(['wat2wasm', str(tmp_path / 'r.wat'), '-o',
+                    str(tmp_path / 'r.wasm')], check=True)
+    wasm = str(tmp_path / 'r.wasm')
+    fib = [0, 1]
+    while len(fib) < 24:
+        fib.append(fib[-1] + fib[-2])
+    for n in (0, 1, 2, 3, 10, 23):
+        expect(wasm, 'fib', (n, 0, 0), fib[n] & M32)
+    for a, b, c in [(5, 7, 1), (M32, 1, 1), (M32, M32, 2), (3, 4, 0)]:
+        want = (a + sx(b)) & M32 if c else 7
+        expect(wasm, 'sum', (a, b, c), want)
+    out = subprocess.run([PROBE, wasm, 'forever', '1', '1', '0'],
+                         capture_output=True, text=True, timeout=60)
+    line = (out.stdout.splitlines() or [out.stderr])[0]
+    assert line.startswith('trap: call stack exhausted'), line

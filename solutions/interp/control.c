@@ -36,6 +36,7 @@ static void bind(cc *c, uint32_t *chain)
     c->last_dst = NO_LABEL;
     cc_fuse_last_two(c);
     c->cur_op = NO_LABEL;            /* no op may be fused across a label */
+    c->prev_op = c->prev2_op = NO_LABEL;
 }
 
 /* Scratch of popped operands, shared by the helpers below. */
@@ -160,7 +161,8 @@ uint32_t cc_unemit(cc *c, cc_val v, uint32_t lo, uint32_t hi, uint32_t *a,
         c->nfix--;
     c->last_dst = NO_LABEL;
     c->cur_op = c->prev_op;
-    c->prev_op = NO_LABEL;
+    c->prev_op = c->prev2_op;
+    c->prev2_op = NO_LABEL;
     return op;
 }
 
@@ -419,6 +421,8 @@ static bool br_table_targets(cc *c, uint32_t n, uint32_t *labels,
         if (!(labels[i] & 0x80000000u) || c->failed)
             continue;
         c->code[labels[i + n + 1]] = c->ncode - labels[i + n + 1];
+        cc_fuse_last_two(c);         /* a label: the br_table lands here */
+        c->cur_op = c->prev_op = c->prev2_op = NO_LABEL;
         emit_taken(c, &c->cs[c->nc - 1 - (labels[i] & 0x7fffffffu)], arity);
     }
     return back;
@@ -590,10 +594,11 @@ bool cc_block(cc *c, uint8_t kind)
     for (uint32_t i = t.height; i < c->h; i++)
         cc_materialize(c, i);
     t.dead = cc_dead(c);
-    if (kind == CK_LOOP) {
+    if (kind == CK_LOOP) {           /* a label, placed as bind does */
         t.label = c->ncode;
         c->last_dst = NO_LABEL;
-        c->cur_op = NO_LABEL;
+        cc_fuse_last_two(c);
+        c->cur_op = c->prev_op = c->prev2_op = NO_LABEL;
     }
     if (!cc_push_ctrl(c, &t))
         return false;
@@ -697,6 +702,7 @@ bool cc_end(cc *c)
         return cc_fail(c, WASM_ERR_INVALID, "type mismatch");
     if (t == &c->cs[0]) {
         emit_return(c, t->nresults);
+        cc_fuse_last_two(c);         /* the function's last two ops */
         c->nc--;
         return true;
     }

@@ -367,7 +367,9 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
 /* An i32 load (at address ADDR, LEN words) and the br_table after it,
  * indexed by the loaded value: the load's own result is written as
  * well, then the br_table runs as its case below would. */
-#define LOAD_BR_TABLE_AT(op, T, N, ADDR, LEN) case op + OP_LOAD_BR_TABLE: { \
+#define LOAD_BR_TABLE_AT(op, T, N, ADDR, LEN) case op + OP_LOAD_BR_TABLE: \
+        LOAD_BR_TABLE_RUN(T, N, ADDR, LEN)
+#define LOAD_BR_TABLE_RUN(T, N, ADDR, LEN) { \
         uint64_t ea = ADDR; T v; \
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
@@ -393,6 +395,17 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
         memcpy(mem + ea, &v, N); pc += 8; break; }
+/* An f64.load at address ADDR (LEN words: `op d ...`), then the f64
+ * operator after it, `0xa0 d2 x y` or `0xa2 d2 x y` (its op word
+ * skipped), computing `expr` over its operands a and b; both written in
+ * turn, as the two ops would. */
+#define LOAD_ARITH_F64(op, ADDR, LEN, expr) case op: { \
+        uint64_t ea = ADDR, v; \
+        trap = mem_check(ea, 8, memsize); \
+        if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
+        memcpy(&v, mem + ea, 8); S(1) = v; \
+        double a = F64(LEN + 2), b = F64(LEN + 3); \
+        PUT_F64(LEN + 1, expr); pc += LEN + 4; break; }
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 #define TRAPIF(c, t) do { if (UNLIKELY(c)) TRAP(t); } while (0)
 #define LOAD_MEM() do { \
@@ -533,6 +546,112 @@ static wasm_result run(wasm_exec *ex)
             pc += 7;
             break;
         }
+        case OP_COPY_LOAD_BR_TABLE: { /* OP_COPY_LOAD, then 0x1b8 */
+            S(1) = S(2);
+            uint64_t ea = (uint64_t)U32(5) + pc[6];
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(4) = v;
+            pc += 7;
+        }
+            LOAD_BR_TABLE_RUN(uint32_t, 4, EA3, 7)
+        LOAD_ARITH_F64(OP_LOAD_MUL_F64, EA(2), 4, a * b)
+        LOAD_ARITH_F64(OP_LOAD2_MUL_F64, EA2, 5, a * b)
+        LOAD_ARITH_F64(OP_LOAD_ADD_F64, EA(2), 4, a + b)
+        case OP_LOAD_ADD_STORE_F64: { /* OP_LOAD_ADD_F64, then f64.store */
+            uint64_t ea = EA(2), v;
+            trap = mem_check(ea, 8, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 8);
+            S(1) = v;
+            PUT_F64(5, F64(6) + F64(7));
+            ea = (uint64_t)U32(9) + pc[11];
+            v = S(10);
+            trap = mem_check(ea, 8, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(mem + ea, &v, 8);
+            pc += 12;
+            break;
+        }
+        case OP_ADD_LOAD8:            /* pc[4] is the load's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            goto load8_second;
+        case OP_AND_LOAD8:
+            S(1) = U32(2) & U32(3);
+        load8_second: {
+            uint64_t ea = (uint64_t)U32(6) + pc[7];
+            trap = mem_check(ea, 1, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            S(5) = mem[ea];
+            pc += 8;
+            break;
+        }
+        case OP_ADD_LOOP_BR_IF:       /* pc[4] is the branch's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            if (!U32(5)) { pc += 7; break; }
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
+        case OP_LOAD_LOOP_BR_IF: {    /* pc[4] is the branch's op */
+            uint64_t ea = EA(2);
+            uint32_t v;
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(&v, mem + ea, 4);
+            S(1) = v;
+            if (!U32(5)) { pc += 7; break; }
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
+        }
+        case OP_STORE2: {             /* pc[4] is the second store's op */
+            uint64_t ea = EA(1);
+            uint32_t v = U32(2);
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(mem + ea, &v, 4);
+            ea = (uint64_t)U32(5) + pc[7];
+            v = U32(6);
+            trap = mem_check(ea, 4, memsize);
+            if (UNLIKELY(trap != WASM_TRAP_NONE))
+                goto trapped;
+            memcpy(mem + ea, &v, 4);
+            pc += 8;
+            break;
+        }
+        case OP_COPY_BR:              /* pc[3] is the jump's op */
+            S(1) = S(2);
+            pc += 4 + (int32_t)pc[4];
+            break;
+        case OP_COPY_LOOP_BR:
+            S(1) = S(2);
+            pc += 4 + (int32_t)pc[4];
+            SAFEPOINT();
+            break;
+        case OP_COPY2_LOOP_BR:        /* pc[5] is the jump's op */
+            S(1) = S(2);
+            S(3) = S(4);
+            pc += 6 + (int32_t)pc[6];
+            SAFEPOINT();
+            break;
+        case OP_ADD_CALL:             /* pc[4] is the call's op */
+            S(1) = (uint32_t)(U32(2) + U32(3));
+            callee = inst->funcs[pc[5]];
+            nfp = fp + pc[6];
+            pc += 7;
+            goto call;
+        case OP_ADD64_RETURN1:        /* pc[4] is the return's op */
+            S(1) = S(2) + S(3);
+            fp[0] = S(5);
+            goto ret;
         case OP_ADD_ADD:
             S(1) = (uint32_t)(U32(2) + U32(3) + U32(4));
             pc += 5;
