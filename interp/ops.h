@@ -154,6 +154,13 @@ enum {
      *                          d a b 0x08 func argbase    i32.add, then CALL */
     OP_ADD_CALL = 0x14D,
     OP_ADD64_RETURN1 = 0x14E,/* d a b 0x06 s               i64.add, then RETURN1 */
+    /* two field copies in a row (a struct's fields copied one by one):
+     *                          OP_LOAD_STORE's 8 words, then another's */
+    OP_LOAD_STORE2 = 0x14F,
+    /* a loop's exit test, then its back edge (`br_if $exit; br $loop`):
+     *                          c target 0x0b target2       BR_IF, then LOOP_BR */
+    OP_BR_IF_LOOP_BR = 0x150,
+    OP_BR_UNLESS_LOOP_BR = 0x151,/* c target 0x0b target2  BR_UNLESS, then LOOP_BR */
     /* Every op is below OP_MASK + 1: exec.c dispatches on pc[0] & OP_MASK
      * over a jump table of OP_MASK + 1 entries, with no range check. */
     OP_MASK = 0x1FF,

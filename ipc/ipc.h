@@ -357,6 +357,43 @@ int ipc_fast_reply_recv(struct ipc_proc *p, uint32_t rslot,
                         const struct ipc_fast_msg *m, uint32_t slot,
                         const struct ipc_rbuf *rb);
 
+/* ---- holding a wake (ipc/hold.c) --------------------------------------
+ * While ipc_hold.on, the first process an operation wakes is not given
+ * to its wake hook: it waits in ipc_hold.held, for the environment to let
+ * it run once the operation is over (the kernel's IPC fast path switches
+ * straight to it: kernel/proc/ipcfast.c).  A second wake while one is
+ * held first gives the held one to its hook and ends the hold, so hooks
+ * see the wakes in the order the operations made them.  Results, gots
+ * and states are the same as without a hold: only the hook's call moves.
+ */
+struct ipc_hold {
+    bool on;                        /* the next first wake is held */
+    struct ipc_proc *held;          /* the wake held, or NULL */
+};
+extern struct ipc_hold ipc_hold;
+
+/* ipc_hold_begin: hold the first wake of the operations to come, until
+ * ipc_hold_end. */
+static inline void ipc_hold_begin(void)
+{
+    ipc_hold.on = true;
+    ipc_hold.held = NULL;
+}
+
+/* ipc_hold_end: end the hold; returns the process whose wake was held
+ * (its hook not called: the caller lets it run), or NULL if none was or
+ * a second wake released it.  ipc_hold.held keeps that answer until the
+ * next ipc_hold_begin. */
+static inline struct ipc_proc *ipc_hold_end(void)
+{
+    ipc_hold.on = false;
+    return ipc_hold.held;
+}
+
+/* ipc_hold_release: a second wake came while one was held: give the held
+ * process to its wake hook and end the hold (ipc_wake's slow case). */
+void ipc_hold_release(void);
+
 /* ---- inspection (traces, ipcstat, tests) ------------------------------ */
 
 const char *ipc_state_name(enum ipc_state s);   /* "running", "call", ... */

@@ -13,7 +13,7 @@ front of the op that computes the new value; and an i32.load of an
 address just loaded, with either access out of bounds; and an i32 load
 of each width feeding a br_table, in bounds and out; and a load whose
 value a store of the same width stores at once (a field copy), with
-either access out of bounds; an f64.load then an f64.mul, or an f64.add
+either access out of bounds, and two such copies in a row; an f64.load then an f64.mul, or an f64.add
 and the f64.store of the sum, each access out of bounds in turn; and a
 copy, an i32.load and a load at a scaled index feeding a br_table (a
 guest interpreter's dispatch); an i32.add then a call, an i64.add then
@@ -155,6 +155,24 @@ FUNCS = {
                       f'(local.set $b {A}) (br $l))) '
                       f'(i32.add (i32.add {A} {B}) (local.get $t))',
                       lambda a, b, c: fib_steps(a, b, c & 7, True)),
+    # a loop whose exit test comes last, `br_if $exit` then `br $loop`:
+    # a br_unless (the test an i32.eqz) or a br_if, then the back edge
+    # (OP_BR_UNLESS_LOOP_BR, OP_BR_IF_LOOP_BR), leaving and looping
+    'exit_loop_eqz': (f'(local.set $c (i32.add (i32.and {C} (i32.const 7)) (i32.const 1))) '
+                      f'(block $d (loop $l (local.set $a (i32.add {A} {B})) '
+                      f'(local.set $b (i32.mul {B} (i32.const 3))) '
+                      f'(local.set $c (i32.add {C} (i32.const -1))) '
+                      f'(br_if $d (i32.eqz {C})) (br $l))) '
+                      f'(i32.add {A} {B})',
+                      lambda a, b, c: exit_loop(a, b, (c & 7) + 1)),
+    'exit_loop_flag': (f'(local.set $c (i32.add (i32.and {C} (i32.const 7)) (i32.const 1))) '
+                       f'(block $d (loop $l (local.set $a (i32.add {A} {B})) '
+                       f'(local.set $b (i32.mul {B} (i32.const 3))) '
+                       f'(local.set $c (i32.add {C} (i32.const -1))) '
+                       f'(local.set $t (i32.lt_s {C} (i32.const 1))) '
+                       f'(br_if $d (local.get $t)) (br $l))) '
+                       f'(i32.add {A} {B})',
+                       lambda a, b, c: exit_loop(a, b, (c & 7) + 1)),
     # a local set to its own value costs nothing, and stays right
     'set_itself': (f'{A} (local.set $a {A}) (local.set $b (local.get $b)) {A} {B} '
                    f'i32.sub i32.sub',
@@ -165,6 +183,13 @@ FUNCS = {
                f'(i32.add (i32.mul {A} (i32.const 3)) (i32.sub {B} {C}))',
                lambda a, b, c: (b * 3 + c - a) & M32),
 }
+
+
+def exit_loop(a, b, n):
+    """n times a = a + b, b = 3 b; then a + b."""
+    for _ in range(n):
+        a, b = (a + b) & M32, (b * 3) & M32
+    return (a + b) & M32
 
 
 def fib_steps(a, b, n, keep):
@@ -262,6 +287,21 @@ def test_fused_pair_computes_what_the_two_ops_do(module, name):
         got = run(module, name, a, b, c)
         want = model(a, b, c)
         assert got == want, f'{name}({a:#x}, {b:#x}, {c:#x}) = {got:#x}, want {want:#x}'
+
+
+@pytest.mark.parametrize('name', ['exit_loop_eqz', 'exit_loop_flag'])
+def test_fused_back_edge_is_a_safe_point(module, name):
+    """A loop of n rounds ending `br_if $exit; br $loop` passes n - 1
+    back edges, each a safe point: paused at every one, it pauses n - 1
+    times and still computes the same."""
+    for c in (0, 3, 6):
+        out = subprocess.run([PROBE, '--fuel', '1', '--pause', module, name,
+                              '5', '9', str(c)], capture_output=True,
+                             text=True, timeout=60)
+        lines = out.stdout.splitlines()
+        assert out.returncode == 0 and lines[0] == \
+            f'result i32 {s32(exit_loop(5, 9, c + 1))}', lines
+        assert f'pauses {c}' in lines, f'{name}(5, 9, {c}): want {c} pauses: {lines}'
 
 
 # An i32.load of an address just loaded (following a pointer) is one op
@@ -570,6 +610,15 @@ def field_copy_module():
       drop
       (i32.load offset=4 (local.get $a)))
     i32.store offset=8)
+  (func (export "copy32_twice") (param $a i32) (param $b i32)
+    local.get $b
+    local.get $a
+    i32.load offset=4
+    i32.store offset=8
+    local.get $b
+    local.get $a
+    i32.load offset=12
+    i32.store offset=16)
   (func (export "peek") (param $a i32) (result i64)
     (i64.load (local.get $a))))
 ''', data
@@ -587,6 +636,12 @@ def field_copy_calls():
             calls.append((name, (a, b)))
     for a, b in [(12, 80), (PAGE - 7, 0), (0, PAGE - 10), (PAGE - 8, 88)]:
         calls.append(('copy32_tee', (a, b)))
+    # two copies in a row (OP_LOAD_STORE2): each of the four accesses
+    # past the end in turn; a trap in the second copy keeps the first
+    for a, b in [(36, 136), (PAGE - 16, 72), (PAGE - 12, 96), (PAGE - 10, 64),
+                 (48, PAGE - 24), (56, PAGE - 18), (52, PAGE - 12),
+                 (M32, 0), (0, M32)]:
+        calls.append(('copy32_twice', (a, b)))
     for a, b, c in [(20, 120, 0), (24, 124, 1), (PAGE - 7, 128, 0),
                     (PAGE - 7, 132, 1), (28, PAGE - 10, 1), (28, PAGE - 10, 0)]:
         calls.append(('copy32_branch', (a, b, c)))
@@ -597,6 +652,12 @@ def field_copy_model(mem, name, args):
     """Runs the call on the model memory: the result ('trap', None or
     the tee'd value + 1), the memory changed only by a copy that ends."""
     a, b = args[0], args[1]
+    if name == 'copy32_twice':
+        for load, store in ((a + 4, b + 8), (a + 12, b + 16)):
+            if load + 4 > PAGE or store + 4 > PAGE:
+                return 'trap'
+            mem[store:store + 4] = mem[load:load + 4]
+        return None
     n = FIELD_COPIES[name][2] if name in FIELD_COPIES else 4
     if name == 'copy32_branch' and args[2]:
         v = 0x5eed
@@ -634,8 +695,9 @@ def test_field_copy(tmp_path):
                              'expected': [] if want is None else
                              [{'type': 'i32', 'value': str(want)}]})
         # every destination the copies use, and the last bytes
-        for p in sorted({0, 64, 72, 96, 104, 112, 120, 128, 136, 200, 208,
-                         PAGE - 24, PAGE - 16, PAGE - 8}):
+        for p in sorted({0, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144,
+                         152, 200, 208, PAGE - 24, PAGE - 16, PAGE - 10,
+                         PAGE - 8}):
             commands.append({'type': 'assert_return', 'action': call('peek', (p,)),
                              'expected': [{'type': 'i64', 'value': str(
                                  int.from_bytes(mem[p:p + 8], 'little'))}]})

@@ -184,6 +184,7 @@ int main(int argc, char **argv)
         test_kref();
         test_revoke();
         test_fast();
+        test_hold();
     }
     printf("ipc-core-test: %d checks, %d failed\n", t_checks, t_failed);
     return t_failed != 0;

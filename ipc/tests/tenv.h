@@ -73,5 +73,6 @@ void test_kref(void);           /* kref.c: the kernel's references */
 void test_invariants(void);     /* invariants.c: the checker itself */
 void test_revoke(void);         /* revoke.c: the derivation tree */
 void test_fast(void);           /* fast.c: the specialised operations */
+void test_hold(void);           /* hold.c: a wake held for the fast path */
 
 #endif

@@ -61,15 +61,14 @@ _Static_assert(sizeof(struct g_in) == 84, "wisp_in is 84 bytes");
 /* ---- blocking and waking --------------------------------------------- */
 
 /* proc_ipc_wake: the IPC layer's wake hook: ip's operation is complete
- * (ip is IPC_RUNNING, result and got set): wake its sleeping thread. */
+ * (ip is IPC_RUNNING, result and got set): wake its sleeping thread.  (A
+ * wake the fast path holds does not come here: ipcfast.h.) */
 void proc_ipc_wake(struct ipc_proc *ip)
 {
     struct proc *p = ip->owner;
-#ifdef IPC_ORACLE
-    oracle_woke(p->pid);                /* the oracle's wake lines */
-#endif
-    if (!ipcfast_hold(p))
-        waitq_wake_all(&p->ipc_wq);
+
+    proc_ipc_woke(p);                   /* the oracle's wake lines */
+    waitq_wake_all(&p->ipc_wq);
 }
 
 /*

@@ -7,12 +7,25 @@
 #define WISP_IPCCALL_H
 
 #include "proc/hostcall.h"
+#include "proc/oracle.h"
 
 /* ipccall_finish: the result of an IPC operation of p's that returned r:
  * r, or if it is IPC_BLOCKED, the result left in p->ipc once its
  * completion woke p (p->ipc.got holds what p received); HOST_KILLED if a
  * kill ended the wait.  Sleeps p's thread meanwhile. */
 uint32_t ipccall_finish(struct proc *p, int r);
+
+/* proc_ipc_woke: what proc_ipc_wake records of a wake besides waking p's
+ * thread: in the IPC oracle's test kernel, its log of wakes; else
+ * nothing.  The fast path calls it for the wake it held (ipcfast.h). */
+static inline void proc_ipc_woke(struct proc *p)
+{
+#ifdef IPC_ORACLE
+    oracle_woke(p->pid);
+#else
+    (void)p;
+#endif
+}
 
 /* ipccall_own: the host function of the IPC call whose implementation
  * is impl, if it has its own (call and reply_recv, the hot path: the

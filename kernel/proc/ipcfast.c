@@ -9,8 +9,9 @@
  * run queue), then the caller, which now waits itself, sleeps
  * (ipccall_finish), and the scheduler takes the first runnable thread.
  * When nothing else was runnable, that is the thread just woken.  The
- * fast path makes that one switch directly: it holds back the wake of
- * the operation (the first one, the only one on this path) and, when
+ * fast path makes that one switch directly: the IPC layer holds back
+ * the wake of the operation for it (ipc.h: ipc_hold; the first wake,
+ * the only one on this path) and, when
  * the caller blocks and the run queue is empty, hands the CPU to the
  * woken thread with sched_handoff; in every other case it wakes it as
  * the slow path would have, just later, before anything else ran.  The
@@ -34,8 +35,6 @@
 #include "proc/ipccall.h"
 
 bool ipcfast_on = true;
-bool ipcfast_holding;                   /* see ipcfast.h */
-struct proc *ipcfast_held;
 
 /* ipcfast_begin: see ipcfast.h.  Interrupts are masked from here to the
  * switch, so no interrupt can make a thread runnable between the wake
@@ -51,26 +50,17 @@ bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl)
 /* ipcfast_leave: see ipcfast.h. */
 void ipcfast_leave(uint64_t fl)
 {
-    ipcfast_holding = false;
+    (void)ipc_hold_end();
     irq_restore(fl);
-}
-
-/* ipcfast_release: see ipcfast.h. */
-void ipcfast_release(void)
-{
-    struct proc *first = ipcfast_held;
-    ipcfast_held = NULL;
-    ipcfast_holding = false;
-    waitq_wake_all(&first->ipc_wq);
 }
 
 /* ipcfast_wake_held: see ipcfast.h. */
 uint32_t ipcfast_wake_held(struct proc *p, int r, uint64_t fl)
 {
-    struct proc *woken = ipcfast_held;
+    struct ipc_proc *held = ipc_hold.held;
 
-    if (woken)
-        waitq_wake_all(&woken->ipc_wq);
+    if (held)
+        waitq_wake_all(&((struct proc *)held->owner)->ipc_wq);
     irq_restore(fl);
     return ipccall_finish(p, r);
 }

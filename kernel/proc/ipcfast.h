@@ -24,56 +24,30 @@ extern bool ipcfast_on;
 /* ipcfast_begin: before the operation of a call or reply_recv that
  * sends m: true if the fast path applies (then interrupts are masked,
  * *fl holds the flags, and the first process the operation wakes is
- * held back for ipcfast_finish); false: the slow path, nothing done. */
+ * held back for ipcfast_finish: ipc.h, ipc_hold); false: the slow path,
+ * nothing done. */
 bool ipcfast_begin(const struct ipc_msg *m, uint64_t *fl);
-/* The fast path's state from ipcfast_enter to ipcfast_finish (or
- * ipcfast_leave): ipcfast_holding, whether the first wake is held back,
- * and ipcfast_held, the process whose wake was, or NULL.  Only the
- * functions of this header and of ipcfast.c touch them. */
-extern bool ipcfast_holding;
-extern struct proc *ipcfast_held;
 
 /* ipcfast_enter: what ipcfast_begin does once the fast path applies,
  * for an operation the caller has already found to qualify (the
  * specialised ones of ipc/fast.c): interrupts masked, *fl their flags,
  * the first wake held back.  ipcfast_finish or ipcfast_leave ends it.
- * Inline, as ipcfast_hold: both are on every round trip's path. */
+ * Inline: it is on every round trip's path. */
 static inline void ipcfast_enter(uint64_t *fl)
 {
     *fl = irq_save();
-    ipcfast_holding = true;
-    ipcfast_held = NULL;
+    ipc_hold_begin();
 }
 
 /* ipcfast_leave: end what ipcfast_enter began when the operation did
  * nothing after all (IPC_FAST_NO: no wake was held); interrupts as in
  * fl. */
 void ipcfast_leave(uint64_t fl);
-/* ipcfast_release: wake the held process (its thread on the run
- * queue), now that a second wake came in the same operation; it is no
- * longer held, nor is any later wake of this operation. */
-void ipcfast_release(void);
-
-/* ipcfast_hold: proc_ipc_wake's first step: true if p's wake is held
- * back for ipcfast_finish (the caller does nothing more).  A second
- * wake in one operation (none on the paths taken here, but the rule is
- * general) first wakes the held one, so threads reach the run queue in
- * the slow path's order. */
-static inline bool ipcfast_hold(struct proc *p)
-{
-    if (!ipcfast_holding)
-        return false;
-    if (ipcfast_held) {
-        ipcfast_release();
-        return false;
-    }
-    ipcfast_held = p;
-    return true;
-}
 
 /* ipcfast_wake_held: the end of ipcfast_finish when there is no
- * handoff: the held process, if any, woken as the slow path would have
- * woken it, interrupts as in fl, then ipccall_finish(p, r). */
+ * handoff: the process whose wake was held (ipc_hold.held, which
+ * proc_ipc_woke already noted), if any, woken as the slow path would
+ * have woken it, interrupts as in fl, then ipccall_finish(p, r). */
 uint32_t ipcfast_wake_held(struct proc *p, int r, uint64_t fl);
 
 /* ipcfast_finish: ipccall_finish(p, r) for an operation that started
@@ -82,22 +56,30 @@ uint32_t ipcfast_wake_held(struct proc *p, int r, uint64_t fl);
  * a handoff p runs again because its partner answered (or a kill woke
  * it): the common case, answered and not killed, returns the result at
  * once, as ipccall_finish would.  Inline, so that on the round trip's
- * path it costs no frame of its own.  (ipcfast_held stays as it is:
- * NULL if it was released, and the next ipcfast_enter clears it.) */
+ * path it costs no frame of its own.  The held wake is noted
+ * (proc_ipc_woke) when the hold ends, before anything else can wake: in
+ * the order the slow path's hook would have noted it.  Nothing but p
+ * and fl is needed after the switch (a refused handoff finds the held
+ * process in ipc_hold again), so nothing else is kept across it. */
 static inline uint32_t ipcfast_finish(struct proc *p, int r, uint64_t fl)
 {
-    struct proc *woken = ipcfast_held;
+    struct ipc_proc *held = ipc_hold_end();
+    struct proc *woken;
 
-    ipcfast_holding = false;
-    if (!woken || r != IPC_BLOCKED ||
-        !sched_handoff(&woken->ipc_wq, &p->ipc_wq))
+    if (!held)
         return ipcfast_wake_held(p, r, fl);
+    woken = held->owner;
+    proc_ipc_woke(woken);
+    if (r != IPC_BLOCKED)
+        return ipcfast_wake_held(p, r, fl);
+    if (!sched_handoff(&woken->ipc_wq, &p->ipc_wq))
+        return ipcfast_wake_held(p, IPC_BLOCKED, fl);
     irq_restore(fl);
     if (p->ipc.state == IPC_RUNNING && !p->killed) {
         ipcdebug_check("after an IPC host call");
         return (uint32_t)p->ipc.result;
     }
-    return ipccall_finish(p, r);
+    return ipccall_finish(p, IPC_BLOCKED);
 }
 
 #endif

@@ -17,7 +17,7 @@
 #define ORACLE_BOX_MAX 256          /* bytes of a command or a report */
 #define ORACLE_DEVS_MAX 8           /* console devices one script may make */
 
-/* oracle_woke: proc_ipc_wake's note that pid's blocked operation was
+/* oracle_woke: proc_ipc_woke's note that pid's blocked operation was
  * completed by another's (logged in order, for the trace's wake lines). */
 void oracle_woke(int pid);
 

@@ -81,7 +81,9 @@ void cc_word(cc *c, uint32_t w)
  * i32.stores (a struct's fields set); a COPY or two, then a BR or a
  * LOOP_BR (a branch's moves, and its jump); an i32.add, then a CALL (an
  * argument computed, `f(n - 1)`); an i64.add, then a RETURN1 (`return a
- * + b`).  Only the first
+ * + b`); two field copies in a row (a fused op and the one before it:
+ * see below); a forward BR_IF or BR_UNLESS, then a LOOP_BR (a loop whose
+ * exit test comes last: `br_if $exit; br $loop`).  Only the first
  * op word changes: the second op keeps its words, its op word now
  * skipped, so no position the compiler has recorded moves (not even a
  * branch's target word, still waiting in a chain for its label).
@@ -90,7 +92,8 @@ void cc_word(cc *c, uint32_t w)
  * and the fused op may pair with the op after it in turn (a rule whose
  * first op is a fused one: OP_COPY_LOAD, then the load and br_table of a
  * guest interpreter's dispatch; an f64.load and f64.add, then the
- * f64.store of the sum).
+ * f64.store of the sum), or with the op before it, at once (a rule whose
+ * second op is a fused one: a field copy, then another).
  */
 void cc_fuse_last_two(cc *c)
 {
@@ -120,23 +123,33 @@ void cc_fuse_last_two(cc *c)
         { OP_COPY2, 5, OP_LOOP_BR, 2, 0, OP_COPY2_LOOP_BR },
         { 0x6a, 4, OP_CALL, 3, 0, OP_ADD_CALL },
         { 0x7c, 4, OP_RETURN1, 2, 0, OP_ADD64_RETURN1 },
+        { OP_LOAD_STORE, 8, OP_LOAD_STORE, 8, 0, OP_LOAD_STORE2 },
+        { OP_BR_IF, 3, OP_LOOP_BR, 2, 0, OP_BR_IF_LOOP_BR },
+        { OP_BR_UNLESS, 3, OP_LOOP_BR, 2, 0, OP_BR_UNLESS_LOOP_BR },
     };
-    uint32_t p = c->prev_op, q = c->cur_op;
-    if (c->failed || cc_dead(c) || p == NO_LABEL || q == NO_LABEL)
+    if (c->failed || cc_dead(c))
         return;
-    /* positions first: in code compiled as unreachable, cur_op and
-     * prev_op may name ops never written, at or past ncode */
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (p + pairs[i].first_len == q &&
-            q + pairs[i].second_len == c->ncode &&
-            c->code[p] == pairs[i].first && c->code[q] == pairs[i].second &&
-            (!pairs[i].feeds ||
-             c->code[q + pairs[i].feeds] == c->code[p + 1])) {
-            c->code[p] = pairs[i].fused;
-            c->cur_op = p;
-            c->prev_op = c->prev2_op = NO_LABEL;
+    for (;;) {
+        uint32_t p = c->prev_op, q = c->cur_op;
+        size_t i = 0, n = sizeof pairs / sizeof pairs[0];
+        if (p == NO_LABEL || q == NO_LABEL)
             return;
-        }
+        /* positions first: in code compiled as unreachable, cur_op and
+         * prev_op may name ops never written, at or past ncode */
+        while (i < n &&
+               !(p + pairs[i].first_len == q &&
+                 q + pairs[i].second_len == c->ncode &&
+                 c->code[p] == pairs[i].first &&
+                 c->code[q] == pairs[i].second &&
+                 (!pairs[i].feeds ||
+                  c->code[q + pairs[i].feeds] == c->code[p + 1])))
+            i++;
+        if (i == n)
+            return;
+        c->code[p] = pairs[i].fused;
+        c->cur_op = p;
+        c->prev_op = c->prev2_op;     /* the fused op may fuse with the */
+        c->prev2_op = NO_LABEL;       /* one before it in turn */
     }
 }
 

@@ -31,6 +31,10 @@
 #define F64(k)  num_f64_from_bits(S(k))
 #define PUT_F32(k, v) (S(k) = num_f32_bits(v))
 #define PUT_F64(k, v) (S(k) = num_f64_bits(v))
+/* A branch: to the target of the distance word pc[k], a signed count of
+ * words from that word.  Written as two pointer steps, not as an int sum
+ * added to pc, so that it compiles to a sign extension and one lea. */
+#define JUMP(k) (pc = &pc[k] + (int32_t)pc[k])
 
 /* The safe points a run may pass before the hook looks at the fuel: the
  * remaining fuel, at most WL_FUEL_CHUNK, and at least 1 (fuel already out
@@ -213,15 +217,27 @@ host_status(wasm_status st, const wasm_host_call *call, wasm_result *res)
     return WASM_TRAPPED;
 }
 
+/* raw_status: host_status for a raw host call of ex that did not return
+ * WASM_OK, and its trap message cleared once read, so that the next call
+ * starts without one.  Out of line, and handed ex rather than its
+ * raw_call: so no pointer stays live across the host call only for this
+ * rare path (one spill and one reload fewer per call). */
+static __attribute__((noinline)) wasm_status
+raw_status(wasm_exec *ex, wasm_status st, wasm_result *res)
+{
+    st = host_status(st, &ex->raw_call, res);
+    ex->raw_call.trap_message = NULL;
+    return st;
+}
+
 /*
  * host_call_raw: calls raw host function f (wasm.h) on slots[0..], where
  * its arguments are and its results go: no conversion, no buffer, so it
  * is inlined into the call path of the loop.  What f sees is the exec's
  * own ex->raw_call, of which a call sets only the four fields that
  * change (exec, exec_ctx, args and results stay as wasm_exec_new and
- * wasm_exec_set_hook left them); a trap's message is cleared once read,
- * so the next call starts without one.  Returns f's status; *res as
- * host_status sets it.
+ * wasm_exec_set_hook left them).  Returns f's status; *res as
+ * raw_status sets it.
  */
 WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
                                     uint64_t *slots, wasm_instance *caller,
@@ -233,10 +249,8 @@ WL_INLINE wasm_status host_call_raw(wasm_exec *ex, wasm_func *f,
     call->env = f->env;
     call->slots = slots;
     wasm_status st = f->host(call);
-    if (UNLIKELY(st != WASM_OK)) {
-        st = host_status(st, call, res);
-        call->trap_message = NULL;
-    }
+    if (UNLIKELY(st != WASM_OK))
+        st = raw_status(ex, st, res);
     return st;
 }
 
@@ -306,29 +320,29 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         S(1) = v; pc += 4; break; }
 #define BR_CMP(op, GET, expr) \
     case op: \
-        if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; break; } \
+        if (GET(1) expr GET(2)) { JUMP(3); break; } \
         pc += 4; break; \
     case op + OP_LOOP_FUSED: \
-        if (GET(1) expr GET(2)) { pc += 3 + (int32_t)pc[3]; SAFEPOINT(); break; } \
+        if (GET(1) expr GET(2)) { JUMP(3); SAFEPOINT(); break; } \
         pc += 4; break; \
     case op + OP_ADD_BR: \
         S(1) = (uint32_t)(U32(2) + U32(3)); \
-        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        if (GET(1) expr GET(4)) { JUMP(5); break; } \
         pc += 6; break; \
     case op + OP_LOOP_ADD_BR: \
         S(1) = (uint32_t)(U32(2) + U32(3)); \
-        if (GET(1) expr GET(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        if (GET(1) expr GET(4)) { JUMP(5); SAFEPOINT(); break; } \
         pc += 6; break;
 /* An i32.and, then an == or != compare of its result and a branch:
  * `op d x y b target`, forward (op) or backward (loop_op). */
 #define AND_BR(op, loop_op, expr) \
     case op: \
         S(1) = U32(2) & U32(3); \
-        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; break; } \
+        if (U32(1) expr U32(4)) { JUMP(5); break; } \
         pc += 6; break; \
     case loop_op: \
         S(1) = U32(2) & U32(3); \
-        if (U32(1) expr U32(4)) { pc += 5 + (int32_t)pc[5]; SAFEPOINT(); break; } \
+        if (U32(1) expr U32(4)) { JUMP(5); SAFEPOINT(); break; } \
         pc += 6; break;
 
 /* Bounds-checked memory access at slot k's address + the offset word. */
@@ -384,17 +398,19 @@ static inline void copy_init(uint64_t *d, const wl_code *code)
         LOAD_BR_TABLE_AT(op + OP_ADDR_SCALED, T, N, EA3, 7)
 #define STORES(op, T, N) STORE(op, T, N) STORE2(op, T, N)
 /* A load, then a store of its value (`op d a off store b d off2`, the
- * store's op word skipped): the load is checked, and traps, first; the
- * store is checked before a byte is written, as its own. */
-#define LOAD_STORE(op, T, N) case op: { \
-        uint64_t ea = EA(2); T v; \
+ * store's op word skipped), its words at pc[o]: the load is checked, and
+ * traps, first; the store is checked before a byte is written, as its
+ * own. */
+#define COPY_FIELD(o, T, N) do { \
+        uint64_t ea = (uint64_t)U32((o) + 2) + pc[(o) + 3]; T v; \
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
-        memcpy(&v, mem + ea, N); S(1) = v; \
-        ea = (uint64_t)U32(5) + pc[7]; \
+        memcpy(&v, mem + ea, N); S((o) + 1) = v; \
+        ea = (uint64_t)U32((o) + 5) + pc[(o) + 7]; \
         trap = mem_check(ea, N, memsize); \
         if (UNLIKELY(trap != WASM_TRAP_NONE)) goto trapped; \
-        memcpy(mem + ea, &v, N); pc += 8; break; }
+        memcpy(mem + ea, &v, N); } while (0)
+#define LOAD_STORE(op, T, N) case op: COPY_FIELD(0, T, N); pc += 8; break;
 /* An f64.load at address ADDR (LEN words: `op d ...`), then the f64
  * operator after it, `0xa0 d2 x y` or `0xa2 d2 x y` (its op word
  * skipped), computing `expr` over its operands a and b; both written in
@@ -464,27 +480,27 @@ static wasm_result run(wasm_exec *ex)
         case OP_MASK:        /* no op: makes the jump table cover pc[0] & OP_MASK */
             TRAP(WASM_TRAP_UNREACHABLE);
         case OP_BR:
-            pc += 1 + (int32_t)pc[1];
+            JUMP(1);
             break;
     // book: run_state
         case OP_BR_IF:
-            pc += U32(1) ? 2 + (int32_t)pc[2] : 3;
+            if (U32(1)) JUMP(2); else pc += 3;
             break;
         case OP_BR_UNLESS:
-            pc += U32(1) ? 3 : 2 + (int32_t)pc[2];
+            if (U32(1)) pc += 3; else JUMP(2);
             break;
         case OP_LOOP_BR:
-            pc += 1 + (int32_t)pc[1];
+            JUMP(1);
             SAFEPOINT();
             break;
         case OP_LOOP_BR_IF:
             if (!U32(1)) { pc += 3; break; }
-            pc += 2 + (int32_t)pc[2];
+            JUMP(2);
             SAFEPOINT();
             break;
         case OP_LOOP_BR_UNLESS:
             if (U32(1)) { pc += 3; break; }
-            pc += 2 + (int32_t)pc[2];
+            JUMP(2);
             SAFEPOINT();
             break;
         BR_CMP(OP_BR_EQ, U32, ==)
@@ -521,12 +537,12 @@ static wasm_result run(wasm_exec *ex)
             break;
         case OP_COPY_BR_UNLESS:       /* pc[3] is the branch's op */
             S(1) = S(2);
-            pc += U32(4) ? 6 : 5 + (int32_t)pc[5];
+            if (U32(4)) pc += 6; else JUMP(5);
             break;
         case OP_COPY_LOOP_BR_IF:
             S(1) = S(2);
             if (!U32(4)) { pc += 6; break; }
-            pc += 5 + (int32_t)pc[5];
+            JUMP(5);
             SAFEPOINT();
             break;
         case OP_ADD2:                 /* pc[4] is the second add's op */
@@ -595,7 +611,7 @@ static wasm_result run(wasm_exec *ex)
         case OP_ADD_LOOP_BR_IF:       /* pc[4] is the branch's op */
             S(1) = (uint32_t)(U32(2) + U32(3));
             if (!U32(5)) { pc += 7; break; }
-            pc += 6 + (int32_t)pc[6];
+            JUMP(6);
             SAFEPOINT();
             break;
         case OP_LOAD_LOOP_BR_IF: {    /* pc[4] is the branch's op */
@@ -607,7 +623,7 @@ static wasm_result run(wasm_exec *ex)
             memcpy(&v, mem + ea, 4);
             S(1) = v;
             if (!U32(5)) { pc += 7; break; }
-            pc += 6 + (int32_t)pc[6];
+            JUMP(6);
             SAFEPOINT();
             break;
         }
@@ -629,17 +645,33 @@ static wasm_result run(wasm_exec *ex)
         }
         case OP_COPY_BR:              /* pc[3] is the jump's op */
             S(1) = S(2);
-            pc += 4 + (int32_t)pc[4];
+            JUMP(4);
             break;
         case OP_COPY_LOOP_BR:
             S(1) = S(2);
-            pc += 4 + (int32_t)pc[4];
+            JUMP(4);
+            SAFEPOINT();
+            break;
+        case OP_BR_IF_LOOP_BR:        /* pc[3] is the back edge's op */
+            if (U32(1)) {
+                JUMP(2);
+                break;
+            }
+            JUMP(4);
+            SAFEPOINT();
+            break;
+        case OP_BR_UNLESS_LOOP_BR:
+            if (!U32(1)) {
+                JUMP(2);
+                break;
+            }
+            JUMP(4);
             SAFEPOINT();
             break;
         case OP_COPY2_LOOP_BR:        /* pc[5] is the jump's op */
             S(1) = S(2);
             S(3) = S(4);
-            pc += 6 + (int32_t)pc[6];
+            JUMP(6);
             SAFEPOINT();
             break;
         case OP_ADD_CALL:             /* pc[4] is the call's op */
@@ -838,6 +870,11 @@ static wasm_result run(wasm_exec *ex)
         LOAD_STORE(OP_LOAD_STORE, uint32_t, 4)
         LOAD_STORE(OP_LOAD_STORE64, uint64_t, 8)
         LOAD_STORE(OP_LOAD_STORE8, uint8_t, 1)
+        case OP_LOAD_STORE2:          /* pc[8] is the second copy's op */
+            COPY_FIELD(0, uint32_t, 4);
+            COPY_FIELD(8, uint32_t, 4);
+            pc += 16;
+            break;
         LOAD_BR_TABLE(0x28, uint32_t, 4)
         LOAD_BR_TABLE(0x2c, int8_t, 1)
         LOAD_BR_TABLE(0x2d, uint8_t, 1)
